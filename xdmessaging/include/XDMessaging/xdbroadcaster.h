@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <XDMessaging/xdglobal.h>
+#include <XDMessaging/xdlistenerinfo.h>
+#include <XDMessaging/xdsendresult.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QObject>
+
+#include <memory>
+
+class QJsonDocument;
+class XDBroadcasterPrivate;
+
+/*!
+    Sends messages to every listener of a channel.
+
+    \code
+    XDBroadcaster broadcaster;
+    const XDSendResult result = broadcaster.sendToChannel(QStringLiteral("commands"),
+                                                          QStringLiteral("shutdown"));
+    if (!result)
+        qWarning() << result.errorString();
+
+    // or, fire and forget, from any thread:
+    XDBroadcaster::send(QStringLiteral("commands"), QStringLiteral("shutdown"));
+    \endcode
+
+    sendToChannel() is thread-safe and returns once the message is accepted for each
+    listener: written to the kernel, or put in that listener's send queue, which a
+    library thread drains. It never waits longer than sendTimeout() on listeners that are
+    alive but not reading (stopped, busy): a listener whose queue stays above
+    queueLimit() for that long is reported in the result, and later sends to it fail at
+    once until it reads again. Other listeners are never held up by it.
+
+    Messages still queued when a listener dies are reported through deliveryFailed().
+    Call flush() before exiting to make sure everything accepted has been handed over.
+*/
+class XDMESSAGING_EXPORT XDBroadcaster : public QObject
+{
+    Q_OBJECT
+public:
+    /*! Creates a broadcaster on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */
+    explicit XDBroadcaster(QObject *parent = nullptr);
+    /*! Creates a broadcaster on \a transport. */
+    explicit XDBroadcaster(XDTransport transport, QObject *parent = nullptr);
+    /*! Hands over what is still queued, waiting at most sendTimeout(). */
+    ~XDBroadcaster() override;
+
+    /*! Sends \a text, encoded as UTF-8, to every listener of \a channel. */
+    XDSendResult sendToChannel(const QString &channel, const QString &text);
+    /*! Sends the UTF-8 string \a text; makes \c sendToChannel("commands", "shutdown") work. */
+    XDSendResult sendToChannel(const QString &channel, const char *text);
+    /*! Sends the bytes \a payload to every listener of \a channel. */
+    XDSendResult sendToChannel(const QString &channel, const QByteArray &payload);
+    /*! Sends \a json in compact form; listeners read it with XDMessage::json(). */
+    XDSendResult sendToChannel(const QString &channel, const QJsonDocument &json);
+
+    /*!
+        Fire and forget from anywhere: sends \a text on \a channel with a temporary
+        broadcaster and waits (at most the default send timeout) until it is handed over.
+    */
+    static XDSendResult send(const QString &channel, const QString &text,
+                             XDTransport transport = XDTransport::Auto);
+
+    /*!
+        Waits until everything this broadcaster queued has been handed to the kernel or
+        reported as failed, for at most \a msecs milliseconds (-1: sendTimeout()).
+        Returns false when data is still queued.
+    */
+    bool flush(int msecs = -1);
+
+    /*! Every live listener this process can reach on the broadcaster's transports. */
+    QList<XDListenerInfo> listeners() const;
+
+    /*! The transport asked for at construction (after \c XDMESSAGING_TRANSPORT). */
+    XDTransport transport() const;
+
+    /*! How long a send may wait for a listener that is not reading; default 1000 ms. */
+    int sendTimeout() const;
+    void setSendTimeout(int msecs);
+
+    /*! The most bytes queued for one listener before sends wait; default 64 MiB. */
+    qint64 queueLimit() const;
+    void setQueueLimit(qint64 bytes);
+
+    /*! The largest payload allowed, in bytes; default 16 MiB. */
+    qint64 maximumMessageSize() const;
+    void setMaximumMessageSize(qint64 bytes);
+
+    /*! The default maximum message size of listeners and broadcasters: 16 MiB. */
+    static constexpr qint64 DefaultMaximumMessageSize = 16 * 1024 * 1024;
+
+Q_SIGNALS:
+    /*!
+        Messages this broadcaster had already accepted could not be handed to a listener
+        (it died or closed the connection). \a messageCount messages were lost for it.
+    */
+    void deliveryFailed(const QString &listenerDescription, int messageCount,
+                        const QString &reason);
+
+private:
+    std::unique_ptr<XDBroadcasterPrivate> d;
+};

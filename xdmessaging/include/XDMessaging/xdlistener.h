@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <XDMessaging/xdglobal.h>
+#include <XDMessaging/xdmessage.h>
+
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+#include <QtCore/QUuid>
+
+#include <memory>
+
+class XDListenerPrivate;
+
+/*!
+    Receives the messages sent to the channels it is registered on.
+
+    \code
+    XDListener listener;
+    QObject::connect(&listener, &XDListener::messageReceived, [](const XDMessage &message) {
+        if (message.text() == u"shutdown")
+            QCoreApplication::quit();
+    });
+    if (!listener.registerChannel(QStringLiteral("commands")))
+        qWarning() << listener.errorString();
+    \endcode
+
+    Delivery guarantees:
+    \list
+    \li Messages are delivered in the listener's thread, through its event loop, as
+        messageReceived() signals. Use the listener from the thread it lives in.
+    \li A process receives its own broadcasts.
+    \li Per sender, the order of messages is kept; no message is delivered twice.
+    \li Once unregisterChannel() returns, nothing more arrives on that channel.
+    \li Malformed or oversized input from another process is dropped and logged under
+        the \c xdmessaging.* logging categories; the listener keeps serving everyone else.
+    \endlist
+*/
+class XDMESSAGING_EXPORT XDListener : public QObject
+{
+    Q_OBJECT
+public:
+    /*! Creates a listener on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */
+    explicit XDListener(QObject *parent = nullptr);
+    /*! Creates a listener on \a transport. */
+    explicit XDListener(XDTransport transport, QObject *parent = nullptr);
+    ~XDListener() override;
+
+    /*!
+        Starts receiving messages sent to \a channel. Returns false, and sets error() and
+        errorString(), when the name is invalid or no transport could be started.
+        Registering a channel twice is harmless.
+    */
+    bool registerChannel(const QString &channel);
+    /*!
+        Stops receiving messages on \a channel; returns false when it was not registered.
+        When this returns, no further message of that channel is delivered.
+    */
+    bool unregisterChannel(const QString &channel);
+    /*! The registered channels, in registration order. */
+    QStringList channels() const;
+
+    /*! The transport asked for at construction (after \c XDMESSAGING_TRANSPORT). */
+    XDTransport transport() const;
+    /*! The transports this listener is actually listening on; empty before the first channel. */
+    QList<XDTransport> activeTransports() const;
+    /*! The listener's identity, the same on every transport. */
+    QUuid id() const;
+
+    /*! The largest payload accepted, in bytes; larger frames are dropped and logged. */
+    qint64 maximumMessageSize() const;
+    void setMaximumMessageSize(qint64 bytes);
+
+    /*! The last error; XDError::NoError when the last operation succeeded. */
+    XDError error() const;
+    QString errorString() const;
+
+Q_SIGNALS:
+    /*! A message arrived on one of the registered channels. */
+    void messageReceived(const XDMessage &message);
+    /*! Something failed after construction (a transport could not start, ...). */
+    void errorOccurred(XDError error, const QString &errorString);
+
+private:
+    friend class XDListenerPrivate;
+    std::unique_ptr<XDListenerPrivate> d;
+};

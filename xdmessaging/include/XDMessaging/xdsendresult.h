@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <XDMessaging/xdglobal.h>
+
+#include <QtCore/QSharedDataPointer>
+#include <QtCore/QStringList>
+
+class XDSendResultPrivate;
+
+/*!
+    What became of one XDBroadcaster::sendToChannel() call.
+
+    A send succeeds when every listener of the channel accepted the message (it sits in
+    the kernel or in that listener's bounded send queue). Sending to a channel nobody
+    listens on succeeds and reaches nobody. When some listeners could not take the
+    message, the others still got it: listenersReached() counts them and failures()
+    says, per listener, why the rest did not.
+*/
+class XDMESSAGING_EXPORT XDSendResult
+{
+public:
+    XDSendResult();
+    XDSendResult(const XDSendResult &other);
+    XDSendResult &operator=(const XDSendResult &other);
+    ~XDSendResult();
+
+    /*! Returns true when the message was accepted for every listener of the channel. */
+    bool isOk() const;
+    explicit operator bool() const { return isOk(); }
+
+    /*! The first error; XDError::NoError on success. */
+    XDError error() const;
+    /*! A human-readable description of what failed; empty on success. */
+    QString errorString() const;
+
+    /*! How many listeners accepted the message. */
+    int listenersReached() const;
+    /*! How many listeners of the channel could not take it. */
+    int listenersFailed() const;
+    /*! One line per listener that failed, naming it and saying why. */
+    QStringList failures() const;
+
+    /*! Builds a result that failed as a whole before any listener was tried. */
+    static XDSendResult failure(XDError error, const QString &errorString);
+
+private:
+    friend class XDSendResultPrivate;
+    QSharedDataPointer<XDSendResultPrivate> d;
+};
+
+Q_DECLARE_METATYPE(XDSendResult)

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The wire format shared by every transport. Bytes in, a frame or an error out: no I/O,
+// no global state, no Qt GUI. Nothing is ever deserialized into objects: a frame is a
+// fixed little-endian header with explicit lengths, followed by raw bytes.
+//
+//  offset size  field
+//   0     4     magic "XDMF"
+//   4     1     version (1)
+//   5     1     payload type (0 binary, 1 text, 2 JSON)
+//   6     2     channel length in bytes (1..255)
+//   8     4     payload length in bytes
+//  12     2     sender name length in bytes (0..255)
+//  14     2     reserved, zero
+//  16     8     sender pid
+//  24     8     timestamp, ms since the epoch (UTC)
+//  32    16     message id
+//  48     ...   channel (UTF-8), sender name (UTF-8), payload
+
+#include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
+#include <QtCore/QString>
+
+#include <array>
+
+namespace XDMessagingPrivate {
+
+constexpr qsizetype FrameHeaderSize = 48;
+constexpr qsizetype MaximumChannelNameBytes = 255;
+constexpr qsizetype MaximumSenderNameBytes = 255;
+constexpr quint8 FrameVersion = 1;
+constexpr quint8 MaximumPayloadType = 2;
+
+using MessageId = std::array<char, 16>;
+
+struct FrameMeta
+{
+    quint8 payloadType = 0;
+    qint64 senderPid = 0;
+    qint64 timestampMs = 0;
+    MessageId id {};
+};
+
+// The fixed header plus channel and sender name, as parsed by decodeFrameHead().
+struct FrameHead
+{
+    FrameMeta meta;
+    QByteArray channel;    // UTF-8, validated
+    QByteArray senderName; // UTF-8, validated
+    quint32 payloadLength = 0;
+    qsizetype headSize = 0; // header + channel + sender name
+    qint64 frameSize() const { return qint64(headSize) + payloadLength; }
+};
+
+struct Frame
+{
+    FrameHead head;
+    QByteArray payload;
+};
+
+enum class DecodeStatus { NeedMoreData, Complete, Malformed };
+
+// A message as it goes out: the head (header, channel, sender name) and the payload are
+// kept apart so that a large payload is never copied into a frame buffer.
+struct EncodedFrame
+{
+    QByteArray head;
+    QByteArray payload;
+    qint64 size() const { return qint64(head.size()) + payload.size(); }
+};
+
+// Encodes a frame. channelUtf8 must already be a valid channel name; senderNameUtf8 is cut
+// to MaximumSenderNameBytes at a character boundary.
+EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8,
+                         QByteArrayView senderNameUtf8, const QByteArray &payload);
+
+// Parses the head of the frame at the start of data. Complete means head->headSize bytes
+// were enough; the payload may still be incomplete. Malformed sets *error.
+DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head,
+                             QString *error);
+
+// Parses one whole frame at the start of data; on Complete, frame->head.frameSize() bytes
+// of data were used.
+DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame,
+                         QString *error);
+
+// Checks what a payload of the given type must satisfy (text and JSON must be UTF-8).
+bool payloadMatchesType(quint8 payloadType, QByteArrayView payload, QString *error);
+
+// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool isValidUtf8(QByteArrayView bytes);
+
+// Why utf8 is not a valid channel name (empty, too long, invalid UTF-8, control
+// characters), or an empty string when it is.
+QString channelNameProblemUtf8(QByteArrayView utf8);
+
+// Cuts utf8 to at most maxBytes without splitting a character.
+QByteArrayView truncatedUtf8(QByteArrayView utf8, qsizetype maxBytes);
+
+} // namespace XDMessagingPrivate

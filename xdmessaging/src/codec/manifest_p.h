@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The description a listener publishes of itself: who it is and which channels it
+// listens on. A line-based UTF-8 text a person can read with `cat`:
+//
+//   xdmessaging-manifest 1
+//   id 0f3c...
+//   pid 4711
+//   name Messenger
+//   transport localsocket
+//   channel Status
+//
+// Another process wrote it, so parsing treats it as untrusted input. Unknown keys are
+// ignored so that later versions can add some.
+
+#include <XDMessaging/xdglobal.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QStringList>
+#include <QtCore/QUuid>
+
+namespace XDMessagingPrivate {
+
+constexpr qsizetype MaximumManifestBytes = 1024 * 1024;
+constexpr qsizetype MaximumManifestChannels = 4096;
+
+struct ListenerManifest
+{
+    QUuid id;
+    qint64 pid = 0;
+    QString name;
+    QList<XDTransport> transports;
+    QStringList channels;
+};
+
+QByteArray encodeManifest(const ListenerManifest &manifest);
+
+// Returns false and sets *error when bytes is not a valid manifest.
+bool decodeManifest(QByteArrayView bytes, ListenerManifest *manifest, QString *error);
+
+} // namespace XDMessagingPrivate

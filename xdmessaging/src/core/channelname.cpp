@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include <XDMessaging/xdglobal.h>
+
+#include "codec/frame_p.h"
+
+namespace {
+
+struct TransportName
+{
+    XDTransport transport;
+    const char16_t *name;
+};
+
+constexpr TransportName TransportNames[] = {
+    {XDTransport::Auto, u"auto"},
+    {XDTransport::NativeWindow, u"native"},
+    {XDTransport::LocalSocket, u"localsocket"},
+    {XDTransport::Network, u"network"},
+};
+
+bool hasLoneSurrogate(const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            ++i;
+        else if (c.isSurrogate())
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+QString xdTransportName(XDTransport transport)
+{
+    for (const TransportName &entry : TransportNames) {
+        if (entry.transport == transport)
+            return QString::fromUtf16(entry.name);
+    }
+    return {};
+}
+
+bool xdParseTransportName(const QString &name, XDTransport *transport)
+{
+    for (const TransportName &entry : TransportNames) {
+        if (name == QStringView(entry.name)) {
+            *transport = entry.transport;
+            return true;
+        }
+    }
+    return false;
+}
+
+QString xdChannelNameProblem(const QString &channel)
+{
+    if (hasLoneSurrogate(channel))
+        return QStringLiteral("channel name is not valid Unicode");
+    return XDMessagingPrivate::channelNameProblemUtf8(channel.toUtf8());
+}

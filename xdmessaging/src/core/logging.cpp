@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+#include "core/logging_p.h"
+
+Q_LOGGING_CATEGORY(lcXDCore, "xdmessaging.core", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcXDLocalSocket, "xdmessaging.localsocket", QtWarningMsg)

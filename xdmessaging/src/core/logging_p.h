@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+// Quiet by default (warnings and above); switch on with
+// QT_LOGGING_RULES="xdmessaging.*.debug=true".
+Q_DECLARE_LOGGING_CATEGORY(lcXDCore)
+Q_DECLARE_LOGGING_CATEGORY(lcXDLocalSocket)

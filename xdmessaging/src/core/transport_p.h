@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The one private interface every transport implements. The core speaks only to this:
+// it knows no socket, no X11 and no Redis.
+//
+// Sending side (one per transport and process, thread-safe): find the listeners of a
+// channel, deliver an encoded frame to one of them, wait until queued frames are out.
+// Listening side (one per listener and transport, used from the listener's thread):
+// publish who I am and my channels; received frames go to a FrameSink.
+
+#include <XDMessaging/xdglobal.h>
+
+#include "codec/frame_p.h"
+#include "codec/manifest_p.h"
+
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QList>
+
+#include <memory>
+
+namespace XDMessagingPrivate {
+
+// A live listener as one transport sees it.
+using ListenerRecord = ListenerManifest;
+
+// Why a transport cannot be used: the public error code and a sentence for people.
+struct TransportFailure
+{
+    XDError error = XDError::NoError;
+    QString message;
+};
+
+struct DeliveryOptions
+{
+    qint64 queueLimit = 0;     // bytes queued for one listener before sends wait
+    QDeadlineTimer deadline;   // the latest a delivery may wait for a listener
+    quint64 senderToken = 0;   // identifies the broadcaster, for later failure reports
+};
+
+struct DeliveryOutcome
+{
+    enum class Status {
+        Accepted, // written, or queued within the limit
+        Gone,     // the listener no longer exists (its endpoint was stale and is cleaned)
+        Failed,   // alive but could not take the message: error and reason say why
+    };
+    Status status = Status::Accepted;
+    XDError error = XDError::NoError;
+    QString reason;
+};
+
+class SenderTransport
+{
+public:
+    virtual ~SenderTransport() = default;
+    virtual XDTransport kind() const = 0;
+    // The listeners registered on channel, as last published; some may have died since,
+    // which deliver() finds out. Cheap: called on every send.
+    virtual QList<ListenerRecord> listenersOf(const QString &channel) = 0;
+    // Every listener, each checked to be alive; for listings, not for sending.
+    virtual QList<ListenerRecord> liveListeners() = 0;
+    virtual DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
+                                    const DeliveryOptions &options) = 0;
+    // Waits until nothing queued by senderToken is left; false on timeout.
+    virtual bool flush(quint64 senderToken, QDeadlineTimer deadline) = 0;
+};
+
+class FrameSink
+{
+public:
+    virtual void frameReceived(Frame &&frame, XDTransport via) = 0;
+    virtual qint64 maximumMessageSize() const = 0;
+
+protected:
+    ~FrameSink() = default;
+};
+
+class ListenerTransport
+{
+public:
+    virtual ~ListenerTransport() = default;
+    virtual XDTransport kind() const = 0;
+    // Starts listening; frames then go to the sink given at creation.
+    virtual bool start(TransportFailure *failure) = 0;
+    // Publishes (or replaces) what senders see of this listener.
+    virtual bool publish(const ListenerManifest &manifest, QString *error) = 0;
+};
+
+// The transports a request stands for: Auto (after XDMESSAGING_TRANSPORT) becomes
+// every transport built in and usable here; an explicit one stays itself.
+// Returns an empty list and sets *failure when nothing fits.
+QList<XDTransport> resolveTransports(XDTransport requested, TransportFailure *failure);
+// XDMESSAGING_TRANSPORT applied to Auto; sets *error when the variable is invalid.
+XDTransport effectiveTransport(XDTransport requested, QString *error);
+
+// The process-wide sender of a transport; null with *failure when it cannot run here.
+std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFailure *failure);
+// A listening side for one listener; frames go to sink once start() succeeded.
+std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
+                                                           const ListenerManifest &identity,
+                                                           FrameSink *sink,
+                                                           TransportFailure *failure);
+
+// Reports messages a transport had accepted but could not hand over; reaches the
+// broadcaster that sent them through its deliveryFailed() signal.
+void reportLostMessages(quint64 senderToken, const QString &listenerDescription,
+                        int messageCount, const QString &reason);
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// The one place that knows which transports exist. Adding a transport means adding
+// it here, in its own file pair, and in the tests.
+#include "core/transport_p.h"
+
+#include "transports/localsocket/localsocketlistener_p.h"
+#include "transports/localsocket/localsocketsender_p.h"
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+QString notBuiltIn(XDTransport transport)
+{
+    return QStringLiteral("the %1 transport is not available in this build of XDMessaging")
+            .arg(xdTransportName(transport));
+}
+
+} // namespace
+
+XDTransport effectiveTransport(XDTransport requested, QString *error)
+{
+    if (requested != XDTransport::Auto)
+        return requested;
+    const QString fromEnvironment = qEnvironmentVariable("XDMESSAGING_TRANSPORT").trimmed();
+    if (fromEnvironment.isEmpty())
+        return XDTransport::Auto;
+    XDTransport transport;
+    if (!xdParseTransportName(fromEnvironment.toLower(), &transport)) {
+        *error = QStringLiteral("XDMESSAGING_TRANSPORT=\"%1\" is not one of auto, native, "
+                                "localsocket, network")
+                         .arg(fromEnvironment);
+        return XDTransport::Auto;
+    }
+    return transport;
+}
+
+QList<XDTransport> resolveTransports(XDTransport requested, TransportFailure *failure)
+{
+    QString environmentError;
+    const XDTransport transport = effectiveTransport(requested, &environmentError);
+    if (!environmentError.isEmpty()) {
+        *failure = {XDError::TransportUnavailable, environmentError};
+        return {};
+    }
+    switch (transport) {
+    case XDTransport::Auto:
+    case XDTransport::LocalSocket:
+        return {XDTransport::LocalSocket};
+    case XDTransport::NativeWindow:
+    case XDTransport::Network:
+        break;
+    }
+    *failure = {XDError::TransportUnavailable, notBuiltIn(transport)};
+    return {};
+}
+
+std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFailure *failure)
+{
+    if (kind == XDTransport::LocalSocket)
+        return LocalSocketSender::instance(failure);
+    *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
+    return {};
+}
+
+std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
+                                                           const ListenerManifest &identity,
+                                                           FrameSink *sink,
+                                                           TransportFailure *failure)
+{
+    if (kind == XDTransport::LocalSocket)
+        return std::make_unique<LocalSocketListener>(identity, sink);
+    *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
+    return {};
+}
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+#include <XDMessaging/xdbroadcaster.h>
+#include <XDMessaging/xdmessage.h>
+
+#include "core/logging_p.h"
+#include "core/messageid_p.h"
+#include "core/transport_p.h"
+#include "core/xdsendresult_p.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDateTime>
+#include <QtCore/QHash>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QPointer>
+
+#include <atomic>
+#include <mutex>
+
+using namespace XDMessagingPrivate;
+
+namespace {
+
+constexpr int DefaultSendTimeoutMs = 1000;
+constexpr qint64 DefaultQueueLimit = 64 * 1024 * 1024;
+
+// Broadcasters by token, so a transport can report messages lost after a send returned.
+struct BroadcasterRegistry
+{
+    std::mutex mutex;
+    QHash<quint64, QPointer<XDBroadcaster>> broadcasters;
+};
+
+BroadcasterRegistry &registry()
+{
+    static BroadcasterRegistry instance;
+    return instance;
+}
+
+quint64 newSenderToken()
+{
+    static std::atomic<quint64> counter {0};
+    return ++counter;
+}
+
+struct Target
+{
+    SenderTransport *transport;
+    ListenerRecord listener;
+};
+
+} // namespace
+
+namespace XDMessagingPrivate {
+
+void reportLostMessages(quint64 senderToken, const QString &listenerDescription, int messageCount,
+                        const QString &reason)
+{
+    BroadcasterRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    XDBroadcaster *broadcaster = r.broadcasters.value(senderToken);
+    if (!broadcaster)
+        return;
+    QMetaObject::invokeMethod(
+            broadcaster,
+            [broadcaster, listenerDescription, messageCount, reason] {
+                Q_EMIT broadcaster->deliveryFailed(listenerDescription, messageCount, reason);
+            },
+            Qt::QueuedConnection);
+}
+
+} // namespace XDMessagingPrivate
+
+class XDBroadcasterPrivate
+{
+public:
+    explicit XDBroadcasterPrivate(XDTransport requested) : requested(requested) {}
+
+    XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type);
+    QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
+    QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
+                            const QString &channel) const;
+
+    const XDTransport requested;
+    const quint64 token = newSenderToken();
+    const qint64 pid = QCoreApplication::applicationPid();
+    std::atomic<int> sendTimeout {DefaultSendTimeoutMs};
+    std::atomic<qint64> queueLimit {DefaultQueueLimit};
+    std::atomic<qint64> maximumMessageSize {XDBroadcaster::DefaultMaximumMessageSize};
+
+    std::mutex sendersMutex;
+    QList<std::shared_ptr<SenderTransport>> resolvedSenders; // kept once resolved
+    QByteArray senderNameUtf8;
+};
+
+QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportFailure *failure)
+{
+    std::lock_guard lock(sendersMutex);
+    if (!resolvedSenders.isEmpty())
+        return resolvedSenders;
+    const QList<XDTransport> kinds = resolveTransports(requested, failure);
+    QList<std::shared_ptr<SenderTransport>> found;
+    for (const XDTransport kind : kinds) {
+        if (auto sender = senderTransport(kind, failure))
+            found.append(std::move(sender));
+    }
+    // A failure is not cached: the runtime directory or the display may be fixed later.
+    if (!found.isEmpty()) {
+        resolvedSenders = found;
+        senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
+    }
+    return found;
+}
+
+QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
+                                             const QString &channel) const
+{
+    QList<Target> targets;
+    QSet<QUuid> seen; // in Auto, a listener on several transports is reached once
+    for (const auto &transport : transports) {
+        const QList<ListenerRecord> listeners = transport->listenersOf(channel);
+        for (const ListenerRecord &listener : listeners) {
+            if (transports.size() > 1) {
+                if (seen.contains(listener.id))
+                    continue;
+                seen.insert(listener.id);
+            }
+            targets.append({transport.get(), listener});
+        }
+    }
+    return targets;
+}
+
+XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload,
+                                        XDMessage::PayloadType type)
+{
+    const QString problem = xdChannelNameProblem(channel);
+    if (!problem.isEmpty()) {
+        return XDSendResult::failure(XDError::InvalidChannelName,
+                                     QStringLiteral("cannot send to channel \"%1\": %2").arg(channel, problem));
+    }
+    const qint64 limit = maximumMessageSize.load();
+    if (payload.size() > limit) {
+        return XDSendResult::failure(
+                XDError::MessageTooLarge,
+                QStringLiteral("message of %1 bytes exceeds the maximum message size of %2 bytes; "
+                               "nothing was sent")
+                        .arg(payload.size())
+                        .arg(limit));
+    }
+    TransportFailure failure;
+    const QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);
+    if (transports.isEmpty())
+        return XDSendResult::failure(failure.error, QStringLiteral("cannot send: %1").arg(failure.message));
+
+    FrameMeta meta;
+    meta.payloadType = quint8(type);
+    meta.senderPid = pid;
+    meta.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    meta.id = nextMessageId();
+    const EncodedFrame frame = encodeFrame(meta, channel.toUtf8(), senderNameUtf8, payload);
+
+    DeliveryOptions options;
+    options.queueLimit = queueLimit.load();
+    options.deadline = QDeadlineTimer(sendTimeout.load());
+    options.senderToken = token;
+
+    XDSendResult result;
+    XDSendResultPrivate *r = XDSendResultPrivate::get(result);
+    const QList<Target> targets = targetsOf(transports, channel);
+    for (const Target &target : targets) {
+        const DeliveryOutcome outcome = target.transport->deliver(target.listener, frame, options);
+        if (outcome.status == DeliveryOutcome::Status::Accepted) {
+            ++r->reached;
+        } else if (outcome.status == DeliveryOutcome::Status::Failed) {
+            if (r->error == XDError::NoError)
+                r->error = outcome.error;
+            r->failures.append(outcome.reason);
+        }
+    }
+    if (!r->failures.isEmpty()) {
+        r->errorString = QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")
+                                 .arg(channel)
+                                 .arg(r->failures.size())
+                                 .arg(r->failures.size() + r->reached)
+                                 .arg(r->failures.join(QStringLiteral("; ")));
+    }
+    return result;
+}
+
+XDBroadcaster::XDBroadcaster(QObject *parent) : XDBroadcaster(XDTransport::Auto, parent) {}
+
+XDBroadcaster::XDBroadcaster(XDTransport transport, QObject *parent)
+    : QObject(parent), d(std::make_unique<XDBroadcasterPrivate>(transport))
+{
+    BroadcasterRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    r.broadcasters.insert(d->token, this);
+}
+
+XDBroadcaster::~XDBroadcaster()
+{
+    {
+        BroadcasterRegistry &r = registry();
+        std::lock_guard lock(r.mutex);
+        r.broadcasters.remove(d->token);
+    }
+    if (!flush())
+        qCWarning(lcXDCore, "a broadcaster was destroyed with messages still queued; they stay "
+                            "queued while the process runs");
+}
+
+XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QString &text)
+{
+    return d->send(channel, text.toUtf8(), XDMessage::PayloadType::Text);
+}
+
+XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const char *text)
+{
+    return d->send(channel, QByteArray(text), XDMessage::PayloadType::Text);
+}
+
+XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QByteArray &payload)
+{
+    return d->send(channel, payload, XDMessage::PayloadType::Binary);
+}
+
+XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QJsonDocument &json)
+{
+    return d->send(channel, json.toJson(QJsonDocument::Compact), XDMessage::PayloadType::Json);
+}
+
+XDSendResult XDBroadcaster::send(const QString &channel, const QString &text, XDTransport transport)
+{
+    XDBroadcaster broadcaster(transport);
+    XDSendResult result = broadcaster.sendToChannel(channel, text);
+    if (result.listenersReached() > 0 && !broadcaster.flush()) {
+        XDSendResultPrivate *r = XDSendResultPrivate::get(result);
+        r->error = XDError::ListenerNotReading;
+        r->errorString = QStringLiteral("not every listener of \"%1\" took the message within %2 ms; "
+                                        "it stays queued while this process runs")
+                                 .arg(channel)
+                                 .arg(broadcaster.sendTimeout());
+    }
+    return result;
+}
+
+bool XDBroadcaster::flush(int msecs)
+{
+    const QDeadlineTimer deadline(msecs < 0 ? sendTimeout() : msecs);
+    TransportFailure ignored;
+    bool flushed = true;
+    const QList<std::shared_ptr<SenderTransport>> transports = d->senders(&ignored);
+    for (const auto &transport : transports)
+        flushed = transport->flush(d->token, deadline) && flushed;
+    return flushed;
+}
+
+QList<XDListenerInfo> XDBroadcaster::listeners() const
+{
+    TransportFailure ignored;
+    QList<XDListenerInfo> infos;
+    QHash<QUuid, qsizetype> indexById;
+    const QList<std::shared_ptr<SenderTransport>> transports = d->senders(&ignored);
+    for (const auto &transport : transports) {
+        const QList<ListenerRecord> records = transport->liveListeners();
+        for (const ListenerRecord &record : records) {
+            const auto known = indexById.constFind(record.id);
+            if (known != indexById.constEnd()) {
+                XDListenerInfo &info = infos[*known];
+                if (!info.transports.contains(transport->kind()))
+                    info.transports.append(transport->kind());
+                continue;
+            }
+            XDListenerInfo info;
+            info.id = record.id;
+            info.pid = record.pid;
+            info.name = record.name;
+            info.transports = record.transports.isEmpty() ? QList<XDTransport> {transport->kind()}
+                                                          : record.transports;
+            info.channels = record.channels;
+            indexById.insert(record.id, infos.size());
+            infos.append(info);
+        }
+    }
+    return infos;
+}
+
+XDTransport XDBroadcaster::transport() const
+{
+    QString ignored;
+    return effectiveTransport(d->requested, &ignored);
+}
+
+int XDBroadcaster::sendTimeout() const
+{
+    return d->sendTimeout.load();
+}
+
+void XDBroadcaster::setSendTimeout(int msecs)
+{
+    d->sendTimeout = qMax(0, msecs);
+}
+
+qint64 XDBroadcaster::queueLimit() const
+{
+    return d->queueLimit.load();
+}
+
+void XDBroadcaster::setQueueLimit(qint64 bytes)
+{
+    d->queueLimit = qMax<qint64>(0, bytes);
+}
+
+qint64 XDBroadcaster::maximumMessageSize() const
+{
+    return d->maximumMessageSize.load();
+}
+
+void XDBroadcaster::setMaximumMessageSize(qint64 bytes)
+{
+    d->maximumMessageSize = qBound<qint64>(0, bytes, std::numeric_limits<quint32>::max());
+}

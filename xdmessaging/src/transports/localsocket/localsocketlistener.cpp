@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+#include "transports/localsocket/localsocketlistener_p.h"
+
+#include "core/logging_p.h"
+#include "transports/localsocket/localsocketdirectory_p.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QSocketNotifier>
+
+#include <cstring>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+constexpr qsizetype ReadBufferSize = 256 * 1024;
+constexpr qsizetype MinimumFreeSpace = 64 * 1024;
+// Payloads at least this large are read straight into their own buffer, not copied.
+constexpr quint32 LargePayloadThreshold = 64 * 1024;
+// Bytes read from one peer per wake-up, so one busy sender cannot starve the others.
+constexpr qint64 ReadBudgetPerWakeUp = 4 * 1024 * 1024;
+
+} // namespace
+
+struct LocalSocketListener::Peer
+{
+    FileDescriptor fd;
+    QSocketNotifier *notifier = nullptr;
+    QByteArray buffer;
+    qsizetype start = 0; // unread bytes are buffer[start, end)
+    qsizetype end = 0;
+    bool reading = false; // guards against re-entry from a slot that spins the event loop
+    bool readingLargePayload = false;
+    Frame largeFrame;
+    qsizetype largeFilled = 0;
+
+    ~Peer()
+    {
+        notifier->setEnabled(false);
+        notifier->deleteLater();
+    }
+};
+
+LocalSocketListener::LocalSocketListener(const ListenerManifest &identity, FrameSink *sink)
+    : m_id(identity.id), m_sink(sink)
+{
+}
+
+LocalSocketListener::~LocalSocketListener()
+{
+    if (m_directory)
+        m_directory->removeEndpoint(m_id);
+}
+
+bool LocalSocketListener::start(TransportFailure *failure)
+{
+    QString error;
+    m_directory = LocalSocketDirectory::open(&error);
+    if (m_directory)
+        m_server = listenUnix(m_directory->socketPath(m_id), &error);
+    if (!m_server.isValid()) {
+        *failure = {XDError::RuntimeDirectoryError, error};
+        return false;
+    }
+    m_acceptNotifier = new QSocketNotifier(m_server.get(), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &LocalSocketListener::acceptPeers);
+    return true;
+}
+
+bool LocalSocketListener::publish(const ListenerManifest &manifest, QString *error)
+{
+    return m_directory->publish(manifest, error);
+}
+
+void LocalSocketListener::acceptPeers()
+{
+    for (;;) {
+        FileDescriptor socket(::accept4(m_server.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!socket.isValid()) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                qCWarning(lcXDLocalSocket, "accept failed: %ls", qUtf16Printable(systemErrorString(errno)));
+            return;
+        }
+        const qint64 uid = peerUid(socket.get());
+        if (uid != qint64(::getuid())) {
+            qCWarning(lcXDLocalSocket, "refused a connection from uid %lld", uid);
+            continue;
+        }
+        auto peer = std::make_unique<Peer>();
+        peer->fd = std::move(socket);
+        peer->buffer.resize(ReadBufferSize);
+        peer->notifier = new QSocketNotifier(peer->fd.get(), QSocketNotifier::Read, this);
+        Peer *rawPeer = peer.get();
+        connect(peer->notifier, &QSocketNotifier::activated, this, [this, rawPeer] { readPeer(rawPeer); });
+        m_peers.push_back(std::move(peer));
+    }
+}
+
+void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
+{
+    qCWarning(lcXDLocalSocket, "closing a sender connection: %ls", qUtf16Printable(reason));
+    for (auto it = m_peers.begin(); it != m_peers.end(); ++it) {
+        if (it->get() == peer) {
+            m_peers.erase(it);
+            return;
+        }
+    }
+}
+
+void LocalSocketListener::readPeer(Peer *peer)
+{
+    if (peer->reading)
+        return;
+    peer->reading = true;
+    const QPointer<LocalSocketListener> alive(this);
+    qint64 budget = ReadBudgetPerWakeUp;
+    while (budget > 0) {
+        char *target;
+        qsizetype room;
+        if (peer->readingLargePayload) {
+            target = peer->largeFrame.payload.data() + peer->largeFilled;
+            room = peer->largeFrame.payload.size() - peer->largeFilled;
+        } else {
+            if (peer->buffer.size() - peer->end < MinimumFreeSpace) {
+                std::memmove(peer->buffer.data(), peer->buffer.constData() + peer->start,
+                             size_t(peer->end - peer->start));
+                peer->end -= peer->start;
+                peer->start = 0;
+            }
+            target = peer->buffer.data() + peer->end;
+            room = peer->buffer.size() - peer->end;
+        }
+        const ssize_t received = ::read(peer->fd.get(), target, size_t(room));
+        if (received < 0 && errno == EINTR)
+            continue;
+        if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (received <= 0) {
+            const bool partial = peer->readingLargePayload || peer->end > peer->start;
+            if (partial || received < 0) {
+                dropPeer(peer, received < 0 ? systemErrorString(errno)
+                                            : QStringLiteral("the sender left in the middle of a "
+                                                             "message; the partial message is "
+                                                             "discarded"));
+            } else {
+                qCDebug(lcXDLocalSocket, "a sender disconnected");
+                dropPeer(peer, QString());
+            }
+            return;
+        }
+        budget -= received;
+        if (peer->readingLargePayload) {
+            peer->largeFilled += received;
+            if (peer->largeFilled < peer->largeFrame.payload.size())
+                continue;
+            peer->readingLargePayload = false;
+            QString error;
+            if (!payloadMatchesType(peer->largeFrame.head.meta.payloadType,
+                                    peer->largeFrame.payload, &error)) {
+                dropPeer(peer, error);
+                return;
+            }
+            m_sink->frameReceived(std::move(peer->largeFrame), XDTransport::LocalSocket);
+            if (!alive)
+                return;
+            peer->largeFrame = Frame();
+            continue;
+        }
+        peer->end += received;
+        if (!deliverBufferedFrames(peer, alive))
+            return;
+    }
+    peer->reading = false;
+}
+
+bool LocalSocketListener::deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive)
+{
+    for (;;) {
+        const QByteArrayView data(peer->buffer.constData() + peer->start, peer->end - peer->start);
+        Frame frame;
+        QString error;
+        const DecodeStatus status = decodeFrameHead(data, m_sink->maximumMessageSize(), &frame.head, &error);
+        if (status == DecodeStatus::Malformed) {
+            dropPeer(peer, QStringLiteral("malformed frame: %1").arg(error));
+            return false;
+        }
+        if (status == DecodeStatus::NeedMoreData)
+            break;
+        const qsizetype bufferedPayload = data.size() - frame.head.headSize;
+        if (bufferedPayload < qsizetype(frame.head.payloadLength)) {
+            if (frame.head.payloadLength < LargePayloadThreshold)
+                break;
+            // Read the rest of a large payload straight into its final buffer.
+            frame.payload = QByteArray(frame.head.payloadLength, Qt::Uninitialized);
+            std::memcpy(frame.payload.data(), data.data() + frame.head.headSize, size_t(bufferedPayload));
+            peer->largeFrame = std::move(frame);
+            peer->largeFilled = bufferedPayload;
+            peer->readingLargePayload = true;
+            peer->start = peer->end = 0;
+            return true;
+        }
+        const QByteArrayView payload = data.sliced(frame.head.headSize, frame.head.payloadLength);
+        if (!payloadMatchesType(frame.head.meta.payloadType, payload, &error)) {
+            dropPeer(peer, QStringLiteral("malformed frame: %1").arg(error));
+            return false;
+        }
+        frame.payload = payload.toByteArray();
+        peer->start += frame.head.frameSize();
+        m_sink->frameReceived(std::move(frame), XDTransport::LocalSocket);
+        if (!alive)
+            return false;
+    }
+    if (peer->start == peer->end)
+        peer->start = peer->end = 0;
+    return true;
+}
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/transport_p.h"
+#include "transports/localsocket/socketio_p.h"
+
+#include <QtCore/QObject>
+
+#include <memory>
+#include <vector>
+
+class QSocketNotifier;
+
+namespace XDMessagingPrivate {
+
+class LocalSocketDirectory;
+
+// The receiving side of the local-socket transport for one listener: a listening
+// socket <id>.sock, a manifest <id>.manifest, and one connection per sending process.
+// Lives in the listener's thread; reads through QSocketNotifier, so frames arrive
+// through that thread's event loop.
+class LocalSocketListener final : public QObject, public ListenerTransport
+{
+    Q_OBJECT
+public:
+    LocalSocketListener(const ListenerManifest &identity, FrameSink *sink);
+    ~LocalSocketListener() override;
+
+    XDTransport kind() const override { return XDTransport::LocalSocket; }
+    bool start(TransportFailure *failure) override;
+    bool publish(const ListenerManifest &manifest, QString *error) override;
+
+private:
+    struct Peer;
+    void acceptPeers();
+    void readPeer(Peer *peer);
+    // Parses what is buffered; false when the peer must be dropped.
+    bool deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive);
+    void dropPeer(Peer *peer, const QString &reason);
+
+    const QUuid m_id;
+    FrameSink *const m_sink;
+    std::shared_ptr<LocalSocketDirectory> m_directory;
+    FileDescriptor m_server;
+    QSocketNotifier *m_acceptNotifier = nullptr;
+    std::vector<std::unique_ptr<Peer>> m_peers;
+};
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: MIT
+#include "transports/localsocket/localsocketsender_p.h"
+
+#include "core/logging_p.h"
+#include "transports/localsocket/localsocketdirectory_p.h"
+#include "transports/localsocket/socketio_p.h"
+
+#include <chrono>
+#include <vector>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+// Frames gathered into one sendmsg(): two iovecs each (head and payload).
+constexpr int MaximumFramesPerWrite = 256;
+// How long the destructor (at process exit) waits for queues to drain.
+constexpr std::chrono::milliseconds ExitFlushTimeout(1000);
+
+QString describe(const ListenerRecord &listener)
+{
+    return QStringLiteral("listener \"%1\" (pid %2, id %3)")
+            .arg(listener.name)
+            .arg(listener.pid)
+            .arg(listener.id.toString(QUuid::Id128).left(8));
+}
+
+// Waits on condition until predicate holds or deadline passes; false on timeout.
+template <typename Predicate>
+bool waitUntil(std::condition_variable &condition, std::unique_lock<std::mutex> &lock,
+               QDeadlineTimer deadline, Predicate predicate)
+{
+    if (deadline.isForever()) {
+        condition.wait(lock, predicate);
+        return true;
+    }
+    const auto end = std::chrono::steady_clock::now()
+            + std::chrono::nanoseconds(deadline.remainingTimeNSecs());
+    return condition.wait_until(lock, end, predicate);
+}
+
+DeliveryOutcome failed(XDError error, const QString &reason)
+{
+    return {DeliveryOutcome::Status::Failed, error, reason};
+}
+
+} // namespace
+
+LocalSocketSender::Connection::~Connection()
+{
+    if (fd >= 0)
+        ::close(fd);
+}
+
+std::shared_ptr<LocalSocketSender> LocalSocketSender::instance(TransportFailure *failure)
+{
+    // The category must outlive the senders below, which may log while the process exits.
+    lcXDLocalSocket();
+    static std::mutex mutex;
+    static QHash<QString, std::shared_ptr<LocalSocketSender>> senders;
+
+    QString error;
+    std::shared_ptr<LocalSocketDirectory> directory = LocalSocketDirectory::open(&error);
+    if (!directory) {
+        *failure = {XDError::RuntimeDirectoryError, error};
+        return {};
+    }
+    std::lock_guard lock(mutex);
+    std::shared_ptr<LocalSocketSender> &sender = senders[directory->path()];
+    if (!sender)
+        sender.reset(new LocalSocketSender(std::move(directory)));
+    return sender;
+}
+
+LocalSocketSender::LocalSocketSender(std::shared_ptr<LocalSocketDirectory> directory)
+    : m_directory(std::move(directory)),
+      m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+{
+    m_ioThread = std::thread([this] { ioThreadMain(); });
+}
+
+LocalSocketSender::~LocalSocketSender()
+{
+    qint64 undelivered = 0;
+    {
+        std::unique_lock lock(m_mutex);
+        m_progress.wait_for(lock, ExitFlushTimeout, [this] { return m_pendingFramesBySender.isEmpty(); });
+        for (const qint64 count : std::as_const(m_pendingFramesBySender))
+            undelivered += count;
+        m_stopping = true;
+        wakeIoThreadLocked();
+    }
+    m_ioThread.join();
+    ::close(m_wakeFd);
+    if (undelivered > 0) {
+        qCWarning(lcXDLocalSocket, "%lld messages were still queued for listeners that did not "
+                                   "read them when the process exited",
+                  undelivered);
+    }
+}
+
+void LocalSocketSender::refreshListenersLocked()
+{
+    const quint64 generation = m_directory->generation();
+    if (generation == m_listenersGeneration)
+        return;
+    m_listeners = m_directory->scan();
+    m_listenersByChannel.clear();
+    m_listenersGeneration = generation;
+}
+
+QList<ListenerRecord> LocalSocketSender::listenersOf(const QString &channel)
+{
+    std::lock_guard lock(m_mutex);
+    refreshListenersLocked();
+    const auto cached = m_listenersByChannel.constFind(channel);
+    if (cached != m_listenersByChannel.constEnd())
+        return *cached;
+    QList<ListenerRecord> matching;
+    for (const ListenerRecord &listener : std::as_const(m_listeners)) {
+        if (listener.channels.contains(channel))
+            matching.append(listener);
+    }
+    m_listenersByChannel.insert(channel, matching);
+    return matching;
+}
+
+QList<ListenerRecord> LocalSocketSender::liveListeners()
+{
+    std::lock_guard lock(m_mutex);
+    refreshListenersLocked();
+    QList<ListenerRecord> alive;
+    const QList<ListenerRecord> candidates = m_listeners;
+    for (const ListenerRecord &listener : candidates) {
+        const ConnectionPtr open = m_connections.value(listener.id);
+        if (open && !open->closed) {
+            alive.append(listener);
+            continue;
+        }
+        FileDescriptor probe;
+        QString error;
+        const ConnectResult result = connectUnix(m_directory->socketPath(listener.id), &probe, &error);
+        if (result == ConnectResult::Refused)
+            removeStaleLocked(listener.id);
+        else if (result != ConnectResult::Failed)
+            alive.append(listener);
+    }
+    return alive;
+}
+
+void LocalSocketSender::removeStaleLocked(const QUuid &id)
+{
+    qCDebug(lcXDLocalSocket, "removing stale endpoint %ls", qUtf16Printable(id.toString()));
+    m_directory->removeEndpoint(id);
+    m_listeners.removeIf([&id](const ListenerRecord &listener) { return listener.id == id; });
+    m_listenersByChannel.clear();
+}
+
+LocalSocketSender::ConnectionPtr
+LocalSocketSender::connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
+                                    std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome)
+{
+    if (const ConnectionPtr existing = m_connections.value(listener.id)) {
+        if (!existing->closed)
+            return existing;
+        m_connections.remove(listener.id);
+    }
+    const QString path = m_directory->socketPath(listener.id);
+    for (;;) {
+        FileDescriptor socket;
+        QString error;
+        switch (connectUnix(path, &socket, &error)) {
+        case ConnectResult::Connected: {
+            const qint64 uid = peerUid(socket.get());
+            if (uid != qint64(::getuid())) {
+                *outcome = failed(XDError::ListenerUnreachable,
+                                  QStringLiteral("%1: its socket belongs to uid %2, not this user")
+                                          .arg(describe(listener))
+                                          .arg(uid));
+                return {};
+            }
+            auto connection = std::make_shared<Connection>();
+            connection->id = listener.id;
+            connection->description = describe(listener);
+            connection->fd = socket.release();
+            m_connections.insert(listener.id, connection);
+            return connection;
+        }
+        case ConnectResult::Refused:
+            removeStaleLocked(listener.id);
+            *outcome = {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
+            return {};
+        case ConnectResult::Busy:
+            if (options.deadline.hasExpired()) {
+                *outcome = failed(XDError::ListenerNotReading,
+                                  QStringLiteral("%1 is not accepting connections")
+                                          .arg(describe(listener)));
+                return {};
+            }
+            lock.unlock();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            lock.lock();
+            break;
+        case ConnectResult::Failed:
+            *outcome = failed(XDError::ListenerUnreachable,
+                              QStringLiteral("cannot connect to %1: %2").arg(describe(listener), error));
+            return {};
+        }
+    }
+}
+
+DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
+                                           const DeliveryOptions &options)
+{
+    std::unique_lock lock(m_mutex);
+    DeliveryOutcome outcome;
+    const ConnectionPtr connection = connectionLocked(listener, options, lock, &outcome);
+    if (!connection)
+        return outcome;
+
+    const qint64 size = frame.size();
+    const auto hasRoom = [&] {
+        // One frame larger than the limit still goes through an empty queue.
+        return connection->closed || connection->queuedBytes == 0
+                || connection->queuedBytes + size <= options.queueLimit;
+    };
+    if (!hasRoom()) {
+        if (connection->stalled || !waitUntil(m_progress, lock, options.deadline, hasRoom)) {
+            connection->stalled = true;
+            return failed(XDError::ListenerNotReading,
+                          QStringLiteral("%1 is not reading: %2 bytes are queued for it, the limit "
+                                         "is %3")
+                                  .arg(connection->description)
+                                  .arg(connection->queuedBytes)
+                                  .arg(options.queueLimit));
+        }
+    }
+    if (connection->closed) {
+        return failed(XDError::ListenerUnreachable,
+                      QStringLiteral("%1 closed the connection").arg(connection->description));
+    }
+    connection->queue.push_back({frame, options.senderToken});
+    connection->queuedBytes += size;
+    ++m_pendingFramesBySender[options.senderToken];
+    wakeIoThreadLocked();
+    return outcome;
+}
+
+bool LocalSocketSender::flush(quint64 senderToken, QDeadlineTimer deadline)
+{
+    std::unique_lock lock(m_mutex);
+    return waitUntil(m_progress, lock, deadline,
+                     [&] { return !m_pendingFramesBySender.contains(senderToken); });
+}
+
+void LocalSocketSender::wakeIoThreadLocked()
+{
+    if (m_wakePending)
+        return;
+    m_wakePending = true;
+    const quint64 one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
+}
+
+void LocalSocketSender::frameDoneLocked(quint64 senderToken)
+{
+    const auto pending = m_pendingFramesBySender.find(senderToken);
+    if (pending != m_pendingFramesBySender.end() && --*pending <= 0)
+        m_pendingFramesBySender.erase(pending);
+}
+
+void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, const QString &reason)
+{
+    connection->closed = true;
+    QHash<quint64, int> lostBySender;
+    for (const QueuedFrame &queued : connection->queue) {
+        ++lostBySender[queued.senderToken];
+        frameDoneLocked(queued.senderToken);
+    }
+    connection->queue.clear();
+    connection->queuedBytes = 0;
+    if (m_connections.value(connection->id) == connection)
+        m_connections.remove(connection->id);
+    for (auto it = lostBySender.cbegin(); it != lostBySender.cend(); ++it) {
+        qCWarning(lcXDLocalSocket, "%d queued messages lost: %ls %ls", it.value(),
+                  qUtf16Printable(connection->description), qUtf16Printable(reason));
+        reportLostMessages(it.key(), connection->description, it.value(), reason);
+    }
+    m_progress.notify_all();
+}
+
+void LocalSocketSender::writeConnection(const ConnectionPtr &connection,
+                                        std::unique_lock<std::mutex> &lock)
+{
+    std::vector<iovec> vectors;
+    vectors.reserve(2 * MaximumFramesPerWrite);
+    while (!connection->queue.empty() && !connection->closed) {
+        // Gather while locked; the bytes stay valid unlocked because only this thread
+        // removes frames and callers only append.
+        vectors.clear();
+        qint64 skip = connection->headOffset;
+        int frames = 0;
+        for (const QueuedFrame &queued : connection->queue) {
+            for (const QByteArray *part : {&queued.frame.head, &queued.frame.payload}) {
+                if (skip >= part->size()) {
+                    skip -= part->size();
+                    continue;
+                }
+                vectors.push_back({const_cast<char *>(part->constData()) + skip,
+                                   size_t(part->size() - skip)});
+                skip = 0;
+            }
+            if (++frames == MaximumFramesPerWrite)
+                break;
+        }
+        msghdr message {};
+        message.msg_iov = vectors.data();
+        message.msg_iovlen = vectors.size();
+        lock.unlock();
+        const ssize_t written = ::sendmsg(connection->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const int writeError = errno;
+        lock.lock();
+        if (written < 0) {
+            if (writeError == EINTR)
+                continue;
+            if (writeError == EAGAIN || writeError == EWOULDBLOCK) {
+                connection->waitingWritable = true;
+                return;
+            }
+            closeConnectionLocked(connection, systemErrorString(writeError));
+            return;
+        }
+        qint64 remaining = written;
+        while (remaining > 0) {
+            const QueuedFrame &front = connection->queue.front();
+            const qint64 frameLeft = front.frame.size() - connection->headOffset;
+            if (remaining < frameLeft) {
+                connection->headOffset += remaining;
+                break;
+            }
+            remaining -= frameLeft;
+            connection->queuedBytes -= front.frame.size();
+            connection->headOffset = 0;
+            frameDoneLocked(front.senderToken);
+            connection->queue.pop_front();
+        }
+        if (connection->queue.empty())
+            connection->stalled = false;
+        m_progress.notify_all();
+    }
+}
+
+void LocalSocketSender::ioThreadMain()
+{
+    std::vector<pollfd> pollSet;
+    std::vector<ConnectionPtr> polled;
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping) {
+        m_wakePending = false;
+        polled.assign(m_connections.cbegin(), m_connections.cend());
+        for (const ConnectionPtr &connection : polled) {
+            if (!connection->waitingWritable)
+                writeConnection(connection, lock);
+        }
+        // Writing may have closed connections; poll only the open ones.
+        polled.assign(m_connections.cbegin(), m_connections.cend());
+        pollSet.assign(1, pollfd {m_wakeFd, POLLIN, 0});
+        for (const ConnectionPtr &connection : polled) {
+            const short events = POLLIN | (connection->waitingWritable ? POLLOUT : 0);
+            pollSet.push_back({connection->fd, events, 0});
+        }
+        lock.unlock();
+        const int ready = ::poll(pollSet.data(), pollSet.size(), -1);
+        lock.lock();
+        if (ready <= 0)
+            continue;
+        if (pollSet[0].revents & POLLIN) {
+            quint64 count;
+            [[maybe_unused]] const ssize_t drained = ::read(m_wakeFd, &count, sizeof count);
+        }
+        for (size_t i = 0; i < polled.size(); ++i) {
+            const ConnectionPtr &connection = polled[i];
+            const short revents = pollSet[i + 1].revents;
+            if (revents & POLLOUT)
+                connection->waitingWritable = false;
+            // Listeners never write to us: readable means the other end closed.
+            if (revents & (POLLIN | POLLHUP | POLLERR)) {
+                char byte;
+                const ssize_t received = ::recv(connection->fd, &byte, 1, MSG_DONTWAIT);
+                const bool closed = received == 0 || (revents & POLLERR)
+                        || (received < 0 && errno != EAGAIN && errno != EINTR);
+                if (closed)
+                    closeConnectionLocked(connection, QStringLiteral("the listener closed the "
+                                                                     "connection"));
+            }
+        }
+    }
+}
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/transport_p.h"
+
+#include <QtCore/QHash>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace XDMessagingPrivate {
+
+class LocalSocketDirectory;
+
+// The sending side of the local-socket transport, one per process and runtime
+// directory. Callers (any thread) append frames to a per-listener queue; a library
+// thread writes the queues out with sendmsg(), many frames per system call, and
+// watches for listeners that close. Callers wait only when a queue is over its limit,
+// and never past their deadline.
+class LocalSocketSender final : public SenderTransport
+{
+public:
+    static std::shared_ptr<LocalSocketSender> instance(TransportFailure *failure);
+    ~LocalSocketSender() override;
+
+    XDTransport kind() const override { return XDTransport::LocalSocket; }
+    QList<ListenerRecord> listenersOf(const QString &channel) override;
+    QList<ListenerRecord> liveListeners() override;
+    DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
+                            const DeliveryOptions &options) override;
+    bool flush(quint64 senderToken, QDeadlineTimer deadline) override;
+
+private:
+    struct QueuedFrame
+    {
+        EncodedFrame frame;
+        quint64 senderToken;
+    };
+    struct Connection
+    {
+        QUuid id;
+        QString description;
+        int fd = -1;
+        std::deque<QueuedFrame> queue;
+        qint64 queuedBytes = 0;
+        qint64 headOffset = 0;   // bytes of queue.front() already written
+        bool waitingWritable = false;
+        bool stalled = false;    // timed out once; fail at once until it drains
+        bool closed = false;
+        ~Connection();
+    };
+    using ConnectionPtr = std::shared_ptr<Connection>;
+
+    explicit LocalSocketSender(std::shared_ptr<LocalSocketDirectory> directory);
+    void refreshListenersLocked();
+    ConnectionPtr connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
+                                   std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
+    void removeStaleLocked(const QUuid &id);
+    void wakeIoThreadLocked();
+
+    void ioThreadMain();
+    void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
+    void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
+    void frameDoneLocked(quint64 senderToken);
+
+    const std::shared_ptr<LocalSocketDirectory> m_directory;
+    std::mutex m_mutex;
+    std::condition_variable m_progress; // signalled whenever queued data moves
+    quint64 m_listenersGeneration = ~quint64(0);
+    QList<ListenerRecord> m_listeners;
+    QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
+    QHash<QUuid, ConnectionPtr> m_connections;
+    QHash<quint64, qint64> m_pendingFramesBySender;
+    int m_wakeFd = -1;
+    bool m_wakePending = false;
+    bool m_stopping = false;
+    std::thread m_ioThread;
+};
+
+} // namespace XDMessagingPrivate
