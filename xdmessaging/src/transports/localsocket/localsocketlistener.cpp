@@ -100,7 +100,10 @@ void LocalSocketListener::acceptPeers()
 
 void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
 {
-    qCWarning(lcXDLocalSocket, "closing a sender connection: %ls", qUtf16Printable(reason));
+    if (reason.isEmpty())
+        qCDebug(lcXDLocalSocket, "a sender disconnected");
+    else
+        qCWarning(lcXDLocalSocket, "closing a sender connection: %ls", qUtf16Printable(reason));
     for (auto it = m_peers.begin(); it != m_peers.end(); ++it) {
         if (it->get() == peer) {
             m_peers.erase(it);
@@ -145,8 +148,7 @@ void LocalSocketListener::readPeer(Peer *peer)
                                                              "message; the partial message is "
                                                              "discarded"));
             } else {
-                qCDebug(lcXDLocalSocket, "a sender disconnected");
-                dropPeer(peer, QString());
+                dropPeer(peer, QString()); // an orderly disconnect
             }
             return;
         }

@@ -36,6 +36,7 @@ private:
     void readPeer(Peer *peer);
     // Parses what is buffered; false when the peer must be dropped.
     bool deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive);
+    // Closes the connection; a non-empty reason is logged as a warning.
     void dropPeer(Peer *peer, const QString &reason);
 
     const QUuid m_id;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs, from Debian 12's packages, everything the build, the demo and the tests
+# need. Does nothing when all of it is already there. Runs without standard input.
+set -euo pipefail
+
+packages=(
+    # build
+    build-essential cmake pkg-config
+    # Qt 6: core, widgets, test, linguist tools, SVG icons, the xcb platform
+    qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libqt6svg6 qt6-qpa-plugins libgl-dev
+    # native-window transport (X11 through xcb) and a display server for demo and tests
+    libxcb1-dev xvfb xauth x11-utils imagemagick
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    sudo=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq < /dev/null
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" < /dev/null

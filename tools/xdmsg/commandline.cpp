@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+
+#include <cstdio>
+
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "xdmsg: %s\n", qPrintable(message));
+    std::fflush(stderr);
+}
+
+int usageError(const QString &message)
+{
+    printError(message + QStringLiteral(" (see xdmsg --help)"));
+    return ExitUsage;
+}
+
+void addTransportOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("transport"),
+                      QStringLiteral("Transport: auto, native, localsocket or network (default: auto, "
+                                     "or $XDMESSAGING_TRANSPORT)."),
+                      QStringLiteral("T"), QStringLiteral("auto")});
+}
+
+bool readTransportOption(const QCommandLineParser &parser, XDTransport *transport)
+{
+    return xdParseTransportName(parser.value(QStringLiteral("transport")), transport);
+}
+
+int parseCommand(QCommandLineParser &parser, const QStringList &arguments)
+{
+    parser.addHelpOption();
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return ExitSuccess;
+    }
+    XDTransport transport;
+    if (parser.optionNames().contains(QStringLiteral("transport")) && !readTransportOption(parser, &transport)) {
+        return usageError(QStringLiteral("unknown transport \"%1\"; use auto, native, localsocket or network")
+                                  .arg(parser.value(QStringLiteral("transport"))));
+    }
+    return -1;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+#include "messageformat.h"
+
+#include <XDMessaging/xdlistener.h>
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QSocketNotifier>
+#include <QtCore/QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onTerminationSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(signalPipe[1], &byte, 1);
+}
+
+// SIGINT and SIGTERM end the event loop normally, so the listener withdraws itself
+// from the runtime directory instead of leaving a stale endpoint behind.
+void quitOnTerminationSignals()
+{
+    if (::pipe(signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, qApp);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [] { QCoreApplication::exit(ExitSuccess); });
+    struct sigaction action = {};
+    action.sa_handler = onTerminationSignal;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+}
+
+void writeOut(const QByteArray &bytes)
+{
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int runListen(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Print the messages sent to the CHANNELs, one per line."));
+    addTransportOption(parser);
+    parser.addOption({QStringLiteral("count"), QStringLiteral("Exit (0) after N messages."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Exit (1) after SECONDS without having got N messages."),
+                      QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per message.")});
+    parser.addPositionalArgument(QStringLiteral("CHANNEL..."), QStringLiteral("The channels to listen on."));
+    if (const int exit = parseCommand(parser, arguments); exit >= 0)
+        return exit;
+
+    const QStringList channels = parser.positionalArguments();
+    if (channels.isEmpty())
+        return usageError(QStringLiteral("listen needs at least one CHANNEL"));
+    bool ok = true;
+    const qint64 count = parser.isSet(QStringLiteral("count")) ? parser.value(QStringLiteral("count")).toLongLong(&ok) : 0;
+    if (!ok || count < 0)
+        return usageError(QStringLiteral("--count takes a whole number"));
+    const double timeoutSeconds = parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toDouble(&ok) : 0;
+    if (!ok || timeoutSeconds < 0)
+        return usageError(QStringLiteral("--timeout takes a number of seconds"));
+
+    XDTransport transport;
+    readTransportOption(parser, &transport);
+    XDListener listener(transport);
+    for (const QString &channel : channels) {
+        if (!listener.registerChannel(channel)) {
+            printError(listener.errorString());
+            return listener.error() == XDError::InvalidChannelName ? ExitUsage : ExitFailure;
+        }
+    }
+
+    const bool json = parser.isSet(QStringLiteral("json"));
+    qint64 received = 0;
+    QObject::connect(&listener, &XDListener::messageReceived, &listener, [&](const XDMessage &message) {
+        writeOut(json ? messageJson(message) : messageLine(message));
+        if (count > 0 && ++received >= count)
+            QCoreApplication::exit(ExitSuccess);
+    });
+    if (timeoutSeconds > 0) {
+        QTimer::singleShot(qRound64(timeoutSeconds * 1000), &listener, [&] {
+            printError(QStringLiteral("timed out after %1 seconds with %2 messages").arg(timeoutSeconds).arg(received));
+            QCoreApplication::exit(ExitFailure);
+        });
+    }
+    quitOnTerminationSignals();
+
+    QStringList transports;
+    const QList<XDTransport> active = listener.activeTransports();
+    for (const XDTransport kind : active)
+        transports.append(xdTransportName(kind));
+    printError(QStringLiteral("listening on %1 (%2)").arg(channels.join(QStringLiteral(", ")), transports.join(QLatin1Char(','))));
+    return QCoreApplication::exec();
+}

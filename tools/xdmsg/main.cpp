@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// xdmsg: send, listen and list XDMessaging channels from the command line.
+#include "commandline.h"
+
+#include <XDMessaging/xdversion.h>
+
+#include <QtCore/QCoreApplication>
+
+#include <cstdio>
+
+namespace {
+
+const char Usage[] =
+        "Usage: xdmsg COMMAND [OPTIONS]\n"
+        "\n"
+        "Commands:\n"
+        "  send [--transport T] [--verbose] CHANNEL TEXT    send TEXT to CHANNEL\n"
+        "  send [--transport T] [--verbose] --stdin CHANNEL send each input line as a message\n"
+        "  listen [--transport T] [--count N] [--timeout SECONDS] [--json] CHANNEL...\n"
+        "                                                   print messages as they arrive\n"
+        "  channels [--json]                                list live listeners\n"
+        "\n"
+        "Options:\n"
+        "  -h, --help     show help (also after a command)\n"
+        "  -v, --version  show the version\n"
+        "\n"
+        "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("xdmsg"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(XDMESSAGING_VERSION_STRING));
+
+    QStringList arguments = QCoreApplication::arguments();
+    const QString command = arguments.value(1);
+    if (command.isEmpty())
+        return usageError(QStringLiteral("missing command: send, listen or channels"));
+    if (command == u"-h" || command == u"--help" || command == u"help") {
+        std::fputs(Usage, stdout);
+        return ExitSuccess;
+    }
+    if (command == u"-v" || command == u"--version") {
+        std::printf("xdmsg %s (Qt %s)\n", XDMESSAGING_VERSION_STRING, qVersion());
+        return ExitSuccess;
+    }
+    arguments.removeFirst(); // the parser sees the command in place of the program name
+    if (command == u"send")
+        return runSend(arguments);
+    if (command == u"listen")
+        return runListen(arguments);
+    if (command == u"channels")
+        return runChannels(arguments);
+    return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+
+#include <XDMessaging/xdbroadcaster.h>
+
+#include <QtCore/QFile>
+
+namespace {
+
+struct SendTotals
+{
+    qint64 messages = 0;
+    qint64 deliveries = 0;
+    qint64 messagesWithFailures = 0;
+    bool fatal = false; // the whole send failed (bad channel, transport unavailable, ...)
+    bool usage = false; // ... because of what the user typed
+};
+
+void account(const XDSendResult &result, SendTotals *totals)
+{
+    ++totals->messages;
+    totals->deliveries += result.listenersReached();
+    if (result.isOk())
+        return;
+    // Report the first failure in full; a stuck listener would otherwise print one
+    // line per message.
+    if (totals->messagesWithFailures == 0 || result.listenersFailed() == 0)
+        printError(result.errorString());
+    ++totals->messagesWithFailures;
+    totals->fatal = totals->fatal || result.listenersFailed() == 0;
+    totals->usage = totals->usage || result.error() == XDError::InvalidChannelName
+            || result.error() == XDError::MessageTooLarge;
+}
+
+// Sends every line of standard input, in order; stops early only on a fatal error.
+void sendLines(XDBroadcaster &broadcaster, const QString &channel, SendTotals *totals)
+{
+    QFile input;
+    if (!input.open(stdin, QIODevice::ReadOnly)) {
+        printError(QStringLiteral("cannot read standard input"));
+        totals->fatal = true;
+        return;
+    }
+    while (!totals->fatal) {
+        QByteArray line = input.readLine();
+        if (line.isEmpty())
+            break;
+        if (line.endsWith('\n'))
+            line.chop(1);
+        account(broadcaster.sendToChannel(channel, QString::fromUtf8(line)), totals);
+    }
+}
+
+} // namespace
+
+int runSend(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Send TEXT, or each line of standard input, to CHANNEL."));
+    addTransportOption(parser);
+    parser.addOption({QStringLiteral("stdin"), QStringLiteral("Send each line of standard input as one message.")});
+    parser.addOption({QStringLiteral("verbose"), QStringLiteral("Print how many listeners were reached.")});
+    parser.addPositionalArgument(QStringLiteral("CHANNEL"), QStringLiteral("The channel to send to."));
+    parser.addPositionalArgument(QStringLiteral("TEXT"), QStringLiteral("The message (not with --stdin)."));
+    if (const int exit = parseCommand(parser, arguments); exit >= 0)
+        return exit;
+
+    const bool fromStdin = parser.isSet(QStringLiteral("stdin"));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != (fromStdin ? 1 : 2)) {
+        return usageError(fromStdin ? QStringLiteral("send --stdin takes exactly one CHANNEL")
+                                    : QStringLiteral("send takes a CHANNEL and a TEXT"));
+    }
+    XDTransport transport;
+    readTransportOption(parser, &transport);
+    XDBroadcaster broadcaster(transport);
+    const QString channel = positional.first();
+    SendTotals totals;
+    if (fromStdin)
+        sendLines(broadcaster, channel, &totals);
+    else
+        account(broadcaster.sendToChannel(channel, positional.at(1)), &totals);
+
+    if (!broadcaster.flush()) {
+        printError(QStringLiteral("some listeners did not take their messages within %1 ms")
+                           .arg(broadcaster.sendTimeout()));
+        totals.messagesWithFailures = qMax<qint64>(totals.messagesWithFailures, 1);
+    }
+    if (parser.isSet(QStringLiteral("verbose"))) {
+        if (fromStdin) {
+            printError(QStringLiteral("sent %1 messages to \"%2\": %3 deliveries, %4 messages not delivered to every listener")
+                               .arg(totals.messages)
+                               .arg(channel)
+                               .arg(totals.deliveries)
+                               .arg(totals.messagesWithFailures));
+        } else {
+            printError(QStringLiteral("reached %1 listeners on \"%2\"").arg(totals.deliveries).arg(channel));
+        }
+    }
+    if (totals.usage)
+        return ExitUsage;
+    return totals.messagesWithFailures > 0 ? ExitFailure : ExitSuccess;
+}
