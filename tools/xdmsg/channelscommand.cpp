@@ -17,7 +17,12 @@ int runChannels(const QStringList &arguments)
         return usageError(QStringLiteral("channels takes no arguments"));
 
     const XDBroadcaster broadcaster;
-    const QList<XDListenerInfo> listeners = broadcaster.listeners();
+    QString error;
+    const QList<XDListenerInfo> listeners = broadcaster.listeners(&error);
+    if (!error.isEmpty()) {
+        printError(error);
+        return ExitFailure;
+    }
     const QByteArray out = parser.isSet(QStringLiteral("json")) ? listenersJson(listeners) : listenersTable(listeners);
     std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
     return ExitSuccess;

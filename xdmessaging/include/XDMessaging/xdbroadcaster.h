@@ -71,8 +71,12 @@ public:
     */
     bool flush(int msecs = -1);
 
-    /*! Every live listener this process can reach on the broadcaster's transports. */
-    QList<XDListenerInfo> listeners() const;
+    /*!
+        Every live listener this process can reach on the broadcaster's transports, each
+        once. When no transport can be used, returns an empty list and, if \a errorString
+        is given, says why there.
+    */
+    QList<XDListenerInfo> listeners(QString *errorString = nullptr) const;
 
     /*! The transport asked for at construction (after \c XDMESSAGING_TRANSPORT). */
     XDTransport transport() const;

@@ -77,6 +77,11 @@ public:
 
     XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
+    QList<std::shared_ptr<SenderTransport>> usedSenders()
+    {
+        std::lock_guard lock(sendersMutex);
+        return resolvedSenders;
+    }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
                             const QString &channel) const;
 
@@ -247,20 +252,22 @@ XDSendResult XDBroadcaster::send(const QString &channel, const QString &text, XD
 bool XDBroadcaster::flush(int msecs)
 {
     const QDeadlineTimer deadline(msecs < 0 ? sendTimeout() : msecs);
-    TransportFailure ignored;
     bool flushed = true;
-    const QList<std::shared_ptr<SenderTransport>> transports = d->senders(&ignored);
+    // Only transports this broadcaster has sent through can hold anything of it.
+    const QList<std::shared_ptr<SenderTransport>> transports = d->usedSenders();
     for (const auto &transport : transports)
         flushed = transport->flush(d->token, deadline) && flushed;
     return flushed;
 }
 
-QList<XDListenerInfo> XDBroadcaster::listeners() const
+QList<XDListenerInfo> XDBroadcaster::listeners(QString *errorString) const
 {
-    TransportFailure ignored;
+    TransportFailure failure;
     QList<XDListenerInfo> infos;
     QHash<QUuid, qsizetype> indexById;
-    const QList<std::shared_ptr<SenderTransport>> transports = d->senders(&ignored);
+    const QList<std::shared_ptr<SenderTransport>> transports = d->senders(&failure);
+    if (transports.isEmpty() && errorString)
+        *errorString = failure.message;
     for (const auto &transport : transports) {
         const QList<ListenerRecord> records = transport->liveListeners();
         for (const ListenerRecord &record : records) {
