@@ -56,8 +56,10 @@ public:
     virtual ~SenderTransport() = default;
     virtual XDTransport kind() const = 0;
     // The listeners registered on channel, as last published; some may have died since,
-    // which deliver() finds out. Cheap: called on every send.
-    virtual QList<ListenerRecord> listenersOf(const QString &channel) = 0;
+    // which deliver() finds out. Cheap: called on every send. When the transport cannot
+    // look right now (runtime directory gone, display lost), sets *failure: "nobody
+    // listens" and "cannot tell" must not look alike.
+    virtual QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) = 0;
     // Every listener, each checked to be alive; for listings, not for sending.
     virtual QList<ListenerRecord> liveListeners() = 0;
     virtual DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -71,6 +73,8 @@ class FrameSink
 public:
     virtual void frameReceived(Frame &&frame, XDTransport via) = 0;
     virtual qint64 maximumMessageSize() const = 0;
+    // A running transport lost the ability to receive (or got it back: NoError).
+    virtual void transportStateChanged(XDTransport via, const TransportFailure &failure) = 0;
 
 protected:
     ~FrameSink() = default;

@@ -83,7 +83,7 @@ public:
         return resolvedSenders;
     }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
-                            const QString &channel) const;
+                            const QString &channel, TransportFailure *failure) const;
 
     const XDTransport requested;
     const quint64 token = newSenderToken();
@@ -117,12 +117,12 @@ QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportF
 }
 
 QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
-                                             const QString &channel) const
+                                             const QString &channel, TransportFailure *failure) const
 {
     QList<Target> targets;
     QSet<QUuid> seen; // in Auto, a listener on several transports is reached once
     for (const auto &transport : transports) {
-        const QList<ListenerRecord> listeners = transport->listenersOf(channel);
+        const QList<ListenerRecord> listeners = transport->listenersOf(channel, failure);
         for (const ListenerRecord &listener : listeners) {
             if (transports.size() > 1) {
                 if (seen.contains(listener.id))
@@ -171,7 +171,12 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
 
     XDSendResult result;
     XDSendResultPrivate *r = XDSendResultPrivate::get(result);
-    const QList<Target> targets = targetsOf(transports, channel);
+    TransportFailure lookupFailure;
+    const QList<Target> targets = targetsOf(transports, channel, &lookupFailure);
+    if (lookupFailure.error != XDError::NoError) {
+        r->error = lookupFailure.error;
+        r->failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
+    }
     for (const Target &target : targets) {
         const DeliveryOutcome outcome = target.transport->deliver(target.listener, frame, options);
         if (outcome.status == DeliveryOutcome::Status::Accepted) {

@@ -23,6 +23,7 @@ public:
 
     void frameReceived(Frame &&frame, XDTransport via) override;
     qint64 maximumMessageSize() const override { return maximumSize; }
+    void transportStateChanged(XDTransport via, const TransportFailure &failure) override;
 
     bool ensureStarted();
     bool publish();
@@ -56,6 +57,16 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
     }
     const QString channelName = *channel;
     Q_EMIT q->messageReceived(XDMessagePrivate::fromFrame(std::move(frame), channelName, lastSenderName, via));
+}
+
+void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFailure &failure)
+{
+    if (failure.error == XDError::NoError) {
+        qCInfo(lcXDCore, "listening on %ls again", qUtf16Printable(xdTransportName(via)));
+        return;
+    }
+    fail(failure.error, QStringLiteral("%1 transport stopped receiving: %2")
+                                .arg(xdTransportName(via), failure.message));
 }
 
 ListenerManifest XDListenerPrivate::manifest() const

@@ -51,8 +51,22 @@ LocalSocketDirectory::LocalSocketDirectory(const QString &path) : m_path(path) {
 
 LocalSocketDirectory::~LocalSocketDirectory()
 {
-    if (m_generation)
-        ::munmap(m_generation, GenerationFileSize);
+    for (quint64 *mapping : m_mappings)
+        ::munmap(mapping, GenerationFileSize);
+}
+
+bool LocalSocketDirectory::isIntact() const
+{
+    struct stat status;
+    const QString generationPath = m_path + QStringLiteral("/generation");
+    std::lock_guard lock(const_cast<std::mutex &>(m_mappingMutex));
+    return ::lstat(QFile::encodeName(generationPath).constData(), &status) == 0
+            && status.st_dev == m_generationDevice && status.st_ino == m_generationInode;
+}
+
+bool LocalSocketDirectory::reopen(QString *error)
+{
+    return ensureRuntimeDirectory(m_path, error) && mapGeneration(error);
 }
 
 bool LocalSocketDirectory::mapGeneration(QString *error)
@@ -80,7 +94,11 @@ bool LocalSocketDirectory::mapGeneration(QString *error)
         *error = QStringLiteral("cannot map %1: %2").arg(generationPath, systemErrorString(errno));
         return false;
     }
-    m_generation = static_cast<quint64 *>(mapping);
+    std::lock_guard lock(m_mappingMutex);
+    m_mappings.push_back(static_cast<quint64 *>(mapping));
+    m_generationDevice = status.st_dev;
+    m_generationInode = status.st_ino;
+    m_generation.store(m_mappings.back(), std::memory_order_release);
     return true;
 }
 
@@ -96,12 +114,12 @@ QString LocalSocketDirectory::manifestPath(const QUuid &id) const
 
 quint64 LocalSocketDirectory::generation() const
 {
-    return __atomic_load_n(m_generation, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(m_generation.load(std::memory_order_acquire), __ATOMIC_ACQUIRE);
 }
 
 void LocalSocketDirectory::bumpGeneration()
 {
-    __atomic_add_fetch(m_generation, 1, __ATOMIC_RELEASE);
+    __atomic_add_fetch(m_generation.load(std::memory_order_acquire), 1, __ATOMIC_RELEASE);
 }
 
 bool LocalSocketDirectory::publish(const ListenerManifest &manifest, QString *error)
@@ -128,7 +146,8 @@ QList<ListenerManifest> LocalSocketDirectory::scan()
     QList<ListenerManifest> manifests;
     DIR *dir = ::opendir(QFile::encodeName(m_path).constData());
     if (!dir) {
-        qCWarning(lcXDLocalSocket, "cannot read runtime directory %ls: %ls",
+        // Senders warn once about an unusable directory; this runs on every rescan.
+        qCDebug(lcXDLocalSocket, "cannot read runtime directory %ls: %ls",
                   qUtf16Printable(m_path), qUtf16Printable(systemErrorString(errno)));
         return manifests;
     }

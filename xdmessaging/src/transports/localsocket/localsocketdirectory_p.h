@@ -7,8 +7,12 @@
 #include <QtCore/QString>
 #include <QtCore/QUuid>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <vector>
+
+#include <sys/types.h>
 
 namespace XDMessagingPrivate {
 
@@ -29,6 +33,11 @@ public:
     QString socketPath(const QUuid &id) const;
 
     quint64 generation() const;
+    // False when the directory or its generation file was removed or replaced since it
+    // was opened (someone cleaned the runtime directory while we run).
+    bool isIntact() const;
+    // Recreates the directory if needed and maps its generation file again.
+    bool reopen(QString *error);
     bool publish(const ListenerManifest &manifest, QString *error);
     // Removes a listener's manifest and socket; used for our own listeners on exit
     // and for stale endpoints whose socket refuses connections.
@@ -43,7 +52,12 @@ private:
     QString manifestPath(const QUuid &id) const;
 
     const QString m_path;
-    quint64 *m_generation = nullptr;
+    std::atomic<quint64 *> m_generation {nullptr};
+    std::mutex m_mappingMutex;
+    // Earlier mappings stay valid until destruction: another thread may still read one.
+    std::vector<quint64 *> m_mappings;
+    dev_t m_generationDevice = 0;
+    ino_t m_generationInode = 0;
     std::mutex m_loggedMutex;
     QSet<QString> m_loggedInvalid;
 };

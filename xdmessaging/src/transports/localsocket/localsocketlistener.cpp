@@ -4,11 +4,14 @@
 #include "core/logging_p.h"
 #include "transports/localsocket/localsocketdirectory_p.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
+#include <QtCore/QTimer>
 
 #include <cstring>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace XDMessagingPrivate {
@@ -21,6 +24,7 @@ constexpr qsizetype MinimumFreeSpace = 64 * 1024;
 constexpr quint32 LargePayloadThreshold = 64 * 1024;
 // Bytes read from one peer per wake-up, so one busy sender cannot starve the others.
 constexpr qint64 ReadBudgetPerWakeUp = 4 * 1024 * 1024;
+constexpr std::chrono::milliseconds EndpointCheckInterval(1000);
 
 } // namespace
 
@@ -58,19 +62,69 @@ bool LocalSocketListener::start(TransportFailure *failure)
 {
     QString error;
     m_directory = LocalSocketDirectory::open(&error);
-    if (m_directory)
-        m_server = listenUnix(m_directory->socketPath(m_id), &error);
+    if (!m_directory) {
+        *failure = {XDError::RuntimeDirectoryError, error};
+        return false;
+    }
+    if (!bindEndpoint(failure))
+        return false;
+    m_endpointCheckTimer = new QTimer(this);
+    m_endpointCheckTimer->setInterval(EndpointCheckInterval);
+    connect(m_endpointCheckTimer, &QTimer::timeout, this, &LocalSocketListener::checkEndpoint);
+    m_endpointCheckTimer->start();
+    return true;
+}
+
+bool LocalSocketListener::bindEndpoint(TransportFailure *failure)
+{
+    delete m_acceptNotifier;
+    m_acceptNotifier = nullptr;
+    QString error;
+    m_server = listenUnix(m_directory->socketPath(m_id), &error);
     if (!m_server.isValid()) {
         *failure = {XDError::RuntimeDirectoryError, error};
         return false;
     }
+    m_socketInode = socketFileInode();
     m_acceptNotifier = new QSocketNotifier(m_server.get(), QSocketNotifier::Read, this);
     connect(m_acceptNotifier, &QSocketNotifier::activated, this, &LocalSocketListener::acceptPeers);
     return true;
 }
 
+quint64 LocalSocketListener::socketFileInode() const
+{
+    struct stat status;
+    if (::lstat(QFile::encodeName(m_directory->socketPath(m_id)).constData(), &status) != 0)
+        return 0;
+    return status.st_ino;
+}
+
+// The runtime directory can be removed under a running listener, which then becomes
+// unreachable without noticing. Check once a second that the socket is still ours, and
+// rebuild and republish it when the directory is usable again.
+void LocalSocketListener::checkEndpoint()
+{
+    if (socketFileInode() == m_socketInode && m_directory->isIntact())
+        return;
+    TransportFailure failure;
+    QString error;
+    if (!m_directory->reopen(&error)) {
+        failure = {XDError::RuntimeDirectoryError, error};
+    } else {
+        ::unlink(QFile::encodeName(m_directory->socketPath(m_id)).constData());
+        if (bindEndpoint(&failure) && !m_directory->publish(m_published, &error))
+            failure = {XDError::RuntimeDirectoryError, error};
+    }
+    const bool broken = failure.error != XDError::NoError;
+    if (broken != m_endpointBroken) {
+        m_endpointBroken = broken;
+        m_sink->transportStateChanged(XDTransport::LocalSocket, failure);
+    }
+}
+
 bool LocalSocketListener::publish(const ListenerManifest &manifest, QString *error)
 {
+    m_published = manifest;
     return m_directory->publish(manifest, error);
 }
 

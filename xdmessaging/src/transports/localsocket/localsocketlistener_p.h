@@ -10,6 +10,7 @@
 #include <vector>
 
 class QSocketNotifier;
+class QTimer;
 
 namespace XDMessagingPrivate {
 
@@ -38,12 +39,19 @@ private:
     bool deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive);
     // Closes the connection; a non-empty reason is logged as a warning.
     void dropPeer(Peer *peer, const QString &reason);
+    bool bindEndpoint(TransportFailure *failure);
+    void checkEndpoint();
+    quint64 socketFileInode() const; // of <id>.sock in the directory; 0 when missing
 
     const QUuid m_id;
     FrameSink *const m_sink;
     std::shared_ptr<LocalSocketDirectory> m_directory;
     FileDescriptor m_server;
     QSocketNotifier *m_acceptNotifier = nullptr;
+    QTimer *m_endpointCheckTimer = nullptr;
+    ListenerManifest m_published;   // republished when the endpoint has to be rebuilt
+    bool m_endpointBroken = false;
+    quint64 m_socketInode = 0;
     std::vector<std::unique_ptr<Peer>> m_peers;
 };
 

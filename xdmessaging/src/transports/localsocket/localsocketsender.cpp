@@ -22,6 +22,8 @@ namespace {
 constexpr int MaximumFramesPerWrite = 256;
 // How long the destructor (at process exit) waits for queues to drain.
 constexpr std::chrono::milliseconds ExitFlushTimeout(1000);
+// How often a sender checks that the runtime directory is still the one it opened.
+constexpr std::chrono::milliseconds DirectoryCheckInterval(250);
 
 QString describe(const ListenerRecord &listener)
 {
@@ -105,8 +107,31 @@ LocalSocketSender::~LocalSocketSender()
     }
 }
 
+// Someone may remove the runtime directory under running programs (a cleaner, a
+// logout script). Check for that a few times a second, not on every send, and take the
+// directory back: listeners republish themselves into it (see LocalSocketListener).
+void LocalSocketSender::checkDirectoryLocked()
+{
+    const auto now = std::chrono::steady_clock::now();
+    if (now < m_nextDirectoryCheck)
+        return;
+    m_nextDirectoryCheck = now + DirectoryCheckInterval;
+    if (m_directory->isIntact())
+        return;
+    QString error;
+    const bool reopened = m_directory->reopen(&error);
+    if (!reopened && !m_directoryBroken)
+        qCWarning(lcXDLocalSocket, "runtime directory unusable: %ls", qUtf16Printable(error));
+    if (reopened && m_directoryBroken)
+        qCInfo(lcXDLocalSocket, "runtime directory %ls is back", qUtf16Printable(m_directory->path()));
+    m_directoryBroken = !reopened;
+    m_directoryError = error;
+    m_listenersGeneration = ~quint64(0); // rescan
+}
+
 void LocalSocketSender::refreshListenersLocked()
 {
+    checkDirectoryLocked();
     const quint64 generation = m_directory->generation();
     if (generation == m_listenersGeneration)
         return;
@@ -115,10 +140,14 @@ void LocalSocketSender::refreshListenersLocked()
     m_listenersGeneration = generation;
 }
 
-QList<ListenerRecord> LocalSocketSender::listenersOf(const QString &channel)
+QList<ListenerRecord> LocalSocketSender::listenersOf(const QString &channel, TransportFailure *failure)
 {
     std::lock_guard lock(m_mutex);
     refreshListenersLocked();
+    if (m_directoryBroken) {
+        *failure = {XDError::RuntimeDirectoryError, m_directoryError};
+        return {};
+    }
     const auto cached = m_listenersByChannel.constFind(channel);
     if (cached != m_listenersByChannel.constEnd())
         return *cached;

@@ -5,6 +5,7 @@
 
 #include <QtCore/QHash>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -26,7 +27,7 @@ public:
     ~LocalSocketSender() override;
 
     XDTransport kind() const override { return XDTransport::LocalSocket; }
-    QList<ListenerRecord> listenersOf(const QString &channel) override;
+    QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) override;
     QList<ListenerRecord> liveListeners() override;
     DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
                             const DeliveryOptions &options) override;
@@ -55,6 +56,7 @@ private:
 
     explicit LocalSocketSender(std::shared_ptr<LocalSocketDirectory> directory);
     void refreshListenersLocked();
+    void checkDirectoryLocked();
     ConnectionPtr connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
                                    std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
     void removeStaleLocked(const QUuid &id);
@@ -69,6 +71,9 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_progress; // signalled whenever queued data moves
     quint64 m_listenersGeneration = ~quint64(0);
+    std::chrono::steady_clock::time_point m_nextDirectoryCheck;
+    bool m_directoryBroken = false;
+    QString m_directoryError;
     QList<ListenerRecord> m_listeners;
     QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
     QHash<QUuid, ConnectionPtr> m_connections;
