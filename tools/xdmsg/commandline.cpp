@@ -5,7 +5,10 @@
 
 void printError(const QString &message)
 {
-    std::fprintf(stderr, "xdmsg: %s\n", qPrintable(message));
+    // One line, always: scripts read errors line by line.
+    QString line = message;
+    line.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
+    std::fprintf(stderr, "xdmsg: %s\n", qPrintable(line));
     std::fflush(stderr);
 }
 

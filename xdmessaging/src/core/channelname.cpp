@@ -2,6 +2,7 @@
 #include <XDMessaging/xdglobal.h>
 
 #include "codec/frame_p.h"
+#include "core/channelname_p.h"
 
 namespace {
 
@@ -57,4 +58,20 @@ QString xdChannelNameProblem(const QString &channel)
     if (hasLoneSurrogate(channel))
         return QStringLiteral("channel name is not valid Unicode");
     return XDMessagingPrivate::channelNameProblemUtf8(channel.toUtf8());
+}
+
+QString XDMessagingPrivate::printableChannelName(const QString &channel)
+{
+    QString printable;
+    for (const QChar c : channel) {
+        if (c == u'\n')
+            printable += QStringLiteral("\\n");
+        else if (c == u'\t')
+            printable += QStringLiteral("\\t");
+        else if (c.category() == QChar::Other_Control)
+            printable += QStringLiteral("\\u{%1}").arg(c.unicode(), 0, 16);
+        else
+            printable += c;
+    }
+    return printable;
 }

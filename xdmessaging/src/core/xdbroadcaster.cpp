@@ -2,6 +2,7 @@
 #include <XDMessaging/xdbroadcaster.h>
 #include <XDMessaging/xdmessage.h>
 
+#include "core/channelname_p.h"
 #include "core/logging_p.h"
 #include "core/messageid_p.h"
 #include "core/transport_p.h"
@@ -141,7 +142,7 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     const QString problem = xdChannelNameProblem(channel);
     if (!problem.isEmpty()) {
         return XDSendResult::failure(XDError::InvalidChannelName,
-                                     QStringLiteral("cannot send to channel \"%1\": %2").arg(channel, problem));
+                                     QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
     }
     const qint64 limit = maximumMessageSize.load();
     if (payload.size() > limit) {

@@ -2,6 +2,7 @@
 #include <XDMessaging/xdbroadcaster.h>
 #include <XDMessaging/xdlistener.h>
 
+#include "core/channelname_p.h"
 #include "core/logging_p.h"
 #include "core/transport_p.h"
 #include "core/xdmessage_p.h"
@@ -140,7 +141,7 @@ bool XDListener::registerChannel(const QString &channel)
     const QString problem = xdChannelNameProblem(channel);
     if (!problem.isEmpty()) {
         return d->fail(XDError::InvalidChannelName,
-                       QStringLiteral("cannot register channel \"%1\": %2").arg(channel, problem));
+                       QStringLiteral("cannot register channel \"%1\": %2").arg(printableChannelName(channel), problem));
     }
     if (!d->ensureStarted())
         return false;

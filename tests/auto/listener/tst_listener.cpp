@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: MIT
+// Listener and broadcaster in one process: delivery, its guarantees, and the errors a
+// user can cause.
+#include <XDMessaging/xdmessaging.h>
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QThread>
+#include <QtTest/QtTest>
+
+#include <unistd.h>
+
+namespace {
+
+QString randomChannel()
+{
+    return QStringLiteral("test-") + QUuid::createUuid().toString(QUuid::Id128);
+}
+
+} // namespace
+
+class tst_Listener : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void ownBroadcastArrives();
+    void staticSendFireAndForget();
+    void binaryAndJsonPayloads();
+    void orderKeptAndIdsUnique();
+    void unregisterStopsDelivery();
+    void registerTwiceIsHarmless();
+    void channelsAreCaseSensitive();
+    void invalidChannelNames();
+    void oversizedMessageSendsNothing();
+    void largeMessagesArriveIntact_data();
+    void largeMessagesArriveIntact();
+    void listenersAreListed();
+    void unavailableTransportsAreClearErrors();
+    void bogusTransportVariable();
+    void concurrentSendersFromThreads();
+    void listenerDeletedFromItsOwnSlot();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_runtimeDir;
+};
+
+void tst_Listener::initTestCase()
+{
+    qRegisterMetaType<XDMessage>();
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    qunsetenv("DISPLAY"); // these tests are about the local-socket transport
+}
+
+void tst_Listener::init()
+{
+    // A directory per test: no test sees another's listeners.
+    m_runtimeDir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_runtimeDir->isValid());
+    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
+}
+
+void tst_Listener::ownBroadcastArrives()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY2(listener.registerChannel(channel), qPrintable(listener.errorString()));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+
+    XDBroadcaster broadcaster;
+    const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("grüße"));
+    QVERIFY2(result, qPrintable(result.errorString()));
+    QCOMPARE(result.listenersReached(), 1);
+    QCOMPARE(result.listenersFailed(), 0);
+
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 5000);
+    const XDMessage message = received.at(0).at(0).value<XDMessage>();
+    QCOMPARE(message.channel(), channel);
+    QCOMPARE(message.text(), QStringLiteral("grüße"));
+    QCOMPARE(message.payloadType(), XDMessage::PayloadType::Text);
+    QCOMPARE(message.senderPid(), qint64(::getpid()));
+    QCOMPARE(message.senderName(), QCoreApplication::applicationName());
+    QCOMPARE(message.transport(), XDTransport::LocalSocket);
+    QVERIFY(!message.id().isNull());
+    QVERIFY(qAbs(message.timestamp().msecsTo(QDateTime::currentDateTimeUtc())) < 60000);
+}
+
+void tst_Listener::staticSendFireAndForget()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    const XDSendResult result = XDBroadcaster::send(channel, QStringLiteral("shutdown"));
+    QVERIFY2(result, qPrintable(result.errorString()));
+    QCOMPARE(result.listenersReached(), 1);
+    // The classic call from the original library compiles and works too.
+    XDBroadcaster broadcaster;
+    QVERIFY(broadcaster.sendToChannel(channel, "shutdown"));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 5000);
+    QCOMPARE(received.at(1).at(0).value<XDMessage>().text(), QStringLiteral("shutdown"));
+}
+
+void tst_Listener::binaryAndJsonPayloads()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    const QByteArray binary("\x00\xff\xfe\x01", 4);
+    QVERIFY(broadcaster.sendToChannel(channel, binary));
+    QVERIFY(broadcaster.sendToChannel(channel, QJsonDocument(QJsonObject {{QStringLiteral("x"), 42}})));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 5000);
+    const XDMessage first = received.at(0).at(0).value<XDMessage>();
+    QCOMPARE(first.payload(), binary);
+    QCOMPARE(first.payloadType(), XDMessage::PayloadType::Binary);
+    QVERIFY(!first.isValidUtf8());
+    const XDMessage second = received.at(1).at(0).value<XDMessage>();
+    QCOMPARE(second.payloadType(), XDMessage::PayloadType::Json);
+    QCOMPARE(second.json().object().value(QStringLiteral("x")).toInt(), 42);
+}
+
+void tst_Listener::orderKeptAndIdsUnique()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QStringList texts;
+    QSet<QUuid> ids;
+    connect(&listener, &XDListener::messageReceived, this, [&](const XDMessage &message) {
+        texts.append(message.text());
+        ids.insert(message.id());
+    });
+    XDBroadcaster broadcaster;
+    constexpr int Count = 20000;
+    for (int i = 0; i < Count; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)));
+    QTRY_COMPARE_WITH_TIMEOUT(texts.size(), Count, 20000);
+    for (int i = 0; i < Count; ++i)
+        QCOMPARE(texts.at(i), QString::number(i));
+    QCOMPARE(ids.size(), Count);
+}
+
+void tst_Listener::unregisterStopsDelivery()
+{
+    const QString dropped = randomChannel();
+    const QString kept = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(dropped));
+    QVERIFY(listener.registerChannel(kept));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    QVERIFY(broadcaster.sendToChannel(dropped, QStringLiteral("before")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 5000);
+
+    QVERIFY(listener.unregisterChannel(dropped));
+    QCOMPARE(listener.channels(), QStringList {kept});
+    QCOMPARE(broadcaster.sendToChannel(dropped, QStringLiteral("after")).listenersReached(), 0);
+    QVERIFY(broadcaster.sendToChannel(kept, QStringLiteral("marker")));
+    // The marker travels behind anything sent before it, on the same connection.
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 5000);
+    QCOMPARE(received.at(1).at(0).value<XDMessage>().text(), QStringLiteral("marker"));
+
+    QVERIFY(!listener.unregisterChannel(dropped));
+    QVERIFY(listener.errorString().contains(dropped));
+}
+
+void tst_Listener::registerTwiceIsHarmless()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QVERIFY(listener.registerChannel(channel));
+    QCOMPARE(listener.channels(), QStringList {channel});
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("once")).listenersReached(), 1);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("marker")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 5000);
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("once"));
+    QCOMPARE(received.at(1).at(0).value<XDMessage>().text(), QStringLiteral("marker"));
+}
+
+void tst_Listener::channelsAreCaseSensitive()
+{
+    const QString channel = QStringLiteral("Case-") + QUuid::createUuid().toString(QUuid::Id128);
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    QCOMPARE(broadcaster.sendToChannel(channel.toLower(), QStringLiteral("lower")).listenersReached(), 0);
+    QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("exact")).listenersReached(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 5000);
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("exact"));
+}
+
+void tst_Listener::invalidChannelNames()
+{
+    XDListener listener;
+    QSignalSpy errors(&listener, &XDListener::errorOccurred);
+    for (const QString &bad : {QString(), QStringLiteral("a\nb"), QString(256, QLatin1Char('x'))}) {
+        QVERIFY(!listener.registerChannel(bad));
+        QCOMPARE(listener.error(), XDError::InvalidChannelName);
+        QVERIFY(listener.errorString().contains(QStringLiteral("channel")));
+        const XDSendResult result = XDBroadcaster().sendToChannel(bad, QStringLiteral("x"));
+        QCOMPARE(result.error(), XDError::InvalidChannelName);
+        QVERIFY(!result.errorString().isEmpty());
+    }
+    QCOMPARE(errors.size(), 3);
+    QVERIFY(listener.channels().isEmpty());
+}
+
+void tst_Listener::oversizedMessageSendsNothing()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    broadcaster.setMaximumMessageSize(1024);
+    const XDSendResult tooLarge = broadcaster.sendToChannel(channel, QByteArray(1025, 'x'));
+    QCOMPARE(tooLarge.error(), XDError::MessageTooLarge);
+    QCOMPARE(tooLarge.listenersReached(), 0);
+    QVERIFY(tooLarge.errorString().contains(QStringLiteral("1025")));
+    QVERIFY(broadcaster.sendToChannel(channel, QByteArray(1024, 'y')));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 5000);
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().payload(), QByteArray(1024, 'y'));
+}
+
+void tst_Listener::largeMessagesArriveIntact_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::newRow("1 byte") << 1;
+    QTest::newRow("64 KiB") << 64 * 1024;
+    QTest::newRow("1 MiB") << 1024 * 1024;
+    QTest::newRow("16 MiB, the limit") << int(XDBroadcaster::DefaultMaximumMessageSize);
+}
+
+void tst_Listener::largeMessagesArriveIntact()
+{
+    QFETCH(int, size);
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QByteArray payload(size, Qt::Uninitialized);
+    for (int i = 0; i < size; ++i)
+        payload[i] = char((i * 131) >> 3);
+    XDBroadcaster broadcaster;
+    QVERIFY(broadcaster.sendToChannel(channel, payload));
+    QVERIFY(broadcaster.sendToChannel(channel, payload.left(7)));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 20000);
+    QVERIFY(received.at(0).at(0).value<XDMessage>().payload() == payload);
+    QVERIFY(received.at(1).at(0).value<XDMessage>().payload() == payload.left(7));
+}
+
+void tst_Listener::listenersAreListed()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QVERIFY(listener.registerChannel(QStringLiteral("second")));
+    const QList<XDListenerInfo> listeners = XDBroadcaster().listeners();
+    QCOMPARE(listeners.size(), 1);
+    QCOMPARE(listeners.first().id, listener.id());
+    QCOMPARE(listeners.first().pid, qint64(::getpid()));
+    QCOMPARE(listeners.first().channels, (QStringList {channel, QStringLiteral("second")}));
+    QCOMPARE(listeners.first().transports, QList<XDTransport> {XDTransport::LocalSocket});
+    QCOMPARE(listener.activeTransports(), QList<XDTransport> {XDTransport::LocalSocket});
+}
+
+void tst_Listener::unavailableTransportsAreClearErrors()
+{
+    // No display in this test (DISPLAY is unset), and no Redis configured.
+    for (const XDTransport transport : {XDTransport::NativeWindow, XDTransport::Network}) {
+        XDListener listener(transport);
+        QVERIFY(!listener.registerChannel(QStringLiteral("c")));
+        QCOMPARE(listener.error(), XDError::TransportUnavailable);
+        QVERIFY2(listener.errorString().contains(xdTransportName(transport)), qPrintable(listener.errorString()));
+        const XDSendResult result = XDBroadcaster(transport).sendToChannel(QStringLiteral("c"), QStringLiteral("x"));
+        QCOMPARE(result.error(), XDError::TransportUnavailable);
+        QVERIFY(!result.errorString().isEmpty());
+    }
+}
+
+void tst_Listener::bogusTransportVariable()
+{
+    qputenv("XDMESSAGING_TRANSPORT", "carrier-pigeon");
+    XDListener listener;
+    const bool registered = listener.registerChannel(QStringLiteral("c"));
+    const XDSendResult result = XDBroadcaster().sendToChannel(QStringLiteral("c"), QStringLiteral("x"));
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    QVERIFY(!registered);
+    QCOMPARE(listener.error(), XDError::TransportUnavailable);
+    QVERIFY2(listener.errorString().contains(QStringLiteral("XDMESSAGING_TRANSPORT")), qPrintable(listener.errorString()));
+    QCOMPARE(result.error(), XDError::TransportUnavailable);
+    // An explicit transport is not overridden by the variable.
+    qputenv("XDMESSAGING_TRANSPORT", "carrier-pigeon");
+    XDListener explicitListener(XDTransport::LocalSocket);
+    const bool explicitRegistered = explicitListener.registerChannel(QStringLiteral("c"));
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    QVERIFY(explicitRegistered);
+}
+
+void tst_Listener::concurrentSendersFromThreads()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QHash<QString, int> nextBySender;
+    int outOfOrder = 0;
+    int total = 0;
+    connect(&listener, &XDListener::messageReceived, this, [&](const XDMessage &message) {
+        const QStringList parts = message.text().split(QLatin1Char(':'));
+        int &next = nextBySender[parts.at(0)];
+        if (parts.at(1).toInt() != next)
+            ++outOfOrder;
+        next = parts.at(1).toInt() + 1;
+        ++total;
+    });
+    constexpr int Threads = 4;
+    constexpr int PerThread = 5000;
+    XDBroadcaster shared; // one broadcaster, used from every thread at once
+    std::atomic<int> failures {0};
+    QList<QThread *> threads;
+    for (int t = 0; t < Threads; ++t) {
+        threads.append(QThread::create([&shared, &failures, channel, t] {
+            for (int i = 0; i < PerThread; ++i) {
+                if (!shared.sendToChannel(channel, QStringLiteral("t%1:%2").arg(t).arg(i)))
+                    ++failures;
+            }
+        }));
+        threads.last()->start();
+    }
+    for (QThread *thread : std::as_const(threads)) {
+        QVERIFY(thread->wait(30000));
+        delete thread;
+    }
+    QCOMPARE(failures.load(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(total, Threads * PerThread, 30000);
+    QCOMPARE(outOfOrder, 0);
+    QCOMPARE(nextBySender.size(), Threads);
+}
+
+void tst_Listener::listenerDeletedFromItsOwnSlot()
+{
+    const QString channel = randomChannel();
+    auto *listener = new XDListener;
+    QVERIFY(listener->registerChannel(channel));
+    QPointer<XDListener> guard(listener);
+    int delivered = 0;
+    connect(listener, &XDListener::messageReceived, this, [&](const XDMessage &) {
+        ++delivered;
+        delete listener; // the rest of the buffered batch must not touch it
+    });
+    XDBroadcaster broadcaster;
+    for (int i = 0; i < 100; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("m")));
+    QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 5000);
+    QCOMPARE(delivered, 1);
+    // Its endpoint is gone: later sends reach nobody.
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("m")).listenersReached(), 0, 5000);
+}
+
+QTEST_GUILESS_MAIN(tst_Listener)
+#include "tst_listener.moc"

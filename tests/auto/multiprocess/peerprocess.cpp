@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#include "peerprocess.h"
+
+#include <QtCore/QDeadlineTimer>
+
+#include <csignal>
+
+PeerProcess::PeerProcess(const QString &runtimeDir, const QStringList &arguments)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDMESSAGING_RUNTIME_DIR"), runtimeDir);
+    environment.remove(QStringLiteral("XDMESSAGING_TRANSPORT"));
+    m_process.setProcessEnvironment(environment);
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.start(QStringLiteral(TESTPEER_PATH), arguments);
+}
+
+PeerProcess::~PeerProcess()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    ::kill(pid_t(m_process.processId()), SIGCONT); // in case a test left it stopped
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
+void PeerProcess::readLines()
+{
+    m_pending += m_process.readAllStandardOutput();
+    qsizetype newline;
+    while ((newline = m_pending.indexOf('\n')) >= 0) {
+        m_lines.append(QString::fromUtf8(m_pending.first(newline)));
+        m_pending.remove(0, newline + 1);
+    }
+}
+
+bool PeerProcess::waitForReady(int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        readLines();
+        if (m_lines.contains(QStringLiteral("READY")))
+            return true;
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+    return false;
+}
+
+bool PeerProcess::waitForFinished(int timeoutMs)
+{
+    const bool finished = m_process.waitForFinished(timeoutMs);
+    readLines();
+    return finished;
+}
+
+QStringList PeerProcess::messages()
+{
+    readLines();
+    QStringList result;
+    for (const QString &line : std::as_const(m_lines)) {
+        if (line.startsWith(QStringLiteral("MSG ")))
+            result.append(line);
+    }
+    return result;
+}
+
+QString PeerProcess::lastLine()
+{
+    readLines();
+    return m_lines.isEmpty() ? QString() : m_lines.last();
+}

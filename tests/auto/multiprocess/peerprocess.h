@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QProcess>
+#include <QtCore/QStringList>
+
+// A running testpeer: started with the test's runtime directory, its output lines
+// collected, and ended by PID when the object goes away.
+class PeerProcess
+{
+public:
+    PeerProcess(const QString &runtimeDir, const QStringList &arguments);
+    ~PeerProcess();
+
+    bool waitForReady(int timeoutMs = 10000);
+    bool waitForFinished(int timeoutMs);
+    // Lines of the form "MSG ..." received so far.
+    QStringList messages();
+    QString lastLine();
+    qint64 pid() const { return m_process.processId(); }
+    QProcess &process() { return m_process; }
+
+private:
+    void readLines();
+    QProcess m_process;
+    QByteArray m_pending;
+    QStringList m_lines;
+};

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+// The xdmsg interface scripts rely on: output formats, exit codes, error lines.
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <csignal>
+
+namespace {
+
+QString randomChannel()
+{
+    return QStringLiteral("cli-") + QUuid::createUuid().toString(QUuid::Id128);
+}
+
+} // namespace
+
+class tst_Xdmsg : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void listenPrintsEscapedLines();
+    void listenJson();
+    void listenTimesOut();
+    void sendStdinKeepsOrder();
+    void channelsListsListeners();
+    void usageErrors_data();
+    void usageErrors();
+    void helpAndVersion();
+    void stoppedListenerIsARuntimeFailure();
+
+private:
+    QProcess *start(const QStringList &arguments);
+    bool startListener(const QStringList &arguments);
+    struct Finished { int exitCode; QByteArray out; QByteArray err; };
+    Finished run(const QStringList &arguments, const QByteArray &input = QByteArray());
+
+    std::unique_ptr<QTemporaryDir> m_runtimeDir;
+    std::vector<std::unique_ptr<QProcess>> m_processes; // ended by PID in cleanup()
+    QProcess *m_listener = nullptr;
+};
+
+void tst_Xdmsg::init()
+{
+    m_runtimeDir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_runtimeDir->isValid());
+}
+
+void tst_Xdmsg::cleanup()
+{
+    for (const auto &process : m_processes) {
+        if (process->state() != QProcess::NotRunning) {
+            ::kill(pid_t(process->processId()), SIGCONT);
+            process->kill();
+            process->waitForFinished(5000);
+        }
+    }
+    m_processes.clear();
+    m_listener = nullptr;
+}
+
+QProcess *tst_Xdmsg::start(const QStringList &arguments)
+{
+    auto process = std::make_unique<QProcess>();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDMESSAGING_RUNTIME_DIR"), m_runtimeDir->path());
+    environment.remove(QStringLiteral("XDMESSAGING_TRANSPORT"));
+    process->setProcessEnvironment(environment);
+    process->start(QStringLiteral(XDMSG_PATH), arguments);
+    m_processes.push_back(std::move(process));
+    return m_processes.back().get();
+}
+
+// Starts "xdmsg listen ..." and waits for its "xdmsg: listening" line.
+bool tst_Xdmsg::startListener(const QStringList &arguments)
+{
+    m_listener = start(QStringList {QStringLiteral("listen")} + arguments);
+    QByteArray err;
+    QDeadlineTimer deadline(10000);
+    m_listener->setReadChannel(QProcess::StandardError);
+    while (!err.contains("xdmsg: listening") && !deadline.hasExpired()) {
+        if (!m_listener->waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())))
+            && m_listener->state() == QProcess::NotRunning)
+            break;
+        err += m_listener->readAll();
+    }
+    m_listener->setReadChannel(QProcess::StandardOutput);
+    return err.startsWith("xdmsg: listening on ");
+}
+
+tst_Xdmsg::Finished tst_Xdmsg::run(const QStringList &arguments, const QByteArray &input)
+{
+    QProcess *process = start(arguments);
+    if (!input.isEmpty())
+        process->write(input);
+    process->closeWriteChannel();
+    if (!process->waitForFinished(30000))
+        return {-1, {}, {}};
+    return {process->exitStatus() == QProcess::NormalExit ? process->exitCode() : -1,
+            process->readAllStandardOutput(), process->readAllStandardError()};
+}
+
+void tst_Xdmsg::listenPrintsEscapedLines()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({QStringLiteral("--count"), QStringLiteral("2"), channel}));
+    const Finished sent = run({QStringLiteral("send"), QStringLiteral("--verbose"), channel,
+                               QStringLiteral("tab\there\nnew\\line")});
+    QCOMPARE(sent.exitCode, 0);
+    QCOMPARE(sent.err, QByteArray("xdmsg: reached 1 listeners on \"") + channel.toUtf8() + "\"\n");
+    QCOMPARE(run({QStringLiteral("send"), channel, QStringLiteral("plain")}).exitCode, 0);
+    QVERIFY(m_listener->waitForFinished(10000));
+    QCOMPARE(m_listener->exitCode(), 0);
+    const QByteArray expected = channel.toUtf8() + "\ttab\\there\\nnew\\\\line\n" + channel.toUtf8() + "\tplain\n";
+    QCOMPARE(m_listener->readAllStandardOutput(), expected);
+}
+
+void tst_Xdmsg::listenJson()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({QStringLiteral("--json"), QStringLiteral("--count"), QStringLiteral("1"), channel}));
+    QProcess *sender = start({QStringLiteral("send"), channel, QStringLiteral("hello")});
+    QVERIFY(sender->waitForStarted(10000));
+    const qint64 senderPid = sender->processId();
+    QVERIFY(sender->waitForFinished(10000));
+    QVERIFY(m_listener->waitForFinished(10000));
+    QCOMPARE(m_listener->exitCode(), 0);
+    const QByteArray line = m_listener->readAllStandardOutput();
+    QVERIFY(line.endsWith('\n'));
+    QCOMPARE(line.count('\n'), 1);
+    const QJsonObject object = QJsonDocument::fromJson(line).object();
+    QCOMPARE(object.value(QStringLiteral("channel")).toString(), channel);
+    QCOMPARE(object.value(QStringLiteral("text")).toString(), QStringLiteral("hello"));
+    QCOMPARE(object.value(QStringLiteral("sender_pid")).toInteger(), senderPid);
+    QCOMPARE(object.value(QStringLiteral("sender_name")).toString(), QStringLiteral("xdmsg"));
+    QCOMPARE(object.value(QStringLiteral("transport")).toString(), QStringLiteral("localsocket"));
+    QVERIFY(!QUuid::fromString(object.value(QStringLiteral("id")).toString()).isNull());
+}
+
+void tst_Xdmsg::listenTimesOut()
+{
+    const Finished finished = run({QStringLiteral("listen"), QStringLiteral("--count"), QStringLiteral("1"),
+                                   QStringLiteral("--timeout"), QStringLiteral("0.3"), randomChannel()});
+    QCOMPARE(finished.exitCode, 1);
+    QVERIFY2(finished.err.contains("xdmsg: timed out"), finished.err.constData());
+    // It withdrew itself: nothing is left listening.
+    const Finished channels = run({QStringLiteral("channels"), QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(channels.out).object().value(QStringLiteral("listeners")).toArray().size(), 0);
+}
+
+void tst_Xdmsg::sendStdinKeepsOrder()
+{
+    const QString channel = randomChannel();
+    constexpr int Lines = 500;
+    QVERIFY(startListener({QStringLiteral("--count"), QString::number(Lines), channel}));
+    QByteArray input;
+    QByteArray expected;
+    for (int i = 0; i < Lines; ++i) {
+        input += "line " + QByteArray::number(i) + '\n';
+        expected += channel.toUtf8() + "\tline " + QByteArray::number(i) + '\n';
+    }
+    QCOMPARE(run({QStringLiteral("send"), QStringLiteral("--stdin"), channel}, input).exitCode, 0);
+    QVERIFY(m_listener->waitForFinished(10000));
+    QCOMPARE(m_listener->readAllStandardOutput(), expected);
+}
+
+void tst_Xdmsg::channelsListsListeners()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({channel, QStringLiteral("second")}));
+    const Finished json = run({QStringLiteral("channels"), QStringLiteral("--json")});
+    QCOMPARE(json.exitCode, 0);
+    const QJsonArray listeners = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("listeners")).toArray();
+    QCOMPARE(listeners.size(), 1);
+    const QJsonObject listener = listeners.first().toObject();
+    QCOMPARE(listener.value(QStringLiteral("pid")).toInteger(), m_listener->processId());
+    QCOMPARE(listener.value(QStringLiteral("channels")).toArray(), (QJsonArray {channel, QStringLiteral("second")}));
+    QCOMPARE(listener.value(QStringLiteral("transports")).toArray(), QJsonArray {QStringLiteral("localsocket")});
+    const Finished table = run({QStringLiteral("channels")});
+    QCOMPARE(table.exitCode, 0);
+    QVERIFY(table.out.startsWith("PID\tNAME\tTRANSPORTS\tCHANNELS\n"));
+    QVERIFY(table.out.contains(QByteArray(QByteArray::number(m_listener->processId()) + "\txdmsg\tlocalsocket\t")));
+}
+
+void tst_Xdmsg::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("no command") << QStringList {};
+    QTest::newRow("unknown command") << QStringList {QStringLiteral("shout")};
+    QTest::newRow("send without text") << QStringList {QStringLiteral("send"), QStringLiteral("c")};
+    QTest::newRow("unknown option") << QStringList {QStringLiteral("send"), QStringLiteral("--loud"), QStringLiteral("c"), QStringLiteral("t")};
+    QTest::newRow("bad transport") << QStringList {QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("pigeon"), QStringLiteral("c"), QStringLiteral("t")};
+    QTest::newRow("invalid channel") << QStringList {QStringLiteral("send"), QStringLiteral("a\nb"), QStringLiteral("t")};
+    QTest::newRow("listen without channel") << QStringList {QStringLiteral("listen")};
+    QTest::newRow("bad count") << QStringList {QStringLiteral("listen"), QStringLiteral("--count"), QStringLiteral("many"), QStringLiteral("c")};
+}
+
+void tst_Xdmsg::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    const Finished finished = run(arguments);
+    QCOMPARE(finished.exitCode, 2);
+    QVERIFY2(finished.err.startsWith("xdmsg: "), finished.err.constData());
+    QCOMPARE(finished.err.count('\n'), 1);
+    QVERIFY(finished.out.isEmpty());
+}
+
+void tst_Xdmsg::helpAndVersion()
+{
+    const Finished help = run({QStringLiteral("--help")});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("xdmsg send"));
+    QVERIFY(help.out.contains("xdmsg listen"));
+    QVERIFY(help.out.contains("xdmsg channels"));
+    const Finished version = run({QStringLiteral("--version")});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY(version.out.startsWith("xdmsg "));
+    QCOMPARE(run({QStringLiteral("send"), QStringLiteral("--help")}).exitCode, 0);
+}
+
+void tst_Xdmsg::stoppedListenerIsARuntimeFailure()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({channel}));
+    QCOMPARE(::kill(pid_t(m_listener->processId()), SIGSTOP), 0);
+    // Fill the kernel buffer first so the next message has to wait in the queue.
+    QByteArray input;
+    for (int i = 0; i < 2000; ++i)
+        input += QByteArray(1000, 'x') + '\n';
+    const Finished finished = run({QStringLiteral("send"), QStringLiteral("--stdin"), channel}, input);
+    ::kill(pid_t(m_listener->processId()), SIGCONT);
+    QCOMPARE(finished.exitCode, 1);
+    QVERIFY2(finished.err.startsWith("xdmsg: "), finished.err.constData());
+}
+
+QTEST_GUILESS_MAIN(tst_Xdmsg)
+#include "tst_xdmsg.moc"
