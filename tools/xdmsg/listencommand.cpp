@@ -81,6 +81,9 @@ int runListen(const QStringList &arguments)
     const bool json = parser.isSet(QStringLiteral("json"));
     qint64 received = 0;
     QObject::connect(&listener, &XDListener::messageReceived, &listener, [&](const XDMessage &message) {
+        // exit() takes effect when the event loop resumes; a batch may hold more.
+        if (count > 0 && received >= count)
+            return;
         writeOut(json ? messageJson(message) : messageLine(message));
         if (count > 0 && ++received >= count)
             QCoreApplication::exit(ExitSuccess);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void listenPrintsEscapedLines();
+    void listenStopsAtCount();
     void listenJson();
     void listenTimesOut();
     void sendStdinKeepsOrder();
@@ -118,6 +119,20 @@ void tst_Xdmsg::listenPrintsEscapedLines()
     QCOMPARE(m_listener->exitCode(), 0);
     const QByteArray expected = channel.toUtf8() + "\ttab\\there\\nnew\\\\line\n" + channel.toUtf8() + "\tplain\n";
     QCOMPARE(m_listener->readAllStandardOutput(), expected);
+}
+
+void tst_Xdmsg::listenStopsAtCount()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({QStringLiteral("--count"), QStringLiteral("3"), channel}));
+    QByteArray input;
+    for (int i = 0; i < 100; ++i)
+        input += QByteArray::number(i) + '\n';
+    QCOMPARE(run({QStringLiteral("send"), QStringLiteral("--stdin"), channel}, input).exitCode, 0);
+    QVERIFY(m_listener->waitForFinished(10000));
+    QCOMPARE(m_listener->exitCode(), 0);
+    const QByteArray c = channel.toUtf8();
+    QCOMPARE(m_listener->readAllStandardOutput(), QByteArray(c + "\t0\n" + c + "\t1\n" + c + "\t2\n"));
 }
 
 void tst_Xdmsg::listenJson()
