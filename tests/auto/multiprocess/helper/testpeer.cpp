@@ -1,18 +1,39 @@
 // SPDX-License-Identifier: MIT
-// A peer for multi-process tests, using only the public API.
+// A peer for multi-process tests. Listens and sends through the public API; "rawsend"
+// speaks the wire format by hand, as a hostile or foreign client would.
 //
 //   testpeer listen CHANNEL...        prints "READY" once registered, then for each
 //                                     message "MSG <channel> <senderPid> <text>" (the
 //                                     text cut to 40 characters)
 //   testpeer send CHANNEL COUNT TAG   sends "TAG:0" .. "TAG:<COUNT-1>", flushes, prints
-//                                     "SENT <deliveries> <failed messages>"
+//                                     "SENT <deliveries> <failed messages> <peak RSS KiB>"
+//   testpeer count CHANNEL SENDERS N  counts messages "TAG:n" from SENDERS senders of N
+//                                     each, checking order and duplicates; prints
+//                                     "READY", "PROGRESS ..." every 10,000 messages,
+//                                     then "DONE <received> <duplicates>
+//                                     <out of order> <peak RSS KiB>" when all arrived
+//   testpeer rawsend SOCKET CHANNEL TEXT  connects to a listener's socket, writes one
+//                                     frame, prints "CLOSED" if the listener hangs up
+//                                     within 2 s, else "OPEN"; "CONNECT-FAILED <error>"
+#include "codec/frame_p.h"
+
 #include <XDMessaging/xdmessaging.h>
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QFile>
+#include <QtCore/QHash>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace {
+
+qint64 peakRssKiB();
 
 int listen(const QStringList &channels)
 {
@@ -46,9 +67,83 @@ int send(const QString &channel, int count, const QString &tag)
     }
     if (!broadcaster.flush(10000))
         ++failed;
-    std::printf("SENT %lld %d\n", deliveries, failed);
+    std::printf("SENT %lld %d %lld\n", deliveries, failed, peakRssKiB());
     std::fflush(stdout);
     return failed == 0 ? 0 : 1;
+}
+
+qint64 peakRssKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+int count(const QString &channel, int senders, qint64 perSender)
+{
+    auto *listener = new XDListener(qApp);
+    if (!listener->registerChannel(channel)) {
+        std::fprintf(stderr, "testpeer: %s\n", qPrintable(listener->errorString()));
+        return 1;
+    }
+    struct Tally { qint64 received = 0, duplicates = 0, outOfOrder = 0; QHash<QString, qint64> next; };
+    auto *tally = new Tally;
+    QObject::connect(listener, &XDListener::messageReceived, qApp, [=](const XDMessage &message) {
+        const QString text = message.text();
+        const qsizetype colon = text.indexOf(QLatin1Char(':'));
+        const QString tag = text.left(colon);
+        const qint64 n = QStringView(text).mid(colon + 1).toLongLong();
+        qint64 &next = tally->next[tag];
+        if (n < next)
+            ++tally->duplicates;
+        else if (n > next)
+            ++tally->outOfOrder;
+        next = qMax(next, n + 1);
+        if (++tally->received % 10000 == 0) {
+            std::printf("PROGRESS %lld %lld %lld\n", tally->received, tally->duplicates, tally->outOfOrder);
+            std::fflush(stdout);
+        }
+        if (tally->received == senders * perSender) {
+            std::printf("DONE %lld %lld %lld %lld\n", tally->received, tally->duplicates,
+                        tally->outOfOrder, peakRssKiB());
+            std::fflush(stdout);
+            QCoreApplication::exit(0);
+        }
+    });
+    std::printf("READY\n");
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
+
+int rawSend(const QString &socketPath, const QString &channel, const QString &text)
+{
+    using namespace XDMessagingPrivate;
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    const QByteArray path = QFile::encodeName(socketPath);
+    std::memcpy(address.sun_path, path.constData(), size_t(qMin<qsizetype>(path.size(), sizeof address.sun_path - 1)));
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        std::printf("CONNECT-FAILED %s\n", std::strerror(errno));
+        return 0;
+    }
+    FrameMeta meta;
+    meta.payloadType = 1;
+    meta.senderPid = QCoreApplication::applicationPid();
+    const EncodedFrame frame = encodeFrame(meta, channel.toUtf8(), "rawsend", text.toUtf8());
+    const QByteArray bytes = frame.head + frame.payload;
+    [[maybe_unused]] const ssize_t written = ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);
+    pollfd hangup = {fd, POLLIN, 0};
+    char byte;
+    const bool closed = ::poll(&hangup, 1, 2000) == 1 && ::recv(fd, &byte, 1, 0) <= 0;
+    std::printf(closed ? "CLOSED\n" : "OPEN\n");
+    ::close(fd);
+    return 0;
 }
 
 } // namespace
@@ -62,6 +157,11 @@ int main(int argc, char *argv[])
         return listen(arguments.mid(1));
     if (arguments.size() == 4 && arguments.at(0) == u"send")
         return send(arguments.at(1), arguments.at(2).toInt(), arguments.at(3));
-    std::fprintf(stderr, "usage: testpeer listen CHANNEL... | send CHANNEL COUNT TAG\n");
+    if (arguments.size() == 4 && arguments.at(0) == u"count")
+        return count(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toLongLong());
+    if (arguments.size() == 4 && arguments.at(0) == u"rawsend")
+        return rawSend(arguments.at(1), arguments.at(2), arguments.at(3));
+    std::fprintf(stderr, "usage: testpeer listen CHANNEL... | send CHANNEL COUNT TAG | "
+                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT\n");
     return 2;
 }

@@ -4,18 +4,21 @@
 #include <QtCore/QProcess>
 #include <QtCore/QStringList>
 
-// A running testpeer: started with the test's runtime directory, its output lines
-// collected, and ended by PID when the object goes away.
+// A helper process of a test: started with the test's runtime directory (and any extra
+// environment), its output lines collected, and ended by PID when the object goes away.
 class PeerProcess
 {
 public:
-    PeerProcess(const QString &runtimeDir, const QStringList &arguments);
+    PeerProcess(const QString &program, const QString &runtimeDir, const QStringList &arguments,
+                const QProcessEnvironment &extraEnvironment = QProcessEnvironment());
     ~PeerProcess();
 
     bool waitForReady(int timeoutMs = 10000);
     bool waitForFinished(int timeoutMs);
     // Lines of the form "MSG ..." received so far.
     QStringList messages();
+    // The first line starting with prefix, or an empty string.
+    QString lineStartingWith(const QString &prefix);
     QString lastLine();
     qint64 pid() const { return m_process.processId(); }
     QProcess &process() { return m_process; }

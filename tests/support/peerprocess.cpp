@@ -5,14 +5,16 @@
 
 #include <csignal>
 
-PeerProcess::PeerProcess(const QString &runtimeDir, const QStringList &arguments)
+PeerProcess::PeerProcess(const QString &program, const QString &runtimeDir, const QStringList &arguments,
+                         const QProcessEnvironment &extraEnvironment)
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("XDMESSAGING_RUNTIME_DIR"), runtimeDir);
     environment.remove(QStringLiteral("XDMESSAGING_TRANSPORT"));
+    environment.insert(extraEnvironment);
     m_process.setProcessEnvironment(environment);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process.start(QStringLiteral(TESTPEER_PATH), arguments);
+    m_process.start(program, arguments);
 }
 
 PeerProcess::~PeerProcess()
@@ -50,7 +52,8 @@ bool PeerProcess::waitForReady(int timeoutMs)
 
 bool PeerProcess::waitForFinished(int timeoutMs)
 {
-    const bool finished = m_process.waitForFinished(timeoutMs);
+    // QProcess::waitForFinished() is false for a process that already finished.
+    const bool finished = m_process.state() == QProcess::NotRunning || m_process.waitForFinished(timeoutMs);
     readLines();
     return finished;
 }
@@ -70,4 +73,14 @@ QString PeerProcess::lastLine()
 {
     readLines();
     return m_lines.isEmpty() ? QString() : m_lines.last();
+}
+
+QString PeerProcess::lineStartingWith(const QString &prefix)
+{
+    readLines();
+    for (const QString &line : std::as_const(m_lines)) {
+        if (line.startsWith(prefix))
+            return line;
+    }
+    return {};
 }

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+// A raw client writes what no XDMessaging sender would into a listener's socket. The
+// listener drops it, logs it, closes that connection, and keeps serving everyone else.
+#include "codec/frame_p.h"
+#include "reliabilityreport.h"
+
+#include <XDMessaging/xdmessaging.h>
+
+#include <QtCore/QRandomGenerator>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+using namespace XDMessagingPrivate;
+
+namespace {
+
+QStringList capturedWarnings;
+QtMessageHandler previousHandler = nullptr;
+
+// Keeps the library's warnings for the test to inspect; everything else goes on as usual.
+void captureWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg && QByteArrayView(context.category).startsWith("xdmessaging."))
+        capturedWarnings.append(message);
+    else
+        previousHandler(type, context, message);
+}
+
+QByteArray frameBytes(const QByteArray &channel, const QByteArray &payload, quint8 type = 1)
+{
+    FrameMeta meta;
+    meta.payloadType = type;
+    meta.senderPid = 1;
+    const EncodedFrame frame = encodeFrame(meta, channel, "hostile", payload);
+    return frame.head + frame.payload;
+}
+
+// A connection to a listener's socket that writes whatever it is given.
+class RawClient
+{
+public:
+    explicit RawClient(const QString &socketPath)
+    {
+        m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un address = {};
+        address.sun_family = AF_UNIX;
+        const QByteArray path = QFile::encodeName(socketPath);
+        std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+        m_connected = ::connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+    }
+    ~RawClient() { ::close(m_fd); }
+    bool isConnected() const { return m_connected; }
+    bool write(const QByteArray &bytes)
+    {
+        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
+    }
+    void close() { ::shutdown(m_fd, SHUT_WR); }
+    // True once the listener has closed its end.
+    bool closedByPeer()
+    {
+        pollfd readable = {m_fd, POLLIN, 0};
+        char byte;
+        return ::poll(&readable, 1, 0) == 1 && ::recv(m_fd, &byte, 1, MSG_DONTWAIT) == 0;
+    }
+
+private:
+    int m_fd = -1;
+    bool m_connected = false;
+};
+
+} // namespace
+
+class tst_Hostile : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void malformedInputIsDroppedAndLogged_data();
+    void malformedInputIsDroppedAndLogged();
+    void partialFrameFromADyingSenderIsNeverDelivered();
+    void slowWriterStillDelivers();
+    void validFramesBeforeGarbageAreKept();
+    void frameForUnregisteredChannelIsIgnored();
+
+private:
+    QString socketPath() const;
+    void expectStillServing();
+
+    std::unique_ptr<QTemporaryDir> m_runtimeDir;
+    std::unique_ptr<XDListener> m_listener;
+    std::unique_ptr<QSignalSpy> m_received;
+    QString m_channel;
+};
+
+void tst_Hostile::initTestCase()
+{
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    previousHandler = qInstallMessageHandler(captureWarnings);
+}
+
+void tst_Hostile::init()
+{
+    m_runtimeDir = std::make_unique<QTemporaryDir>();
+    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
+    m_channel = QStringLiteral("hostile-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_listener = std::make_unique<XDListener>(XDTransport::LocalSocket);
+    QVERIFY(m_listener->registerChannel(m_channel));
+    m_received = std::make_unique<QSignalSpy>(m_listener.get(), &XDListener::messageReceived);
+    capturedWarnings.clear();
+}
+
+void tst_Hostile::cleanup()
+{
+    m_received.reset();
+    m_listener.reset();
+}
+
+QString tst_Hostile::socketPath() const
+{
+    return m_runtimeDir->filePath(m_listener->id().toString(QUuid::Id128) + QStringLiteral(".sock"));
+}
+
+// A well-behaved sender still gets through, and nothing else was delivered.
+void tst_Hostile::expectStillServing()
+{
+    const int before = int(m_received->size());
+    XDBroadcaster broadcaster;
+    const XDSendResult result = broadcaster.sendToChannel(m_channel, QStringLiteral("valid"));
+    QVERIFY2(result && result.listenersReached() == 1, qPrintable(result.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_received->size(), before + 1, 5000);
+    QCOMPARE(m_received->last().at(0).value<XDMessage>().text(), QStringLiteral("valid"));
+}
+
+void tst_Hostile::malformedInputIsDroppedAndLogged_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QByteArray garbage(4096, Qt::Uninitialized);
+    QRandomGenerator generator(42);
+    for (char &c : garbage)
+        c = char(generator.bounded(256));
+    garbage[0] = 'G';
+    QTest::newRow("random garbage") << garbage;
+    QByteArray badMagic = frameBytes(m_channel.toUtf8(), "x");
+    badMagic[0] = 'Y';
+    QTest::newRow("bad magic") << badMagic;
+    QByteArray hugeLength = frameBytes("c", "x");
+    qToLittleEndian<quint32>(0xFFFFFFF0u, hugeLength.data() + 8);
+    QTest::newRow("huge length field") << hugeLength;
+    QByteArray zeroChannel = frameBytes("c", "x");
+    qToLittleEndian<quint16>(0, zeroChannel.data() + 6);
+    QTest::newRow("zero channel length") << zeroChannel;
+    QTest::newRow("invalid UTF-8 channel") << frameBytes("ch\xff", "x");
+    QTest::newRow("invalid UTF-8 text") << frameBytes("c", "\xc0\xaf");
+    QTest::newRow("payload over the listener's limit") << frameBytes("c", QByteArray(2048, 'x'), 0);
+}
+
+void tst_Hostile::malformedInputIsDroppedAndLogged()
+{
+    QFETCH(QByteArray, bytes);
+    m_listener->setMaximumMessageSize(1024);
+    RawClient client(socketPath());
+    QVERIFY(client.isConnected());
+    QVERIFY(client.write(bytes));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
+    QVERIFY2(!capturedWarnings.isEmpty(), "the dropped input is logged");
+    QVERIFY(capturedWarnings.last().contains(QStringLiteral("closing a sender connection")));
+    QCOMPARE(m_received->size(), 0);
+    expectStillServing();
+    reportReliability(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
+                      QStringLiteral("dropped and logged, connection closed, listener kept serving"));
+}
+
+void tst_Hostile::partialFrameFromADyingSenderIsNeverDelivered()
+{
+    for (const int size : {10, 100, 200000}) {
+        const QByteArray frame = frameBytes(m_channel.toUtf8(), QByteArray(size, 'p'));
+        auto client = std::make_unique<RawClient>(socketPath());
+        QVERIFY(client->write(frame.first(frame.size() - 1)));
+        client.reset(); // the sender dies one byte short
+        QTest::qWait(50);
+    }
+    QCOMPARE(m_received->size(), 0);
+    expectStillServing();
+    reportReliability(QStringLiteral("fault"), QStringLiteral("a sender dying one byte short of a message (10 B, 100 B, 200 KB)"),
+                      QStringLiteral("no partial message delivered; listener kept serving"));
+}
+
+void tst_Hostile::slowWriterStillDelivers()
+{
+    const QByteArray frame = frameBytes(m_channel.toUtf8(), "one byte at a time");
+    RawClient client(socketPath());
+    for (const char byte : frame) {
+        QVERIFY(client.write(QByteArray(1, byte)));
+        QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_received->size(), 1, 5000);
+    QCOMPARE(m_received->at(0).at(0).value<XDMessage>().text(), QStringLiteral("one byte at a time"));
+    QVERIFY(capturedWarnings.isEmpty());
+}
+
+void tst_Hostile::validFramesBeforeGarbageAreKept()
+{
+    RawClient client(socketPath());
+    QVERIFY(client.write(frameBytes(m_channel.toUtf8(), "first") + frameBytes(m_channel.toUtf8(), "second")
+                         + QByteArray("garbage after valid frames, long enough for a header")));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
+    QCOMPARE(m_received->size(), 2);
+    QCOMPARE(m_received->at(1).at(0).value<XDMessage>().text(), QStringLiteral("second"));
+    expectStillServing();
+}
+
+void tst_Hostile::frameForUnregisteredChannelIsIgnored()
+{
+    RawClient client(socketPath());
+    QVERIFY(client.write(frameBytes("not-registered-here", "x") + frameBytes(m_channel.toUtf8(), "mine")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_received->size(), 1, 5000);
+    QCOMPARE(m_received->at(0).at(0).value<XDMessage>().text(), QStringLiteral("mine"));
+    QVERIFY(!client.closedByPeer()); // well-formed: the connection stays
+}
+
+QTEST_GUILESS_MAIN(tst_Hostile)
+#include "tst_hostile.moc"

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// Another user of the machine can neither reach a listener nor read its endpoints.
+// Runs a real sender as `nobody` through setpriv, so it needs root.
+#include "peerprocess.h"
+#include "reliabilityreport.h"
+
+#include <XDMessaging/xdmessaging.h>
+
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+QStringList capturedWarnings;
+QtMessageHandler previousHandler = nullptr;
+
+// Keeps the library's warnings for the test to inspect; everything else goes on as usual.
+void captureWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg && QByteArrayView(context.category).startsWith("xdmessaging."))
+        capturedWarnings.append(message);
+    else
+        previousHandler(type, context, message);
+}
+
+} // namespace
+
+class tst_Security : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void endpointsArePrivate();
+    void otherUserCannotConnect();
+    void otherUserRefusedByPeerCredentials();
+    void otherUserCannotUseTheDirectory();
+
+private:
+    // testpeer run as nobody, with the test's runtime directory.
+    QString runAsNobody(const QStringList &arguments, int *exitCode = nullptr);
+    QString socketPath() const;
+
+    std::unique_ptr<QTemporaryDir> m_runtimeDir;
+    std::unique_ptr<XDListener> m_listener;
+    std::unique_ptr<QSignalSpy> m_received;
+    QString m_channel;
+};
+
+void tst_Security::initTestCase()
+{
+    if (::getuid() != 0)
+        QSKIP("running a sender as another user needs root");
+    if (QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+        QSKIP("setpriv (util-linux) is not installed");
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    previousHandler = qInstallMessageHandler(captureWarnings);
+}
+
+void tst_Security::init()
+{
+    m_runtimeDir = std::make_unique<QTemporaryDir>();
+    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
+    m_channel = QStringLiteral("secure-") + QUuid::createUuid().toString(QUuid::Id128);
+    m_listener = std::make_unique<XDListener>(XDTransport::LocalSocket);
+    QVERIFY(m_listener->registerChannel(m_channel));
+    m_received = std::make_unique<QSignalSpy>(m_listener.get(), &XDListener::messageReceived);
+    capturedWarnings.clear();
+}
+
+void tst_Security::cleanup()
+{
+    m_received.reset();
+    m_listener.reset();
+}
+
+QString tst_Security::socketPath() const
+{
+    return m_runtimeDir->filePath(m_listener->id().toString(QUuid::Id128) + QStringLiteral(".sock"));
+}
+
+QString tst_Security::runAsNobody(const QStringList &arguments, int *exitCode)
+{
+    PeerProcess peer(QStringLiteral("setpriv"), m_runtimeDir->path(),
+                     QStringList {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                  QStringLiteral("--clear-groups"), QStringLiteral("--"),
+                                  QStringLiteral(TESTPEER_PATH)}
+                             + arguments);
+    // Keep the event loop going: the listener in this process must be able to answer.
+    QDeadlineTimer deadline(20000);
+    while (peer.process().state() != QProcess::NotRunning && !deadline.hasExpired())
+        QTest::qWait(20);
+    peer.waitForFinished(0);
+    if (exitCode)
+        *exitCode = peer.process().exitCode();
+    return peer.lastLine();
+}
+
+void tst_Security::endpointsArePrivate()
+{
+    struct stat status;
+    QCOMPARE(::stat(QFile::encodeName(m_runtimeDir->path()).constData(), &status), 0);
+    QCOMPARE(status.st_mode & 0777, 0700u);
+    const QString manifest = m_runtimeDir->filePath(m_listener->id().toString(QUuid::Id128) + QStringLiteral(".manifest"));
+    QCOMPARE(::stat(QFile::encodeName(manifest).constData(), &status), 0);
+    QCOMPARE(status.st_mode & 0077, 0u);
+}
+
+void tst_Security::otherUserCannotConnect()
+{
+    const QString result = runAsNobody({QStringLiteral("rawsend"), socketPath(), m_channel, QStringLiteral("intruder")});
+    QVERIFY2(result.startsWith(QStringLiteral("CONNECT-FAILED")), qPrintable(result));
+    QCOMPARE(m_received->size(), 0);
+    reportReliability(QStringLiteral("security"), QStringLiteral("a process of uid nobody connects to a listener's socket"),
+                      QStringLiteral("refused by the 0700 runtime directory (%1)").arg(result.section(QLatin1Char(' '), 1)));
+}
+
+void tst_Security::otherUserRefusedByPeerCredentials()
+{
+    // Open the way on purpose, as a careless administrator might: the listener must still
+    // refuse the foreign peer by its credentials.
+    QVERIFY(::chmod(QFile::encodeName(m_runtimeDir->path()).constData(), 0711) == 0);
+    QVERIFY(::chmod(QFile::encodeName(socketPath()).constData(), 0777) == 0);
+    const QString result = runAsNobody({QStringLiteral("rawsend"), socketPath(), m_channel, QStringLiteral("intruder")});
+    QCOMPARE(result, QStringLiteral("CLOSED"));
+    QTest::qWait(100);
+    QCOMPARE(m_received->size(), 0);
+    QVERIFY2(capturedWarnings.join(QLatin1Char('\n')).contains(QStringLiteral("refused a connection from uid 65534")),
+             qPrintable(capturedWarnings.join(QLatin1Char('\n'))));
+    reportReliability(QStringLiteral("security"), QStringLiteral("uid nobody connects with directory and socket opened to all"),
+                      QStringLiteral("connection closed by the listener (SO_PEERCRED), nothing delivered, logged"));
+}
+
+void tst_Security::otherUserCannotUseTheDirectory()
+{
+    int exitCode = 0;
+    const QString result = runAsNobody({QStringLiteral("send"), m_channel, QStringLiteral("1"), QStringLiteral("n")}, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(result.startsWith(QStringLiteral("SENT 0 1")), qPrintable(result));
+    QCOMPARE(m_received->size(), 0);
+    reportReliability(QStringLiteral("security"), QStringLiteral("a sender of uid nobody pointed at this user's runtime directory"),
+                      QStringLiteral("send fails with a clear RuntimeDirectoryError; nothing delivered"));
+}
+
+QTEST_GUILESS_MAIN(tst_Security)
+#include "tst_security.moc"

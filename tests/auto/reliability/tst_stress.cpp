@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// Load: 4 sender processes x 250,000 messages to 8 listener processes.
+#include "peerprocess.h"
+#include "reliabilityreport.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QUuid>
+#include <QtTest/QtTest>
+
+class tst_Stress : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void fourSendersEightListeners();
+};
+
+void tst_Stress::fourSendersEightListeners()
+{
+    constexpr int Senders = 4;
+    constexpr int Listeners = 8;
+    constexpr qint64 PerSender = 250000;
+    // A sender may queue up to its queue limit (64 MiB) per listener; this is that bound
+    // plus the process's own footprint.
+    constexpr qint64 SenderRssBoundKiB = (Listeners * 64 + 128) * 1024;
+    constexpr qint64 ListenerRssBoundKiB = 256 * 1024;
+
+    QTemporaryDir runtimeDir;
+    QVERIFY(runtimeDir.isValid());
+    const QString channel = QStringLiteral("stress-") + QUuid::createUuid().toString(QUuid::Id128);
+    const QString program = QStringLiteral(TESTPEER_PATH);
+    std::vector<std::unique_ptr<PeerProcess>> listeners;
+    for (int i = 0; i < Listeners; ++i) {
+        listeners.push_back(std::make_unique<PeerProcess>(
+                program, runtimeDir.path(),
+                QStringList {QStringLiteral("count"), channel, QString::number(Senders), QString::number(PerSender)}));
+        QVERIFY(listeners.back()->waitForReady());
+    }
+    QElapsedTimer elapsed;
+    elapsed.start();
+    std::vector<std::unique_ptr<PeerProcess>> senders;
+    for (int i = 0; i < Senders; ++i) {
+        senders.push_back(std::make_unique<PeerProcess>(
+                program, runtimeDir.path(),
+                QStringList {QStringLiteral("send"), channel, QString::number(PerSender), QStringLiteral("s%1").arg(i)}));
+    }
+    qint64 worstSenderRss = 0;
+    for (const auto &sender : senders) {
+        QVERIFY(sender->waitForFinished(400000));
+        const QStringList sent = sender->lastLine().split(QLatin1Char(' '));
+        QCOMPARE(sent.size(), 4);
+        QCOMPARE(sent.at(1).toLongLong(), PerSender * Listeners); // every delivery accepted
+        QCOMPARE(sent.at(2).toInt(), 0);
+        worstSenderRss = qMax(worstSenderRss, sent.at(3).toLongLong());
+    }
+    qint64 worstListenerRss = 0;
+    for (const auto &listener : listeners) {
+        QVERIFY(listener->waitForFinished(400000));
+        const QStringList done = listener->lineStartingWith(QStringLiteral("DONE ")).split(QLatin1Char(' '));
+        QCOMPARE(done.size(), 5);
+        QCOMPARE(done.at(1).toLongLong(), Senders * PerSender); // nothing lost
+        QCOMPARE(done.at(2).toLongLong(), 0);                   // nothing duplicated
+        QCOMPARE(done.at(3).toLongLong(), 0);                   // per-sender order kept
+        worstListenerRss = qMax(worstListenerRss, done.at(4).toLongLong());
+    }
+    const qint64 ms = elapsed.elapsed();
+    QVERIFY2(worstSenderRss < SenderRssBoundKiB, qPrintable(QString::number(worstSenderRss)));
+    QVERIFY2(worstListenerRss < ListenerRssBoundKiB, qPrintable(QString::number(worstListenerRss)));
+    reportReliability(QStringLiteral("load"),
+                      QStringLiteral("4 sender processes x 250,000 messages to 8 listener processes (8,000,000 deliveries)"),
+                      QStringLiteral("0 lost, 0 duplicated, order kept; peak RSS sender %1 MiB, listener %2 MiB; %3 s")
+                              .arg(worstSenderRss / 1024).arg(worstListenerRss / 1024).arg(ms / 1000.0, 0, 'f', 1));
+}
+
+QTEST_GUILESS_MAIN(tst_Stress)
+#include "tst_stress.moc"
