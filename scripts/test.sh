@@ -1,13 +1,62 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Installs what is needed, builds everything with warnings as errors, and runs the whole
-# test suite. This is the README's test command and what CI runs.
+# The README's test command, and what CI runs: installs what is needed, then
+#   1. builds the libFuzzer targets with clang and runs each for a bounded time,
+#   2. builds everything with AddressSanitizer and UndefinedBehaviorSanitizer and runs
+#      the whole suite,
+#   3. builds everything with warnings as errors and runs the whole suite (last, so the
+#      output ends with its summary).
+# XDMESSAGING_FUZZ_SECONDS (default 60) bounds each fuzzer; 0 skips fuzzing, and
+# XDMESSAGING_SANITIZERS=0 skips the sanitizer build, for a quick local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+jobs=$(nproc)
+fuzz_seconds=${XDMESSAGING_FUZZ_SECONDS:-60}
+sanitizers=${XDMESSAGING_SANITIZERS:-1}
+
+if [ "$fuzz_seconds" -gt 0 ]; then
+    echo "== fuzzing (${fuzz_seconds} s per target)"
+    CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+        -DXDMESSAGING_BUILD_TOOLS=OFF -DXDMESSAGING_BUILD_MESSENGER=OFF -DXDMESSAGING_BUILD_BENCH=OFF \
+        -DXDMESSAGING_BUILD_FUZZERS=ON < /dev/null > /dev/null
+    cmake --build build-fuzz -j"$jobs" < /dev/null > /dev/null
+    for fuzzer in build-fuzz/tests/fuzz/fuzz_*; do
+        [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
+        name=$(basename "$fuzzer")
+        corpus=tests/fuzz/corpus/${name#fuzz_}
+        work=$(mktemp -d)
+        # New inputs go to a scratch directory; a crash input is written next to it and
+        # the script fails, so it can be kept in the corpus as a regression test.
+        if ! "$fuzzer" -max_total_time="$fuzz_seconds" -max_len=65536 -artifact_prefix="$work/" \
+                "$work" "$corpus" < /dev/null > "$work/log" 2>&1; then
+            tail -40 "$work/log"
+            echo "fuzzer $name found a crash; inputs in $work" >&2
+            exit 1
+        fi
+        echo "$name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log" || echo done)"
+        rm -rf "$work"
+    done
+fi
+
+if [ "$sanitizers" != 0 ]; then
+    echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+    sanitize="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON \
+        -DXDMESSAGING_WARNINGS_AS_ERRORS=ON -DXDMESSAGING_BUILD_BENCH=OFF \
+        "-DCMAKE_CXX_FLAGS=$sanitize" "-DCMAKE_EXE_LINKER_FLAGS=$sanitize" \
+        "-DCMAKE_SHARED_LINKER_FLAGS=$sanitize" < /dev/null > /dev/null
+    cmake --build build-asan -j"$jobs" < /dev/null > /dev/null
+    # The install test builds a separate, unsanitized project against the library.
+    ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 \
+        -E install-consumer < /dev/null
+fi
+
+echo "== release build, warnings as errors"
 build_dir=${XDMESSAGING_BUILD_DIR:-build-tests}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
-      -DXDMESSAGING_WARNINGS_AS_ERRORS=ON < /dev/null
-cmake --build "$build_dir" -j"$(nproc)" < /dev/null
-ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)" --timeout 300 < /dev/null
+      -DXDMESSAGING_WARNINGS_AS_ERRORS=ON < /dev/null > /dev/null
+cmake --build "$build_dir" -j"$jobs" < /dev/null > /dev/null
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout 600 < /dev/null

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
     void twoFramesInOneStream();
+    void truncatedAtEveryLength_data();
     void truncatedAtEveryLength();
     void corruptedHeader_data();
     void corruptedHeader();
@@ -56,6 +57,9 @@ private Q_SLOTS:
     void channelNameRules_data();
     void channelNameRules();
     void manifestRoundTrip();
+    void manifestAcceptsWhatItMay_data();
+    void manifestAcceptsWhatItMay();
+    void manifestCutsLongNames();
     void manifestGarbage_data();
     void manifestGarbage();
 };
@@ -69,6 +73,7 @@ void tst_Codec::roundTrip_data()
     QTest::newRow("binary") << QByteArray("\x00\xff\x80\x01", 4) << 0;
     QTest::newRow("json") << QByteArray(R"({"a":[1,2]})") << 2;
     QTest::newRow("1MiB") << QByteArray(1024 * 1024, 'x') << 0;
+    QTest::newRow("16MiB, the limit") << QByteArray(Limit, 'L') << 0;
 }
 
 void tst_Codec::roundTrip()
@@ -102,40 +107,69 @@ void tst_Codec::twoFramesInOneStream()
     QCOMPARE(frame.payload, QByteArray("two"));
 }
 
+void tst_Codec::truncatedAtEveryLength_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::newRow("text") << sampleFrame();
+    QTest::newRow("empty payload") << sampleFrame(QByteArray());
+    QTest::newRow("binary, multi-byte names")
+            << wire(encodeFrame(sampleMeta(0), "kan\xc3\xa4l", "\xe2\x82\xac-sender", QByteArray(300, '\0')));
+}
+
 void tst_Codec::truncatedAtEveryLength()
 {
-    const QByteArray bytes = sampleFrame();
+    QFETCH(QByteArray, bytes);
     for (qsizetype length = 0; length < bytes.size(); ++length) {
         Frame frame;
         QString error;
         QCOMPARE(decodeFrame(bytes.first(length), Limit, &frame, &error), DecodeStatus::NeedMoreData);
     }
+    Frame frame;
+    QString error;
+    QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), DecodeStatus::Complete);
+    QCOMPARE(frame.head.frameSize(), bytes.size());
 }
 
 void tst_Codec::corruptedHeader_data()
 {
+    // The bytes written over the sample frame at offset; fixed-header fields are judged
+    // from the 48 header bytes alone, without waiting for the rest of the frame.
     QTest::addColumn<int>("offset");
-    QTest::addColumn<char>("value");
-    QTest::newRow("magic") << 0 << 'Y';
-    QTest::newRow("version") << 4 << char(2);
-    QTest::newRow("payload type") << 5 << char(3);
-    QTest::newRow("zero channel length") << 6 << char(0);
-    QTest::newRow("reserved") << 14 << char(1);
-    QTest::newRow("control character in channel") << 48 << '\n';
+    QTest::addColumn<QByteArray>("patch");
+    QTest::addColumn<bool>("fromHeaderAlone");
+    QTest::newRow("magic") << 0 << QByteArray("Y") << true;
+    QTest::newRow("magic, last byte") << 3 << QByteArray("f") << true;
+    QTest::newRow("version 0") << 4 << QByteArray(1, char(0)) << true;
+    QTest::newRow("version 2") << 4 << QByteArray(1, char(2)) << true;
+    QTest::newRow("payload type 3") << 5 << QByteArray(1, char(3)) << true;
+    QTest::newRow("payload type 255") << 5 << QByteArray(1, char(255)) << true;
+    QTest::newRow("zero channel length") << 6 << QByteArray(2, char(0)) << true;
+    QTest::newRow("channel length 256") << 6 << QByteArray("\x00\x01", 2) << true;
+    QTest::newRow("channel length 65535") << 6 << QByteArray("\xff\xff") << true;
+    QTest::newRow("sender name length 256") << 12 << QByteArray("\x00\x01", 2) << true;
+    QTest::newRow("reserved, low byte") << 14 << QByteArray(1, char(1)) << true;
+    QTest::newRow("reserved, high byte") << 15 << QByteArray(1, char(0x80)) << true;
+    QTest::newRow("control character in channel") << 48 << QByteArray("\n") << false;
+    QTest::newRow("DEL in channel") << 49 << QByteArray("\x7f") << false;
+    QTest::newRow("C1 control in channel") << 48 << QByteArray("\xc2\x85") << false;
 }
 
 void tst_Codec::corruptedHeader()
 {
     QFETCH(int, offset);
-    QFETCH(char, value);
+    QFETCH(QByteArray, patch);
+    QFETCH(bool, fromHeaderAlone);
     QByteArray bytes = sampleFrame();
-    bytes[offset] = value;
-    if (offset == 6)
-        bytes[7] = 0;
+    bytes.replace(offset, patch.size(), patch);
     Frame frame;
     QString error;
     QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), DecodeStatus::Malformed);
     QVERIFY(!error.isEmpty());
+    if (fromHeaderAlone) {
+        error.clear();
+        QCOMPARE(decodeFrame(bytes.first(FrameHeaderSize), Limit, &frame, &error), DecodeStatus::Malformed);
+        QVERIFY(!error.isEmpty());
+    }
 }
 
 void tst_Codec::oversizedPayloadRejectedFromHeaderAlone()
@@ -146,9 +180,16 @@ void tst_Codec::oversizedPayloadRejectedFromHeaderAlone()
     QString error;
     QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::Malformed);
     QVERIFY2(error.contains(QStringLiteral("exceeds")), qPrintable(error));
-    // Exactly at the limit is fine.
+    // One byte over the limit is refused just as early; exactly at the limit is fine.
+    qToLittleEndian<quint32>(quint32(Limit + 1), head.data() + 8);
+    QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::Malformed);
+    Frame frame;
+    QCOMPARE(decodeFrame(head, Limit, &frame, &error), DecodeStatus::Malformed);
     qToLittleEndian<quint32>(quint32(Limit), head.data() + 8);
     QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::NeedMoreData);
+    // The limit is the caller's: a listener may set a smaller one.
+    qToLittleEndian<quint32>(1025, head.data() + 8);
+    QCOMPARE(decodeFrameHead(head, 1024, &parsed, &error), DecodeStatus::Malformed);
 }
 
 void tst_Codec::invalidUtf8Rejected_data()
@@ -208,6 +249,36 @@ void tst_Codec::strictUtf8_data()
     QTest::newRow("truncated") << QByteArray("abc\xe2\x82") << false;
     QTest::newRow("lone continuation") << QByteArray("\x80") << false;
     QTest::newRow("invalid after ascii run") << QByteArray("0123456789abcdef\xff") << false;
+    QTest::newRow("empty") << QByteArray() << true;
+    QTest::newRow("NUL") << QByteArray(1, '\0') << true;
+    QTest::newRow("U+D7FF, below the surrogates") << QByteArray("\xed\x9f\xbf") << true;
+    QTest::newRow("U+E000, above the surrogates") << QByteArray("\xee\x80\x80") << true;
+    QTest::newRow("U+FFFF") << QByteArray("\xef\xbf\xbf") << true;
+    QTest::newRow("U+10000, smallest four-byte") << QByteArray("\xf0\x90\x80\x80") << true;
+    QTest::newRow("overlong NUL") << QByteArray("\xc0\x80") << false;
+    QTest::newRow("overlong two-byte, lead C1") << QByteArray("\xc1\xbf") << false;
+    QTest::newRow("overlong U+07FF in three bytes") << QByteArray("\xe0\x9f\xbf") << false;
+    QTest::newRow("overlong U+FFFF in four bytes") << QByteArray("\xf0\x8f\xbf\xbf") << false;
+    QTest::newRow("last surrogate U+DFFF") << QByteArray("\xed\xbf\xbf") << false;
+    QTest::newRow("surrogate pair as CESU-8") << QByteArray("\xed\xa0\xbd\xed\xb8\x80") << false;
+    QTest::newRow("lead F5") << QByteArray("\xf5\x80\x80\x80") << false;
+    QTest::newRow("lead F8, five-byte form") << QByteArray("\xf8\x88\x80\x80\x80") << false;
+    QTest::newRow("lead FE") << QByteArray("\xfe") << false;
+    QTest::newRow("lead FF") << QByteArray("\xff") << false;
+    QTest::newRow("truncated two-byte at the end") << QByteArray("a\xc3") << false;
+    QTest::newRow("truncated four-byte at the end") << QByteArray("\xf0\x9f\x98") << false;
+    QTest::newRow("truncated, followed by ascii") << QByteArray("\xe2\x82" "a") << false;
+    QTest::newRow("bad third byte") << QByteArray("\xe2\x28\xa1") << false;
+    QTest::newRow("bad fourth byte") << QByteArray("\xf0\x9f\x98\x41") << false;
+    QTest::newRow("two continuations after a two-byte lead") << QByteArray("\xc3\xa9\xa9") << false;
+    // The validator skips ASCII eight bytes at a time: a bad or multi-byte sequence must
+    // be seen at every offset relative to those words.
+    for (int offset = 0; offset < 18; ++offset) {
+        const QByteArray prefix(offset, 'a');
+        QTest::addRow("invalid byte after %d ascii", offset) << prefix + "\xff" + QByteArray(9, 'z') << false;
+        QTest::addRow("U+20AC after %d ascii", offset) << prefix + "\xe2\x82\xac" + QByteArray(9, 'z') << true;
+        QTest::addRow("truncated U+20AC at the end after %d ascii", offset) << prefix + "\xe2\x82" << false;
+    }
 }
 
 void tst_Codec::strictUtf8()
@@ -217,33 +288,40 @@ void tst_Codec::strictUtf8()
     QCOMPARE(isValidUtf8(bytes), valid);
 }
 
+// The rules as applied to the raw bytes of a received frame or manifest; the same rules
+// on QString names, through the public API, are in tests/auto/channelname.
 void tst_Codec::channelNameRules_data()
 {
-    QTest::addColumn<QString>("channel");
+    QTest::addColumn<QByteArray>("channel");
     QTest::addColumn<bool>("valid");
-    QTest::newRow("simple") << QStringLiteral("commands") << true;
-    QTest::newRow("spaces and punctuation") << QStringLiteral("a b/c:d") << true;
-    QTest::newRow("empty") << QString() << false;
-    QTest::newRow("255 bytes") << QString(255, QLatin1Char('a')) << true;
-    QTest::newRow("256 bytes") << QString(256, QLatin1Char('a')) << false;
-    QTest::newRow("127 two-byte chars") << QString(127, QChar(0x00E9)) << true;   // 254 bytes
-    QTest::newRow("128 two-byte chars") << QString(128, QChar(0x00E9)) << false;  // 256 bytes
-    QTest::newRow("85 three-byte chars") << QString(85, QChar(0x20AC)) << true;   // 255 bytes
-    QTest::newRow("86 three-byte chars") << QString(86, QChar(0x20AC)) << false;  // 258 bytes
-    QTest::newRow("newline") << QStringLiteral("a\nb") << false;
-    QTest::newRow("tab") << QStringLiteral("a\tb") << false;
-    QTest::newRow("DEL") << QStringLiteral("a\x7f") << false;
-    QTest::newRow("C1 NEL") << (QStringLiteral("a") + QChar(0x0085)) << false;
-    QTest::newRow("lone surrogate") << (QStringLiteral("a") + QChar(0xD800)) << false;
-    QTest::newRow("emoji") << QString::fromUtf8("\xf0\x9f\x98\x80") << true;
+    QTest::newRow("simple") << QByteArray("commands") << true;
+    QTest::newRow("empty") << QByteArray() << false;
+    QTest::newRow("255 bytes") << QByteArray(255, 'a') << true;
+    QTest::newRow("256 bytes") << QByteArray(256, 'a') << false;
+    QTest::newRow("255 bytes ending in U+20AC") << QByteArray(252, 'a') + "\xe2\x82\xac" << true;
+    QTest::newRow("256 bytes ending in U+1F600") << QByteArray(252, 'a') + "\xf0\x9f\x98\x80" << false;
+    QTest::newRow("invalid UTF-8") << QByteArray("ab\xff") << false;
+    QTest::newRow("lone surrogate, UTF-8 encoded") << QByteArray("a\xed\xa0\x80") << false;
+    QTest::newRow("truncated sequence") << QByteArray("a\xe2\x82") << false;
+    QTest::newRow("overlong newline") << QByteArray("a\xc0\x8a") << false;
+    QTest::newRow("NUL") << QByteArray("a\0b", 3) << false;
+    QTest::newRow("newline") << QByteArray("a\nb") << false;
+    QTest::newRow("U+001F") << QByteArray("a\x1f") << false;
+    QTest::newRow("DEL") << QByteArray("a\x7f") << false;
+    QTest::newRow("U+0080") << QByteArray("a\xc2\x80") << false;
+    QTest::newRow("NEL U+0085") << QByteArray("a\xc2\x85") << false;
+    QTest::newRow("U+009F") << QByteArray("a\xc2\x9f") << false;
+    QTest::newRow("U+00A0") << QByteArray("a\xc2\xa0") << true;
+    QTest::newRow("U+0100, lead C4") << QByteArray("a\xc4\x80") << true;
+    QTest::newRow("emoji") << QByteArray("\xf0\x9f\x98\x80") << true;
 }
 
 void tst_Codec::channelNameRules()
 {
-    QFETCH(QString, channel);
+    QFETCH(QByteArray, channel);
     QFETCH(bool, valid);
-    const QString problem = xdChannelNameProblem(channel);
-    QCOMPARE(problem.isEmpty(), valid);
+    const QString problem = channelNameProblemUtf8(channel);
+    QVERIFY2(problem.isEmpty() == valid, qPrintable(problem));
 }
 
 void tst_Codec::manifestRoundTrip()
@@ -264,6 +342,49 @@ void tst_Codec::manifestRoundTrip()
     QCOMPARE(decoded.channels, manifest.channels);
 }
 
+void tst_Codec::manifestAcceptsWhatItMay_data()
+{
+    const QByteArray valid = "xdmessaging-manifest 1\nid 2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275\npid 12\n";
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QStringList>("channels");
+    QTest::newRow("no channels") << valid << QStringList();
+    QTest::newRow("unknown key, from a later version") << valid + "colour blue\nchannel c\n" << QStringList {QStringLiteral("c")};
+    QTest::newRow("unknown transport") << valid + "transport pigeon\n" << QStringList();
+    QTest::newRow("channel with spaces") << valid + "channel a b c\n" << QStringList {QStringLiteral("a b c")};
+    QByteArray most = valid;
+    QStringList mostChannels;
+    for (int i = 0; i < MaximumManifestChannels; ++i) {
+        most += "channel c" + QByteArray::number(i) + '\n';
+        mostChannels.append(QStringLiteral("c%1").arg(i));
+    }
+    QTest::newRow("the most channels") << most << mostChannels;
+}
+
+void tst_Codec::manifestAcceptsWhatItMay()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QStringList, channels);
+    ListenerManifest manifest;
+    QString error;
+    QVERIFY2(decodeManifest(bytes, &manifest, &error), qPrintable(error));
+    QCOMPARE(manifest.pid, 12);
+    QCOMPARE(manifest.id, QUuid(QStringLiteral("2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275")));
+    QCOMPARE(manifest.channels, channels);
+    QVERIFY(manifest.transports.isEmpty());
+}
+
+void tst_Codec::manifestCutsLongNames()
+{
+    ListenerManifest manifest;
+    manifest.id = QUuid::createUuid();
+    manifest.pid = 1;
+    manifest.name = QString(200, QChar(0x20AC)); // 600 bytes of "€"
+    ListenerManifest decoded;
+    QString error;
+    QVERIFY2(decodeManifest(encodeManifest(manifest), &decoded, &error), qPrintable(error));
+    QCOMPARE(decoded.name, QString(85, QChar(0x20AC)));
+}
+
 void tst_Codec::manifestGarbage_data()
 {
     const QByteArray valid = "xdmessaging-manifest 1\nid 2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275\npid 12\n";
@@ -278,6 +399,20 @@ void tst_Codec::manifestGarbage_data()
     QTest::newRow("control char channel") << valid + "channel a\x01" + "b\n";
     QTest::newRow("invalid utf-8 name") << valid + "name \xff\n";
     QTest::newRow("line without value") << valid + "channel\n";
+    QTest::newRow("empty line") << valid + "\n";
+    QTest::newRow("line starting with a space") << valid + " channel c\n";
+    QTest::newRow("CRLF line ends") << QByteArray(valid).replace("\n", "\r\n");
+    QTest::newRow("first line not first") << "pid 12\n" + valid;
+    QTest::newRow("pid zero") << QByteArray(valid).replace("pid 12", "pid 0");
+    QTest::newRow("pid with letters") << QByteArray(valid).replace("pid 12", "pid 12a");
+    QTest::newRow("pid with a plus") << QByteArray(valid).replace("pid 12", "pid +12");
+    QTest::newRow("empty pid") << QByteArray(valid).replace("pid 12", "pid ");
+    QTest::newRow("missing id") << QByteArray(valid).replace("id 2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275\n", "");
+    QTest::newRow("nil uuid") << QByteArray(valid).replace("2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275", "00000000-0000-0000-0000-000000000000");
+    QTest::newRow("empty channel") << valid + "channel \n";
+    QTest::newRow("channel of 256 bytes") << valid + "channel " + QByteArray(256, 'c') + '\n';
+    QTest::newRow("invalid UTF-8 channel") << valid + "channel \xc0\xaf\n";
+    QTest::newRow("name over 255 bytes") << valid + "name " + QByteArray(256, 'n') + '\n';
     QTest::newRow("oversized") << valid + QByteArray(MaximumManifestBytes, 'x') + '\n';
     QByteArray tooMany = valid;
     for (int i = 0; i <= MaximumManifestChannels; ++i)

@@ -17,20 +17,24 @@ QString randomChannel()
     return QStringLiteral("mp-") + QUuid::createUuid().toString(QUuid::Id128);
 }
 
-// Checks "MSG <channel> <pid> <tag>:<n>" lines: for each tag, n runs 0..count-1 in order.
-QString checkSequences(const QStringList &messages, const QStringList &tags, int count)
+// Checks "MSG <channel> <pid> <tag>:<n>" lines: for each tag, n runs 0..count-1 in order,
+// and every message names the process that sent that tag.
+QString checkSequences(const QStringList &messages, const QHash<QString, qint64> &senderPidByTag, int count)
 {
     QHash<QString, int> next;
     for (const QString &line : messages) {
         const QString body = line.section(QLatin1Char(' '), 3);
         const QString tag = body.section(QLatin1Char(':'), 0, 0);
         const int n = body.section(QLatin1Char(':'), 1).toInt();
+        const qint64 pid = line.section(QLatin1Char(' '), 2, 2).toLongLong();
+        if (pid != senderPidByTag.value(tag))
+            return QStringLiteral("tag %1: sender pid %2, expected %3").arg(tag).arg(pid).arg(senderPidByTag.value(tag));
         if (n != next.value(tag))
             return QStringLiteral("tag %1: got %2, expected %3 (lost, reordered or duplicated)")
                     .arg(tag).arg(n).arg(next.value(tag));
         next[tag] = n + 1;
     }
-    for (const QString &tag : tags) {
+    for (const QString &tag : senderPidByTag.keys()) {
         if (next.value(tag) != count)
             return QStringLiteral("tag %1: %2 of %3 messages").arg(tag).arg(next.value(tag)).arg(count);
     }
@@ -84,13 +88,15 @@ void tst_MultiProcess::manySendersManyListeners()
         listeners.append(startListener({channel}));
         QVERIFY(listeners.last()->waitForReady());
     }
-    QStringList tags;
+    QHash<QString, qint64> senderPidByTag;
     QList<PeerProcess *> senders;
     for (int i = 0; i < Senders; ++i) {
-        tags.append(QStringLiteral("s%1").arg(i));
+        const QString tag = QStringLiteral("s%1").arg(i);
         m_peers.push_back(std::make_unique<PeerProcess>(
-                QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(), QStringList {QStringLiteral("send"), channel, QString::number(PerSender), tags.last()}));
+                QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(), QStringList {QStringLiteral("send"), channel, QString::number(PerSender), tag}));
         senders.append(m_peers.back().get());
+        QVERIFY(senders.last()->process().waitForStarted(10000));
+        senderPidByTag.insert(tag, senders.last()->pid());
     }
     // Wait in the event loop: the listeners' output must keep draining meanwhile, or
     // they would block on a full pipe and stop reading.
@@ -102,7 +108,7 @@ void tst_MultiProcess::manySendersManyListeners()
     }
     for (PeerProcess *listener : std::as_const(listeners)) {
         QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), Senders * PerSender, 60000);
-        const QString problem = checkSequences(listener->messages(), tags, PerSender);
+        const QString problem = checkSequences(listener->messages(), senderPidByTag, PerSender);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 }
@@ -129,7 +135,8 @@ void tst_MultiProcess::killedListenerIsCleanedUp()
     QCOMPARE(runtime.entryList({QStringLiteral("*.sock")}, QDir::System).size(), 1);
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("k:1")));
     QTRY_COMPARE_WITH_TIMEOUT(survivor->messages().size(), 2, 10000);
-    QVERIFY(checkSequences(survivor->messages(), {QStringLiteral("k")}, 2).isEmpty());
+    const QString problem = checkSequences(survivor->messages(), {{QStringLiteral("k"), QCoreApplication::applicationPid()}}, 2);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(broadcaster.listeners().size(), 1);
 }
 

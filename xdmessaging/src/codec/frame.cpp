@@ -153,8 +153,11 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8,
     putLittleEndian<qint64>(h + 16, meta.senderPid);
     putLittleEndian<qint64>(h + 24, meta.timestampMs);
     std::memcpy(h + 32, meta.id.data(), meta.id.size());
-    std::memcpy(h + FrameHeaderSize, channelUtf8.data(), size_t(channelUtf8.size()));
-    std::memcpy(h + FrameHeaderSize + channelUtf8.size(), name.data(), size_t(name.size()));
+    // An empty view may have a null data(), which memcpy must not see.
+    if (!channelUtf8.isEmpty())
+        std::memcpy(h + FrameHeaderSize, channelUtf8.data(), size_t(channelUtf8.size()));
+    if (!name.isEmpty())
+        std::memcpy(h + FrameHeaderSize + channelUtf8.size(), name.data(), size_t(name.size()));
     frame.payload = payload;
     return frame;
 }
