@@ -1,46 +1,85 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The README's demo command: installs what is needed, builds, and shows XDMessaging at
-# work with the xdmsg tool: two listeners and a sender, printing the traffic they see.
+# The README's demo command: installs what is needed, builds, and runs the Messenger.
+#   - On a desktop (a usable $DISPLAY): opens three Messenger windows to play with.
+#   - Without a display: starts an Xvfb of its own, opens three Messenger windows, makes
+#     them talk on Status and UserMessage, prints the traffic an xdmsg listener saw,
+#     saves a screenshot and prints its path.
+# Options: --screenshot FILE (where the headless run saves it), --headless (even when
+# a display is available).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
-build_dir=${XDMESSAGING_BUILD_DIR:-build-demo}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF < /dev/null > /dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target xdmsg < /dev/null > /dev/null
-xdmsg="$build_dir/tools/xdmsg/xdmsg"
+screenshot="$PWD/build-demo/messenger-demo.png"
+headless=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --screenshot) screenshot=$(realpath -m "$2"); shift 2 ;;
+        --headless) headless=1; shift ;;
+        *) echo "usage: scripts/demo.sh [--headless] [--screenshot FILE]" >&2; exit 2 ;;
+    esac
+done
 
-# A private runtime directory, so the demo neither sees nor disturbs other listeners.
-runtime_dir=$(mktemp -d)
-export XDMESSAGING_RUNTIME_DIR="$runtime_dir"
+scripts/install-deps.sh
+cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF < /dev/null > /dev/null
+cmake --build build-demo -j"$(nproc)" --target messenger xdmsg < /dev/null > /dev/null
+messenger=build-demo/messenger/messenger
+xdmsg=build-demo/tools/xdmsg/xdmsg
+
+if [ "$headless" = 0 ] && [ -n "${DISPLAY:-}" ] && xdpyinfo > /dev/null 2>&1; then
+    echo "Opening three Messenger windows on $DISPLAY; close them when done."
+    "$messenger" --instance Alice --position 40,40 &
+    "$messenger" --instance Bob --position 600,40 &
+    "$messenger" --instance Claire --lang fr --position 320,460 &
+    wait
+    exit 0
+fi
+
+work=$(mktemp -d)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -rf "$runtime_dir"
+    rm -rf "$work"
 }
 trap cleanup EXIT
+export XDMESSAGING_RUNTIME_DIR="$work/runtime"
 
-echo "== two listeners: A on Status and UserMessage, B on UserMessage only"
-"$xdmsg" listen --count 3 --timeout 10 Status UserMessage > "$runtime_dir/a.out" 2> "$runtime_dir/a.err" &
+# An X server of our own, on a display number it picks itself.
+exec 3> "$work/display"
+Xvfb -displayfd 3 -screen 0 1180x800x24 -nolisten tcp > /dev/null 2>&1 &
 pids+=($!)
-"$xdmsg" listen --json --count 2 --timeout 10 UserMessage > "$runtime_dir/b.out" 2> "$runtime_dir/b.err" &
-pids+=($!)
-for _ in $(seq 100); do
-    [ "$(grep -c listening "$runtime_dir"/*.err 2>/dev/null | awk -F: '{s+=$2} END {print s}')" = 2 ] && break
-    sleep 0.05
-done
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+export DISPLAY=":$(head -1 "$work/display")"
+export QT_QPA_PLATFORM=xcb
+echo "== Xvfb on $DISPLAY"
 
-echo "== xdmsg channels"
-"$xdmsg" channels
-echo "== sending"
-"$xdmsg" send --verbose Status "sender joined"
-"$xdmsg" send --verbose UserMessage "hello from $(hostname)"
-printf 'line one\nline two with a\ttab\n' | "$xdmsg" send --verbose --stdin UserMessage || true
-wait "${pids[@]}" || true
-pids=()
-echo "== listener A (CHANNEL<TAB>TEXT)"
-cat "$runtime_dir/a.out"
-echo "== listener B (--json)"
-cat "$runtime_dir/b.out"
+"$xdmsg" listen Status UserMessage > "$work/traffic" 2> "$work/listen.err" &
+pids+=($!)
+
+# Three windows; each reads lines to "type" from a pipe of its own.
+start_window() { # name language x,y
+    mkfifo "$work/$1.in"
+    "$messenger" --instance "$1" --lang "$2" --position "$3" --echo --stdin < "$work/$1.in" > "$work/$1.log" 2>&1 &
+    pids+=($!)
+    eval "exec {fd}> \"$work/$1.in\""
+    eval "${1}_input=$fd"
+    for _ in $(seq 200); do grep -q "$1: " "$work/$1.log" 2>/dev/null && break; sleep 0.05; done
+}
+start_window Alice en 20,20
+start_window Bob de 600,20
+start_window Claire fr 310,420
+
+say() { echo "$2" >&"$1"; sleep 0.4; }
+say "$Alice_input" "Hello everyone, Alice here."
+say "$Bob_input" "Hallo Alice! <b>Markup</b> stays literal."
+say "$Claire_input" "Bonjour à tous !"
+"$xdmsg" send UserMessage "xdmsg, the command-line tool, says hi too"
+sleep 1
+
+mkdir -p "$(dirname "$screenshot")"
+import -window root "$screenshot"
+
+echo "== traffic seen by 'xdmsg listen Status UserMessage'"
+cat "$work/traffic"
+echo "== screenshot: $screenshot"

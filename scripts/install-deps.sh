@@ -9,7 +9,7 @@ packages=(
     build-essential cmake pkg-config
     # Qt 6: core, widgets, test, linguist tools, SVG icons, the xcb platform
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    libqt6svg6 qt6-qpa-plugins libgl-dev
+    libqt6svg6 qt6-qpa-plugins libgl-dev fonts-dejavu-core
     # native-window transport (X11 through xcb) and a display server for demo and tests
     libxcb1-dev xvfb xauth x11-utils imagemagick
     # fuzzing and sanitizers (clang's libFuzzer and runtimes); setpriv for security tests

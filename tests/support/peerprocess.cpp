@@ -84,3 +84,13 @@ QString PeerProcess::lineStartingWith(const QString &prefix)
     }
     return {};
 }
+
+QString PeerProcess::lineContaining(const QString &text)
+{
+    readLines();
+    for (const QString &line : std::as_const(m_lines)) {
+        if (line.contains(text))
+            return line;
+    }
+    return {};
+}

@@ -17,8 +17,9 @@ public:
     bool waitForFinished(int timeoutMs);
     // Lines of the form "MSG ..." received so far.
     QStringList messages();
-    // The first line starting with prefix, or an empty string.
+    // The first line starting with prefix, or containing text; else an empty string.
     QString lineStartingWith(const QString &prefix);
+    QString lineContaining(const QString &text);
     QString lastLine();
     qint64 pid() const { return m_process.processId(); }
     QProcess &process() { return m_process; }

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+#include "messengeroptions.h"
+
+#include <QtWidgets/QMainWindow>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class XDBroadcaster;
+class XDListener;
+class XDMessage;
+
+// The Messenger window: a log of the traffic on the channels it listens to, a line to
+// send on UserMessage, and the choice of channels and transport.
+class MessengerWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    static const QString StatusChannel;
+    static const QString UserMessageChannel;
+    static constexpr int MaximumLogLines = 1000;
+
+    explicit MessengerWindow(const MessengerOptions &options, QWidget *parent = nullptr);
+    ~MessengerWindow() override;
+
+    QString instanceName() const;
+    // The channels the window's listener is registered on right now.
+    QStringList subscribedChannels() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildUi();
+    void startTransport(XDTransport transport);
+    void sendTypedMessage();
+    void sendText(const QString &text);
+    void setChannelListened(const QString &channel, bool listen);
+    void announce(ChatMessage::Kind kind, const QString &channel = QString());
+    void showMessage(const XDMessage &message);
+    void showError(const QString &text);
+    void appendLine(const QColor &color, const QString &sender, const QString &text);
+    void openNewWindow();
+    void readStandardInput();
+    QString describe(const ChatMessage &chat) const;
+
+    MessengerOptions m_options;
+    QLineEdit *m_nameEdit = nullptr;
+    QComboBox *m_transportCombo = nullptr;
+    QCheckBox *m_statusBox = nullptr;
+    QCheckBox *m_userMessageBox = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QLineEdit *m_messageEdit = nullptr;
+    QPushButton *m_sendButton = nullptr;
+    std::unique_ptr<XDListener> m_listener;
+    std::unique_ptr<XDBroadcaster> m_broadcaster;
+    bool m_announcedLeave = false;
+    QByteArray m_pendingInput; // an unfinished line from standard input
+};

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// The Messenger window, under an Xvfb this test starts itself.
+#include "messengerwindow.h"
+#include "peerprocess.h"
+#include "xvfbserver.h"
+
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTranslator>
+#include <QtGui/QTextBlock>
+#include <QtGui/QTextDocument>
+#include <QtTest/QtTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+
+namespace {
+
+const QColor Blue(0x15, 0x65, 0xc0);
+const QColor Green(0x2e, 0x7d, 0x32);
+
+QStringList logLines(MessengerWindow &window)
+{
+    return window.findChild<QPlainTextEdit *>(QStringLiteral("log"))->toPlainText().split(QLatin1Char('\n'));
+}
+
+// The color of the log line containing text, or an invalid color.
+QColor colorOfLine(MessengerWindow &window, const QString &text)
+{
+    const QTextDocument *document = window.findChild<QPlainTextEdit *>(QStringLiteral("log"))->document();
+    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+        if (block.text().contains(text))
+            return block.begin().fragment().charFormat().foreground().color();
+    }
+    return {};
+}
+
+} // namespace
+
+class tst_Messenger : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void checkboxesChangeTheListenersChannels();
+    void messageFromAnotherProcessIsShownLiterally();
+    void enterAndSendButtonSendEmptyLineDoesNot();
+    void translationsReplaceEnglish_data();
+    void translationsReplaceEnglish();
+    void twoMessengerProcessesTalkBothWays();
+
+private:
+    std::unique_ptr<MessengerWindow> newWindow(const QString &name);
+    std::unique_ptr<QTemporaryDir> m_runtimeDir;
+};
+
+void tst_Messenger::init()
+{
+    m_runtimeDir = std::make_unique<QTemporaryDir>();
+    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
+}
+
+void tst_Messenger::cleanup()
+{
+    m_runtimeDir.reset();
+}
+
+std::unique_ptr<MessengerWindow> tst_Messenger::newWindow(const QString &name)
+{
+    MessengerOptions options;
+    options.name = name;
+    options.transport = XDTransport::LocalSocket;
+    auto window = std::make_unique<MessengerWindow>(options);
+    window->show();
+    return window;
+}
+
+void tst_Messenger::checkboxesChangeTheListenersChannels()
+{
+    const auto window = newWindow(QStringLiteral("Toggler"));
+    const QStringList both = {MessengerWindow::StatusChannel, MessengerWindow::UserMessageChannel};
+    QCOMPARE(window->subscribedChannels(), both);
+    auto *status = window->findChild<QCheckBox *>(QStringLiteral("statusCheckBox"));
+    auto *userMessage = window->findChild<QCheckBox *>(QStringLiteral("userMessageCheckBox"));
+    status->click();
+    QCOMPARE(window->subscribedChannels(), QStringList {MessengerWindow::UserMessageChannel});
+    userMessage->click();
+    QCOMPARE(window->subscribedChannels(), QStringList());
+    status->click();
+    userMessage->click();
+    QCOMPARE(window->subscribedChannels(), both);
+    // The toggles were announced on Status, which this window hears again.
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Toggler: now listens to UserMessage")), 5000);
+}
+
+void tst_Messenger::messageFromAnotherProcessIsShownLiterally()
+{
+    const auto window = newWindow(QStringLiteral("Reader"));
+    const QString markup = QStringLiteral("<b>bold</b> & <i>not italic</i>");
+    PeerProcess send(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::UserMessageChannel, markup});
+    PeerProcess status(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::StatusChannel, QStringLiteral("service restarted")});
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(markup), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("service restarted")), 10000);
+    QCOMPARE(colorOfLine(*window, markup), Blue);
+    QCOMPARE(colorOfLine(*window, QStringLiteral("service restarted")), Green);
+    QCOMPARE(colorOfLine(*window, QStringLiteral("Reader: joined")), Green);
+    // The sender is named: the program and its pid.
+    QVERIFY(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("xdmsg (")));
+}
+
+void tst_Messenger::enterAndSendButtonSendEmptyLineDoesNot()
+{
+    const auto window = newWindow(QStringLiteral("Typist"));
+    auto *edit = window->findChild<QLineEdit *>(QStringLiteral("messageEdit"));
+    auto *button = window->findChild<QPushButton *>(QStringLiteral("sendButton"));
+    const auto ownMessages = [&] {
+        return logLines(*window).filter(QStringLiteral("] Typist: ")).filter(QStringLiteral("line ")).size();
+    };
+    edit->setText(QStringLiteral("line one"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(ownMessages(), 1, 5000);
+    QVERIFY(edit->text().isEmpty());
+    edit->setText(QStringLiteral("line two"));
+    button->click();
+    QTRY_COMPARE_WITH_TIMEOUT(ownMessages(), 2, 5000);
+    const int linesBefore = int(logLines(*window).size());
+    edit->setText(QStringLiteral("   "));
+    button->click();
+    QTest::keyClick(edit, Qt::Key_Return);
+    edit->clear();
+    button->click();
+    // A marker from another process: everything sent before it would have arrived first.
+    PeerProcess marker(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::UserMessageChannel, QStringLiteral("marker")});
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).last().contains(QStringLiteral("marker")), 10000);
+    QCOMPARE(int(logLines(*window).size()), linesBefore + 1);
+}
+
+void tst_Messenger::translationsReplaceEnglish_data()
+{
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<QString>("send");
+    QTest::addColumn<QString>("joined");
+    QTest::newRow("de") << QStringLiteral("de") << QStringLiteral("Senden") << QStringLiteral("ist beigetreten");
+    QTest::newRow("fr") << QStringLiteral("fr") << QStringLiteral("Envoyer") << QStringLiteral("est arrivé");
+}
+
+void tst_Messenger::translationsReplaceEnglish()
+{
+    QFETCH(QString, language);
+    QFETCH(QString, send);
+    QFETCH(QString, joined);
+    QTranslator translator;
+    QVERIFY(translator.load(QLocale(language), QStringLiteral("messenger"), QStringLiteral("_"), QStringLiteral(":/i18n")));
+    QVERIFY(QCoreApplication::installTranslator(&translator));
+    const auto window = newWindow(QStringLiteral("Polyglot"));
+    QCOMPARE(window->findChild<QPushButton *>(QStringLiteral("sendButton"))->text(), send);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Polyglot: ") + joined), 5000);
+    QCoreApplication::removeTranslator(&translator);
+    const auto english = newWindow(QStringLiteral("Anglophone"));
+    QCOMPARE(english->findChild<QPushButton *>(QStringLiteral("sendButton"))->text(), QStringLiteral("Send"));
+}
+
+void tst_Messenger::twoMessengerProcessesTalkBothWays()
+{
+    QProcessEnvironment display;
+    display.insert(QStringLiteral("DISPLAY"), qEnvironmentVariable("DISPLAY"));
+    display.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+    const auto start = [&](const QString &name) {
+        return std::make_unique<PeerProcess>(QStringLiteral(MESSENGER_PATH), m_runtimeDir->path(),
+                                             QStringList {QStringLiteral("--instance"), name, QStringLiteral("--echo"),
+                                                          QStringLiteral("--stdin"), QStringLiteral("--lang"), QStringLiteral("en")},
+                                             display);
+    };
+    auto alice = start(QStringLiteral("Alice"));
+    QTRY_VERIFY_WITH_TIMEOUT(!alice->lineContaining(QStringLiteral("Alice: joined")).isEmpty(), 20000);
+    auto bob = start(QStringLiteral("Bob"));
+    QTRY_VERIFY_WITH_TIMEOUT(!alice->lineContaining(QStringLiteral("Bob: joined")).isEmpty(), 20000);
+
+    alice->process().write("hello from Alice\n");
+    QTRY_VERIFY_WITH_TIMEOUT(!bob->lineContaining(QStringLiteral("Alice: hello from Alice")).isEmpty(), 20000);
+    bob->process().write("hello from Bob\n");
+    QTRY_VERIFY_WITH_TIMEOUT(!alice->lineContaining(QStringLiteral("Bob: hello from Bob")).isEmpty(), 20000);
+    QVERIFY(alice->lineContaining(QStringLiteral("Bob: hello from Bob")).startsWith(MessengerWindow::UserMessageChannel));
+    QVERIFY(bob->lineContaining(QStringLiteral("Alice: hello from Alice")).startsWith(MessengerWindow::UserMessageChannel));
+}
+
+int main(int argc, char *argv[])
+{
+    // A display of the test's own, before QApplication connects to one.
+    XvfbServer xvfb;
+    if (!xvfb.start()) {
+        std::fprintf(stderr, "tst_messenger: %s\n", qPrintable(xvfb.errorString()));
+        return 1;
+    }
+    qputenv("DISPLAY", xvfb.display().toLocal8Bit());
+    qputenv("QT_QPA_PLATFORM", "xcb");
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    QApplication app(argc, argv);
+    tst_Messenger test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_messenger.moc"

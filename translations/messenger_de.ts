@@ -1,0 +1,169 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>MessengerOptions</name>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="12"/>
+        <source>Chat between processes on this machine with XDMessaging.</source>
+        <translation>Nachrichten zwischen Prozessen auf diesem Rechner mit XDMessaging.</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="17"/>
+        <source>The name shown to others.</source>
+        <translation>Der Name, den andere sehen.</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="18"/>
+        <source>auto, native or localsocket.</source>
+        <translation>auto, native oder localsocket.</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="19"/>
+        <source>Language: en, de or fr (default: the system&apos;s).</source>
+        <translation>Sprache: en, de oder fr (Vorgabe: die des Systems).</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="20"/>
+        <source>Send TEXT on UserMessage after start (repeatable).</source>
+        <translation>TEXT nach dem Start auf UserMessage senden (wiederholbar).</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="21"/>
+        <source>Close the window after SECONDS.</source>
+        <translation>Das Fenster nach SEKUNDEN schließen.</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="22"/>
+        <source>Also print every log line to standard output.</source>
+        <translation>Jede Protokollzeile auch auf die Standardausgabe schreiben.</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="23"/>
+        <source>Send each line of standard input as if typed.</source>
+        <translation>Jede Zeile der Standardeingabe senden, als wäre sie getippt.</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengeroptions.cpp" line="24"/>
+        <source>Put the window at X,Y.</source>
+        <translation>Das Fenster an X,Y platzieren.</translation>
+    </message>
+</context>
+<context>
+    <name>MessengerWindow</name>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="88"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="89"/>
+        <source>&amp;New window</source>
+        <translation>&amp;Neues Fenster</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="92"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="98"/>
+        <source>Messenger %1</source>
+        <translation>Messenger %1</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="103"/>
+        <source>Auto</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="104"/>
+        <source>Native window</source>
+        <translation>Natives Fenster</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="105"/>
+        <source>Local socket</source>
+        <translation>Lokaler Socket</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="107"/>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="109"/>
+        <source>Transport:</source>
+        <translation>Transport:</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="114"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="116"/>
+        <source>UserMessage</source>
+        <translation>Benutzernachricht</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="120"/>
+        <source>Listen to:</source>
+        <translation>Empfangen:</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="135"/>
+        <source>Type a message and press Enter</source>
+        <translation>Nachricht eingeben und Eingabetaste drücken</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="136"/>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="151"/>
+        <location filename="../messenger/messengerwindow.cpp" line="153"/>
+        <source>Messenger: %1</source>
+        <translation>Messenger: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../messenger/messengerwindow.cpp" line="178"/>
+        <source>%n message(s) not delivered to %1: %2</source>
+        <translation>
+            <numerusform>%n Nachricht nicht an %1 zugestellt: %2</numerusform>
+            <numerusform>%n Nachrichten nicht an %1 zugestellt: %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="228"/>
+        <source>joined</source>
+        <translation>ist beigetreten</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="230"/>
+        <source>left</source>
+        <translation>hat verlassen</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="232"/>
+        <source>now listens to %1</source>
+        <translation>empfängt jetzt %1</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="234"/>
+        <source>stopped listening to %1</source>
+        <translation>empfängt %1 nicht mehr</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="250"/>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="282"/>
+        <source>cannot start a new window</source>
+        <translation>kann kein neues Fenster öffnen</translation>
+    </message>
+</context>
+</TS>
