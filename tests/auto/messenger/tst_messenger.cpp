@@ -47,6 +47,7 @@ private Q_SLOTS:
     void checkboxesChangeTheListenersChannels();
     void messageFromAnotherProcessIsShownLiterally();
     void enterAndSendButtonSendEmptyLineDoesNot();
+    void logStaysBounded();
     void translationsReplaceEnglish_data();
     void translationsReplaceEnglish();
     void twoMessengerProcessesTalkBothWays();
@@ -135,6 +136,22 @@ void tst_Messenger::enterAndSendButtonSendEmptyLineDoesNot()
     PeerProcess marker(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::UserMessageChannel, QStringLiteral("marker")});
     QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).last().contains(QStringLiteral("marker")), 10000);
     QCOMPARE(int(logLines(*window).size()), linesBefore + 1);
+}
+
+void tst_Messenger::logStaysBounded()
+{
+    const auto window = newWindow(QStringLiteral("Chatty"));
+    constexpr int Count = MessengerWindow::MaximumLogLines + 200;
+    QByteArray input;
+    for (int i = 0; i < Count; ++i)
+        input += "spam " + QByteArray::number(i) + '\n';
+    PeerProcess sender(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(),
+                       {QStringLiteral("send"), QStringLiteral("--stdin"), MessengerWindow::UserMessageChannel});
+    sender.process().write(input);
+    sender.process().closeWriteChannel();
+    const QString last = QStringLiteral("spam %1").arg(Count - 1);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).last().endsWith(last), 20000);
+    QCOMPARE(int(logLines(*window).size()), int(MessengerWindow::MaximumLogLines));
 }
 
 void tst_Messenger::translationsReplaceEnglish_data()
