@@ -5,6 +5,10 @@
 
 #include "transports/localsocket/localsocketlistener_p.h"
 #include "transports/localsocket/localsocketsender_p.h"
+#ifdef XDMESSAGING_HAVE_X11
+#include "transports/x11/x11listener_p.h"
+#include "transports/x11/x11sender_p.h"
+#endif
 
 namespace XDMessagingPrivate {
 
@@ -14,6 +18,15 @@ QString notBuiltIn(XDTransport transport)
 {
     return QStringLiteral("the %1 transport is not available in this build of XDMessaging")
             .arg(xdTransportName(transport));
+}
+
+constexpr bool nativeWindowBuiltIn()
+{
+#ifdef XDMESSAGING_HAVE_X11
+    return true;
+#else
+    return false;
+#endif
 }
 
 } // namespace
@@ -45,9 +58,17 @@ QList<XDTransport> resolveTransports(XDTransport requested, TransportFailure *fa
     }
     switch (transport) {
     case XDTransport::Auto:
+        // In order of preference: a listener reachable both ways gets the local socket,
+        // the faster of the two.
+        if (nativeWindowBuiltIn() && !qEnvironmentVariableIsEmpty("DISPLAY"))
+            return {XDTransport::LocalSocket, XDTransport::NativeWindow};
+        return {XDTransport::LocalSocket};
     case XDTransport::LocalSocket:
         return {XDTransport::LocalSocket};
     case XDTransport::NativeWindow:
+        if (nativeWindowBuiltIn())
+            return {XDTransport::NativeWindow};
+        break;
     case XDTransport::Network:
         break;
     }
@@ -59,6 +80,10 @@ std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFail
 {
     if (kind == XDTransport::LocalSocket)
         return LocalSocketSender::instance(failure);
+#ifdef XDMESSAGING_HAVE_X11
+    if (kind == XDTransport::NativeWindow)
+        return X11Sender::instance(failure);
+#endif
     *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
     return {};
 }
@@ -70,6 +95,10 @@ std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
 {
     if (kind == XDTransport::LocalSocket)
         return std::make_unique<LocalSocketListener>(identity, sink);
+#ifdef XDMESSAGING_HAVE_X11
+    if (kind == XDTransport::NativeWindow)
+        return std::make_unique<X11Listener>(identity, sink);
+#endif
     *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
     return {};
 }

@@ -3,6 +3,7 @@
 #include <XDMessaging/xdlistener.h>
 
 #include "core/channelname_p.h"
+#include "core/duplicatefilter_p.h"
 #include "core/logging_p.h"
 #include "core/transport_p.h"
 #include "core/xdmessage_p.h"
@@ -42,6 +43,7 @@ public:
     QString errorString;
     QByteArray lastSenderNameUtf8; // senders repeat: decode each name once
     QString lastSenderName;
+    DuplicateFilter duplicates; // consulted only when listening on several transports
 };
 
 void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
@@ -50,6 +52,10 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
     if (channel == channelsByUtf8.constEnd()) {
         qCDebug(lcXDCore, "dropping a message on unregistered channel %s",
                 frame.head.channel.constData());
+        return;
+    }
+    if (transports.size() > 1 && !duplicates.isNew(frame.head.meta.id)) {
+        qCDebug(lcXDCore, "dropping a message that already arrived over another transport");
         return;
     }
     if (frame.head.senderName != lastSenderNameUtf8) {

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// The native-window transport and Auto mode, under an Xvfb the test starts itself.
+#include "peerprocess.h"
+#include "xvfbserver.h"
+
+#include <XDMessaging/xdmessaging.h>
+
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+namespace {
+
+QString randomChannel()
+{
+    return QStringLiteral("x11-") + QUuid::createUuid().toString(QUuid::Id128);
+}
+
+QString md5(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Md5).toHex());
+}
+
+} // namespace
+
+class tst_X11 : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void guiListenerReceivesThroughTheEventFilter();
+    void consoleListenerReceivesThroughItsOwnConnection();
+    void senderListenerMatrix_data();
+    void senderListenerMatrix();
+    void differentRuntimeDirectoriesTalkOverTheDisplay();
+    void killedListenerLeavesTheRegistry();
+    void messageSizes_data();
+    void messageSizes();
+    void noDisplayIsAClearError();
+
+private:
+    PeerProcess *startListener(const QString &transport, const QString &channel, bool gui = false,
+                               const QString &runtimeDir = QString());
+    XvfbServer m_xvfb;
+    std::unique_ptr<QTemporaryDir> m_runtimeDir;
+    std::vector<std::unique_ptr<PeerProcess>> m_peers;
+};
+
+void tst_X11::initTestCase()
+{
+    if (!XvfbServer::isAvailable())
+        QSKIP("Xvfb is not installed");
+    QVERIFY2(m_xvfb.start(), qPrintable(m_xvfb.errorString()));
+    qputenv("DISPLAY", m_xvfb.display().toLocal8Bit());
+    qunsetenv("XDMESSAGING_TRANSPORT");
+}
+
+void tst_X11::init()
+{
+    m_runtimeDir = std::make_unique<QTemporaryDir>();
+    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
+}
+
+void tst_X11::cleanup()
+{
+    m_peers.clear();
+}
+
+PeerProcess *tst_X11::startListener(const QString &transport, const QString &channel, bool gui, const QString &runtimeDir)
+{
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("DISPLAY"), m_xvfb.display());
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+    QStringList arguments = {transport, channel};
+    if (gui)
+        arguments.prepend(QStringLiteral("--gui"));
+    m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(X11PEER_PATH),
+                                                    runtimeDir.isEmpty() ? m_runtimeDir->path() : runtimeDir,
+                                                    arguments, environment));
+    return m_peers.back().get();
+}
+
+void tst_X11::guiListenerReceivesThroughTheEventFilter()
+{
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("native"), channel, true);
+    QVERIFY(listener->waitForReady());
+    const XDSendResult result = XDBroadcaster(XDTransport::NativeWindow).sendToChannel(channel, QStringLiteral("gui"));
+    QVERIFY2(result && result.listenersReached() == 1, qPrintable(result.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 1, 10000);
+    const QStringList fields = listener->messages().first().split(QLatin1Char(' '));
+    QCOMPARE(fields.at(1), QStringLiteral("native"));
+    QVERIFY2(fields.at(4).toInt() >= 1, "the inbox event came through Qt's native event filter");
+}
+
+void tst_X11::consoleListenerReceivesThroughItsOwnConnection()
+{
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("native"), channel);
+    QVERIFY(listener->waitForReady());
+    QVERIFY(XDBroadcaster(XDTransport::NativeWindow).sendToChannel(channel, QStringLiteral("console")));
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 1, 10000);
+    const QStringList fields = listener->messages().first().split(QLatin1Char(' '));
+    QCOMPARE(fields.at(1), QStringLiteral("native"));
+    QCOMPARE(fields.at(4), QStringLiteral("0")); // no Qt GUI: its own connection
+}
+
+void tst_X11::senderListenerMatrix_data()
+{
+    QTest::addColumn<QString>("sender");
+    QTest::addColumn<QString>("listener");
+    QTest::addColumn<int>("copies");
+    const QStringList kinds = {QStringLiteral("native"), QStringLiteral("localsocket"), QStringLiteral("auto")};
+    for (const QString &sender : kinds) {
+        for (const QString &listener : kinds) {
+            const bool reaches = sender == listener || sender == u"auto" || listener == u"auto";
+            QTest::addRow("%s to %s", qPrintable(sender), qPrintable(listener)) << sender << listener << (reaches ? 1 : 0);
+        }
+    }
+}
+
+void tst_X11::senderListenerMatrix()
+{
+    QFETCH(QString, sender);
+    QFETCH(QString, listener);
+    QFETCH(int, copies);
+    const QString channel = randomChannel();
+    PeerProcess *peer = startListener(listener, channel);
+    QVERIFY(peer->waitForReady());
+    XDTransport senderTransport;
+    QVERIFY(xdParseTransportName(sender, &senderTransport));
+    XDBroadcaster broadcaster(senderTransport);
+    const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("the message"));
+    QVERIFY2(result, qPrintable(result.errorString()));
+    QCOMPARE(result.listenersReached(), copies);
+    // A marker over a transport the listener surely has; then wait a little more for
+    // anything that might still come another way.
+    XDTransport markerTransport;
+    QVERIFY(xdParseTransportName(listener == u"auto" ? QStringLiteral("localsocket") : listener, &markerTransport));
+    QVERIFY(XDBroadcaster(markerTransport).sendToChannel(channel, QStringLiteral("marker")));
+    QTRY_COMPARE_WITH_TIMEOUT(peer->messages().filter(md5("marker")).size(), 1, 10000);
+    QTest::qWait(200);
+    QCOMPARE(peer->messages().filter(md5("the message")).size(), copies);
+}
+
+void tst_X11::differentRuntimeDirectoriesTalkOverTheDisplay()
+{
+    QTemporaryDir otherRuntimeDir;
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("auto"), channel, false, otherRuntimeDir.path());
+    QVERIFY(listener->waitForReady());
+    const XDSendResult result = XDBroadcaster().sendToChannel(channel, QStringLiteral("across"));
+    QCOMPARE(result.listenersReached(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 1, 10000);
+    QCOMPARE(listener->messages().first().section(QLatin1Char(' '), 1, 1), QStringLiteral("native"));
+}
+
+void tst_X11::killedListenerLeavesTheRegistry()
+{
+    const QString channel = randomChannel();
+    PeerProcess *victim = startListener(QStringLiteral("native"), channel);
+    PeerProcess *survivor = startListener(QStringLiteral("native"), channel);
+    QVERIFY(victim->waitForReady());
+    QVERIFY(survivor->waitForReady());
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    QCOMPARE(broadcaster.listeners().size(), 2);
+    victim->process().kill();
+    QVERIFY(victim->waitForFinished(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("after")).listenersReached(), 1, 10000);
+    QCOMPARE(broadcaster.listeners().size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!survivor->messages().filter(md5("after")).isEmpty(), 10000);
+}
+
+void tst_X11::messageSizes_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::newRow("1 byte") << 1;
+    QTest::newRow("64 KiB") << 64 * 1024;
+    QTest::newRow("1 MiB") << 1024 * 1024;
+    QTest::newRow("16 MiB, the limit") << int(XDBroadcaster::DefaultMaximumMessageSize);
+}
+
+void tst_X11::messageSizes()
+{
+    QFETCH(int, size);
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("native"), channel);
+    QVERIFY(listener->waitForReady());
+    QByteArray payload(size, Qt::Uninitialized);
+    for (int i = 0; i < size; ++i)
+        payload[i] = char((quint32(i) * 2654435761u) >> 24);
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    QVERIFY(broadcaster.sendToChannel(channel, payload));
+    QVERIFY(broadcaster.sendToChannel(channel, QByteArray("after")));
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 2, 30000);
+    QCOMPARE(listener->messages().at(0).section(QLatin1Char(' '), 2, 3), QStringLiteral("%1 %2").arg(size).arg(md5(payload)));
+    QCOMPARE(listener->messages().at(1).section(QLatin1Char(' '), 3, 3), md5("after"));
+}
+
+void tst_X11::noDisplayIsAClearError()
+{
+    const QByteArray display = qgetenv("DISPLAY");
+    qunsetenv("DISPLAY");
+    XDListener listener(XDTransport::NativeWindow);
+    const bool registered = listener.registerChannel(QStringLiteral("c"));
+    XDListener automatic;
+    const bool autoRegistered = automatic.registerChannel(QStringLiteral("c"));
+    qputenv("DISPLAY", display);
+    QVERIFY(!registered);
+    QCOMPARE(listener.error(), XDError::TransportUnavailable);
+    QVERIFY2(listener.errorString().contains(QStringLiteral("DISPLAY")), qPrintable(listener.errorString()));
+    QVERIFY(autoRegistered); // Auto carries on with the local socket alone
+    QCOMPARE(automatic.activeTransports(), QList<XDTransport> {XDTransport::LocalSocket});
+}
+
+QTEST_GUILESS_MAIN(tst_X11)
+#include "tst_x11.moc"

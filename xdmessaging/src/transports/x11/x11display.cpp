@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+#include "transports/x11/x11display_p.h"
+
+#include "codec/x11registry_p.h"
+#include "core/logging_p.h"
+
+#include <cstdlib>
+#include <memory>
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+template <typename T>
+using Reply = std::unique_ptr<T, decltype(&std::free)>;
+
+template <typename T>
+Reply<T> reply(T *raw)
+{
+    return Reply<T>(raw, &std::free);
+}
+
+constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY", "_XDMESSAGING_LISTENER",
+                                     "_XDMESSAGING_INBOX", "UTF8_STRING"};
+// ChangeProperty's fixed part, and some room to spare.
+constexpr qsizetype ChangePropertyOverhead = 64;
+
+} // namespace
+
+std::unique_ptr<X11Display> X11Display::open(QString *error)
+{
+    if (qEnvironmentVariableIsEmpty("DISPLAY")) {
+        *error = QStringLiteral("the native transport needs an X display, and DISPLAY is not set "
+                                "(a Wayland session or a console: use the localsocket transport)");
+        return {};
+    }
+    xcb_connection_t *connection = xcb_connect(nullptr, nullptr);
+    if (xcb_connection_has_error(connection)) {
+        xcb_disconnect(connection);
+        *error = QStringLiteral("the native transport cannot connect to the X display %1")
+                         .arg(qEnvironmentVariable("DISPLAY"));
+        return {};
+    }
+    std::unique_ptr<X11Display> display(new X11Display(connection, true));
+    if (!display->initialize(error))
+        return {};
+    return display;
+}
+
+std::unique_ptr<X11Display> X11Display::borrow(xcb_connection_t *connection, QString *error)
+{
+    std::unique_ptr<X11Display> display(new X11Display(connection, false));
+    if (!display->initialize(error))
+        return {};
+    return display;
+}
+
+X11Display::X11Display(xcb_connection_t *connection, bool owned)
+    : m_connection(connection), m_owned(owned)
+{
+}
+
+X11Display::~X11Display()
+{
+    if (m_owned)
+        xcb_disconnect(m_connection);
+}
+
+bool X11Display::initialize(QString *error)
+{
+    const xcb_setup_t *setup = xcb_get_setup(m_connection);
+    const xcb_screen_iterator_t screens = xcb_setup_roots_iterator(setup);
+    if (!screens.rem) {
+        *error = QStringLiteral("the X display has no screen");
+        return false;
+    }
+    m_root = screens.data->root;
+    xcb_intern_atom_cookie_t cookies[4];
+    for (int i = 0; i < 4; ++i)
+        cookies[i] = xcb_intern_atom(m_connection, 0, uint16_t(qstrlen(AtomNames[i])), AtomNames[i]);
+    xcb_atom_t *atoms[4] = {&m_registry, &m_listener, &m_inbox, &m_utf8};
+    for (int i = 0; i < 4; ++i) {
+        const auto interned = reply(xcb_intern_atom_reply(m_connection, cookies[i], nullptr));
+        if (!interned) {
+            *error = QStringLiteral("the X server refused to intern atoms");
+            return false;
+        }
+        *atoms[i] = interned->atom;
+    }
+    m_maximumChunk = qsizetype(xcb_get_maximum_request_length(m_connection)) * 4 - ChangePropertyOverhead;
+    return true;
+}
+
+QByteArray X11Display::readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists,
+                                    int *format)
+{
+    const xcb_get_property_cookie_t cookie =
+            xcb_get_property(m_connection, remove, window, property, XCB_GET_PROPERTY_TYPE_ANY, 0, UINT32_MAX / 4);
+    xcb_generic_error_t *rawError = nullptr;
+    const auto value = reply(xcb_get_property_reply(m_connection, cookie, &rawError));
+    std::free(rawError); // BadWindow: a listener that is gone, an expected case
+    *exists = value && value->type != XCB_NONE;
+    if (!*exists)
+        return {};
+    if (format)
+        *format = value->format;
+    return QByteArray(static_cast<const char *>(xcb_get_property_value(value.get())),
+                      xcb_get_property_value_length(value.get()));
+}
+
+QList<quint32> X11Display::readRegistry()
+{
+    bool exists = false;
+    int format = 0;
+    const QByteArray bytes = readProperty(m_root, m_registry, false, &exists, &format);
+    QList<quint32> windows;
+    QString error;
+    if (exists && !decodeX11Registry(bytes, format, &windows, &error))
+        qCWarning(lcXDX11, "ignoring an invalid listener registry: %ls", qUtf16Printable(error));
+    return windows;
+}
+
+void X11Display::addToRegistry(xcb_window_t window)
+{
+    // An append is atomic in the server, so concurrent listeners cannot lose each other.
+    xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 1, &window);
+}
+
+void X11Display::removeFromRegistry(const QList<quint32> &windows)
+{
+    xcb_grab_server(m_connection);
+    QList<quint32> kept = readRegistry();
+    kept.removeIf([&windows](quint32 window) { return windows.contains(window); });
+    xcb_change_property(m_connection, XCB_PROP_MODE_REPLACE, m_root, m_registry, XCB_ATOM_WINDOW, 32,
+                        uint32_t(kept.size()), kept.constData());
+    xcb_ungrab_server(m_connection);
+    xcb_flush(m_connection);
+}
+
+void X11Display::sync()
+{
+    std::free(xcb_get_input_focus_reply(m_connection, xcb_get_input_focus(m_connection), nullptr));
+}
+
+} // namespace XDMessagingPrivate

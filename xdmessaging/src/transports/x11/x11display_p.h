@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QString>
+
+#include <xcb/xcb.h>
+
+namespace XDMessagingPrivate {
+
+// One X connection as the native-window transport uses it: the fixed handful of atoms
+// (the X server never frees atoms, so there is none per channel or message), the root
+// window, the registry of listener windows on it, and property helpers.
+class X11Display
+{
+public:
+    // Opens a connection of our own to $DISPLAY; null with *error when there is none.
+    static std::unique_ptr<X11Display> open(QString *error);
+    // Uses a connection someone else owns (Qt's); it is not closed on destruction.
+    static std::unique_ptr<X11Display> borrow(xcb_connection_t *connection, QString *error);
+    ~X11Display();
+
+    xcb_connection_t *connection() const { return m_connection; }
+    xcb_window_t root() const { return m_root; }
+    xcb_atom_t registryAtom() const { return m_registry; }   // on the root window
+    xcb_atom_t listenerAtom() const { return m_listener; }   // a listener's manifest
+    xcb_atom_t inboxAtom() const { return m_inbox; }         // frames for a listener
+    xcb_atom_t utf8Atom() const { return m_utf8; }
+    // The most property bytes one ChangeProperty request can carry.
+    qsizetype maximumPropertyChunk() const { return m_maximumChunk; }
+
+    // A property's whole value; empty when missing. *exists is false when the window
+    // is gone or the property is absent; *format receives the property's format.
+    QByteArray readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists,
+                            int *format = nullptr);
+    QList<quint32> readRegistry();
+    void addToRegistry(xcb_window_t window);
+    // Removes windows from the registry atomically (under a server grab).
+    void removeFromRegistry(const QList<quint32> &windows);
+    // Waits until the server has processed every request sent so far.
+    void sync();
+
+private:
+    X11Display(xcb_connection_t *connection, bool owned);
+    bool initialize(QString *error);
+
+    xcb_connection_t *m_connection = nullptr;
+    bool m_owned = false;
+    xcb_window_t m_root = 0;
+    xcb_atom_t m_registry = 0;
+    xcb_atom_t m_listener = 0;
+    xcb_atom_t m_inbox = 0;
+    xcb_atom_t m_utf8 = 0;
+    qsizetype m_maximumChunk = 0;
+};
+
+} // namespace XDMessagingPrivate

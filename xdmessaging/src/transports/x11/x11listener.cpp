@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+#include "transports/x11/x11listener_p.h"
+
+#include "core/logging_p.h"
+#include "transports/x11/x11display_p.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QSocketNotifier>
+#include <QtCore/QThread>
+#include <QtGui/QGuiApplication>
+
+#include <atomic>
+#include <cstdlib>
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+std::atomic<quint64> filterDeliveries {0};
+
+} // namespace
+
+X11Listener::X11Listener(const ListenerManifest &, FrameSink *sink) : m_sink(sink) {}
+
+X11Listener::~X11Listener()
+{
+    if (m_filterInstalled && QCoreApplication::instance())
+        QCoreApplication::instance()->removeNativeEventFilter(this);
+    if (!m_display || !m_window)
+        return;
+    if (m_registered)
+        m_display->removeFromRegistry({m_window});
+    xcb_destroy_window(m_display->connection(), m_window);
+    xcb_flush(m_display->connection());
+}
+
+quint64 X11Listener::eventFilterDeliveries()
+{
+    return filterDeliveries.load();
+}
+
+bool X11Listener::start(TransportFailure *failure)
+{
+    // Qt's connection delivers events in the GUI thread only, so a listener living in
+    // another thread reads a connection of its own.
+    auto *gui = qobject_cast<QGuiApplication *>(QCoreApplication::instance());
+    const bool onQtConnection = gui && QGuiApplication::platformName() == u"xcb"
+            && QThread::currentThread() == gui->thread();
+    if (!(onQtConnection ? useQtConnection(failure) : useOwnConnection(failure)))
+        return false;
+
+    xcb_connection_t *connection = m_display->connection();
+    m_window = xcb_generate_id(connection);
+    const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE;
+    xcb_create_window(connection, 0, m_window, m_display->root(), -1, -1, 1, 1, 0,
+                      XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT, XCB_CW_EVENT_MASK, &events);
+    xcb_flush(connection);
+    return true;
+}
+
+bool X11Listener::useQtConnection(TransportFailure *failure)
+{
+    auto *x11 = qGuiApp->nativeInterface<QNativeInterface::QX11Application>();
+    QString error = QStringLiteral("Qt runs on xcb but offers no X11 connection");
+    if (x11)
+        m_display = X11Display::borrow(x11->connection(), &error);
+    if (!m_display) {
+        *failure = {XDError::TransportUnavailable, error};
+        return false;
+    }
+    QCoreApplication::instance()->installNativeEventFilter(this);
+    m_filterInstalled = true;
+    return true;
+}
+
+bool X11Listener::useOwnConnection(TransportFailure *failure)
+{
+    QString error;
+    m_display = X11Display::open(&error);
+    if (!m_display) {
+        *failure = {XDError::TransportUnavailable, error};
+        return false;
+    }
+    auto *notifier = new QSocketNotifier(xcb_get_file_descriptor(m_display->connection()), QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this, &X11Listener::readOwnEvents);
+    return true;
+}
+
+bool X11Listener::publish(const ListenerManifest &manifest, QString *error)
+{
+    xcb_connection_t *connection = m_display->connection();
+    const QByteArray description = encodeManifest(manifest);
+    xcb_change_property(connection, XCB_PROP_MODE_REPLACE, m_window, m_display->listenerAtom(),
+                        m_display->utf8Atom(), 8, uint32_t(description.size()), description.constData());
+    if (!m_registered) {
+        m_display->addToRegistry(m_window);
+        m_registered = true;
+    }
+    // Senders that look after this returns must find the new channels.
+    m_display->sync();
+    if (xcb_connection_has_error(connection)) {
+        *error = QStringLiteral("the X connection broke");
+        return false;
+    }
+    return true;
+}
+
+bool X11Listener::nativeEventFilter(const QByteArray &eventType, void *message, qintptr *)
+{
+    if (eventType != "xcb_generic_event_t")
+        return false;
+    const auto *event = static_cast<const xcb_generic_event_t *>(message);
+    if (!isOurs(event))
+        return false; // Qt's own events pass untouched
+    ++filterDeliveries;
+    handleEvent(event);
+    return true;
+}
+
+void X11Listener::readOwnEvents()
+{
+    while (xcb_generic_event_t *event = xcb_poll_for_event(m_display->connection())) {
+        handleEvent(event);
+        std::free(event);
+    }
+    if (xcb_connection_has_error(m_display->connection())) {
+        sender()->deleteLater();
+        m_sink->transportStateChanged(XDTransport::NativeWindow,
+                                      {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")});
+    }
+}
+
+// True for the events this listener consumes: changes of its own inbox.
+bool X11Listener::isOurs(const xcb_generic_event_t *event) const
+{
+    if ((event->response_type & ~0x80) != XCB_PROPERTY_NOTIFY)
+        return false;
+    const auto *notify = reinterpret_cast<const xcb_property_notify_event_t *>(event);
+    return notify->window == m_window && notify->atom == m_display->inboxAtom();
+}
+
+void X11Listener::handleEvent(const xcb_generic_event_t *event)
+{
+    if (!isOurs(event))
+        return;
+    if (reinterpret_cast<const xcb_property_notify_event_t *>(event)->state == XCB_PROPERTY_NEW_VALUE)
+        readInbox();
+}
+
+void X11Listener::readInbox()
+{
+    bool exists = false;
+    int format = 0;
+    // Read and delete in one request: appends that come later start a new value.
+    const QByteArray bytes = m_display->readProperty(m_window, m_display->inboxAtom(), true, &exists, &format);
+    if (!exists || bytes.isEmpty())
+        return;
+    if (format != 8) {
+        qCWarning(lcXDX11, "dropping an inbox value of format %d", format);
+        return;
+    }
+    m_stream += bytes;
+    if (m_decoding)
+        return; // a slot spun the event loop: the outer loop below takes these bytes too
+    m_decoding = true;
+    const QPointer<X11Listener> alive(this);
+    qsizetype used = 0;
+    for (;;) {
+        Frame frame;
+        QString error;
+        const DecodeStatus status = decodeFrame(QByteArrayView(m_stream).sliced(used), m_sink->maximumMessageSize(), &frame, &error);
+        if (status == DecodeStatus::NeedMoreData)
+            break;
+        if (status == DecodeStatus::Malformed) {
+            qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(m_stream.size() - used), qUtf16Printable(error));
+            used = m_stream.size();
+            break;
+        }
+        used += qsizetype(frame.head.frameSize());
+        m_sink->frameReceived(std::move(frame), XDTransport::NativeWindow);
+        if (!alive)
+            return;
+    }
+    m_stream.remove(0, used);
+    m_decoding = false;
+}
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/transport_p.h"
+
+#include <QtCore/QAbstractNativeEventFilter>
+#include <QtCore/QObject>
+
+#include <xcb/xcb.h>
+
+namespace XDMessagingPrivate {
+
+class X11Display;
+
+// The receiving side of the native-window transport for one listener: a hidden,
+// never-mapped window whose _XDMESSAGING_LISTENER property is the listener's manifest
+// (`xprop -id WINDOW` shows it) and whose _XDMESSAGING_INBOX property senders append
+// frames to. In a Qt GUI application on X11 the window lives on Qt's own connection and
+// its events arrive through a native event filter; elsewhere the transport opens a
+// connection of its own and reads it through a QSocketNotifier. Both feed handleEvent().
+class X11Listener final : public QObject, public ListenerTransport, public QAbstractNativeEventFilter
+{
+    Q_OBJECT
+public:
+    X11Listener(const ListenerManifest &identity, FrameSink *sink);
+    ~X11Listener() override;
+
+    XDTransport kind() const override { return XDTransport::NativeWindow; }
+    bool start(TransportFailure *failure) override;
+    bool publish(const ListenerManifest &manifest, QString *error) override;
+
+    bool nativeEventFilter(const QByteArray &eventType, void *message, qintptr *result) override;
+
+    // How many inbox notifications arrived through Qt's event filter (process-wide):
+    // lets tests prove which path is used.
+    static quint64 eventFilterDeliveries();
+
+private:
+    bool useQtConnection(TransportFailure *failure);
+    bool useOwnConnection(TransportFailure *failure);
+    bool isOurs(const xcb_generic_event_t *event) const;
+    void handleEvent(const xcb_generic_event_t *event);
+    void readOwnEvents();
+    void readInbox();
+
+    FrameSink *const m_sink;
+    std::unique_ptr<X11Display> m_display;
+    xcb_window_t m_window = 0;
+    bool m_filterInstalled = false;
+    bool m_registered = false;
+    QByteArray m_stream; // inbox bytes not yet forming a whole frame
+    bool m_decoding = false;
+};
+
+} // namespace XDMessagingPrivate

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+#include "transports/x11/x11sender_p.h"
+
+#include "core/logging_p.h"
+#include "transports/x11/x11display_p.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+constexpr std::chrono::milliseconds StalledPollInterval(5);
+
+DeliveryOutcome failed(XDError error, const QString &reason)
+{
+    return {DeliveryOutcome::Status::Failed, error, reason};
+}
+
+QString describe(const ListenerRecord &listener)
+{
+    return QStringLiteral("listener \"%1\" (pid %2, id %3, native window)")
+            .arg(listener.name)
+            .arg(listener.pid)
+            .arg(listener.id.toString(QUuid::Id128).left(8));
+}
+
+} // namespace
+
+std::shared_ptr<X11Sender> X11Sender::instance(TransportFailure *failure)
+{
+    static std::mutex mutex;
+    static QHash<QString, std::shared_ptr<X11Sender>> senders; // per display name
+    const QString displayName = qEnvironmentVariable("DISPLAY");
+    std::lock_guard lock(mutex);
+    std::shared_ptr<X11Sender> &sender = senders[displayName];
+    if (!sender) {
+        QString error;
+        std::unique_ptr<X11Display> display = X11Display::open(&error);
+        if (!display) {
+            senders.remove(displayName);
+            *failure = {XDError::TransportUnavailable, error};
+            return {};
+        }
+        sender.reset(new X11Sender(std::move(display)));
+    }
+    return sender;
+}
+
+X11Sender::X11Sender(std::unique_ptr<X11Display> display) : m_display(std::move(display))
+{
+    // Registry changes arrive as PropertyNotify on the root window.
+    const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE;
+    xcb_change_window_attributes(m_display->connection(), m_display->root(), XCB_CW_EVENT_MASK, &events);
+    xcb_flush(m_display->connection());
+}
+
+X11Sender::~X11Sender() = default;
+
+void X11Sender::pumpEventsLocked()
+{
+    while (xcb_generic_event_t *event = xcb_poll_for_event(m_display->connection())) {
+        const uint8_t type = event->response_type & ~0x80;
+        if (type == XCB_PROPERTY_NOTIFY) {
+            const auto *notify = reinterpret_cast<xcb_property_notify_event_t *>(event);
+            if (notify->atom == m_display->registryAtom() || notify->atom == m_display->listenerAtom())
+                m_stale = true;
+        } else if (type == XCB_DESTROY_NOTIFY || type == 0) {
+            m_stale = true; // a listener window died, or a request hit one that had
+        }
+        std::free(event);
+    }
+}
+
+// Reads the registry and every listener's manifest again; removes entries whose
+// window is gone, and ignores (with a warning) manifests that are not valid.
+void X11Sender::refreshLocked()
+{
+    xcb_connection_t *connection = m_display->connection();
+    const QList<quint32> windows = m_display->readRegistry();
+    QHash<QUuid, Target> targets;
+    QList<quint32> dead;
+    for (const quint32 window : windows) {
+        bool exists = false;
+        const QByteArray bytes = m_display->readProperty(window, m_display->listenerAtom(), false, &exists);
+        if (!exists) {
+            dead.append(window);
+            continue;
+        }
+        Target target;
+        QString error;
+        if (!decodeManifest(bytes, &target.record, &error)) {
+            qCWarning(lcXDX11, "ignoring listener window 0x%x: %ls", window, qUtf16Printable(error));
+            continue;
+        }
+        target.window = window;
+        const Target previous = m_targets.value(target.record.id);
+        if (previous.window == window) {
+            target.appendedSinceCheck = previous.appendedSinceCheck;
+            target.stalled = previous.stalled;
+        }
+        // Hear about its manifest changing and its window going away.
+        const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE | XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+        xcb_change_window_attributes(connection, window, XCB_CW_EVENT_MASK, &events);
+        targets.insert(target.record.id, target);
+    }
+    if (!dead.isEmpty()) {
+        qCDebug(lcXDX11, "removing %lld dead listener windows from the registry", qlonglong(dead.size()));
+        m_display->removeFromRegistry(dead);
+    }
+    m_display->sync();
+    m_targets = targets;
+    m_stale = false;
+    pumpEventsLocked(); // events caused by our own cleanup
+    m_stale = false;
+}
+
+QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
+{
+    std::lock_guard lock(m_mutex);
+    if (xcb_connection_has_error(m_display->connection())) {
+        *failure = {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")};
+        return {};
+    }
+    pumpEventsLocked();
+    if (m_stale)
+        refreshLocked();
+    QList<ListenerRecord> matching;
+    for (const Target &target : std::as_const(m_targets)) {
+        if (target.record.channels.contains(channel))
+            matching.append(target.record);
+    }
+    return matching;
+}
+
+QList<ListenerRecord> X11Sender::liveListeners()
+{
+    std::lock_guard lock(m_mutex);
+    refreshLocked();
+    QList<ListenerRecord> records;
+    for (const Target &target : std::as_const(m_targets))
+        records.append(target.record);
+    return records;
+}
+
+qint64 X11Sender::inboxSizeLocked(quint32 window, bool *exists)
+{
+    const xcb_get_property_cookie_t cookie = xcb_get_property(m_display->connection(), 0, window, m_display->inboxAtom(),
+                                                              XCB_GET_PROPERTY_TYPE_ANY, 0, 0);
+    xcb_generic_error_t *error = nullptr;
+    xcb_get_property_reply_t *reply = xcb_get_property_reply(m_display->connection(), cookie, &error);
+    *exists = error == nullptr;
+    const qint64 size = reply ? qint64(reply->bytes_after) : 0;
+    std::free(reply);
+    std::free(error);
+    return size;
+}
+
+void X11Sender::appendLocked(quint32 window, const EncodedFrame &frame)
+{
+    xcb_connection_t *connection = m_display->connection();
+    const auto append = [&](const char *data, qsizetype size) {
+        xcb_change_property(connection, XCB_PROP_MODE_APPEND, window, m_display->inboxAtom(), XCB_ATOM_STRING, 8,
+                            uint32_t(size), data);
+    };
+    const qsizetype chunk = m_display->maximumPropertyChunk();
+    if (frame.size() <= chunk) {
+        const QByteArray whole = frame.payload.isEmpty() ? frame.head : frame.head + frame.payload;
+        append(whole.constData(), whole.size());
+        xcb_flush(connection);
+        return;
+    }
+    // Larger than one request: keep other senders out while the pieces go in.
+    xcb_grab_server(connection);
+    append(frame.head.constData(), frame.head.size());
+    for (qsizetype offset = 0; offset < frame.payload.size(); offset += chunk)
+        append(frame.payload.constData() + offset, qMin(chunk, frame.payload.size() - offset));
+    xcb_ungrab_server(connection);
+    xcb_flush(connection);
+}
+
+DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
+                                   const DeliveryOptions &options)
+{
+    const DeliveryOutcome gone {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
+    std::unique_lock lock(m_mutex);
+    pumpEventsLocked();
+    auto found = m_targets.find(listener.id);
+    if (found == m_targets.end())
+        return gone;
+    // The X server buffers whatever we append, so the bound is on the inbox itself. Its
+    // size costs a round trip: look only after a good part of the limit went in.
+    if (found->stalled || found->appendedSinceCheck + frame.size() > options.queueLimit / 2) {
+        for (;;) {
+            bool exists = false;
+            const qint64 queued = inboxSizeLocked(found->window, &exists);
+            if (!exists) {
+                m_stale = true;
+                return gone;
+            }
+            if (queued == 0 || queued + frame.size() <= options.queueLimit) {
+                found->appendedSinceCheck = queued;
+                found->stalled = false;
+                break;
+            }
+            if (found->stalled || options.deadline.hasExpired()) {
+                found->stalled = true;
+                return failed(XDError::ListenerNotReading,
+                              QStringLiteral("%1 is not reading: %2 bytes wait in its inbox, the limit is %3")
+                                      .arg(describe(listener))
+                                      .arg(queued)
+                                      .arg(options.queueLimit));
+            }
+            lock.unlock();
+            std::this_thread::sleep_for(StalledPollInterval);
+            lock.lock();
+            found = m_targets.find(listener.id); // the cache may have been reloaded meanwhile
+            if (found == m_targets.end())
+                return gone;
+        }
+    }
+    appendLocked(found->window, frame);
+    found->appendedSinceCheck += frame.size();
+    if (xcb_connection_has_error(m_display->connection()))
+        return failed(XDError::TransportUnavailable, QStringLiteral("the X connection was lost"));
+    return {};
+}
+
+bool X11Sender::flush(quint64, QDeadlineTimer)
+{
+    std::lock_guard lock(m_mutex);
+    m_display->sync(); // every append has reached the server
+    return !xcb_connection_has_error(m_display->connection());
+}
+
+} // namespace XDMessagingPrivate
