@@ -111,7 +111,8 @@ void tst_Faults::stoppedListenerDuringABurst()
     QCOMPARE(unexpected, 0);
     // The bound is the contract: one wait of at most the timeout, then failures at once.
     QVERIFY2(longestCallMs < SendTimeoutMs + 1500, qPrintable(QString::number(longestCallMs)));
-    QVERIFY2(wholeMs < 4 * SendTimeoutMs + 20000, qPrintable(QString::number(wholeMs)));
+    // The whole burst pays for that one wait only: well under 5 s measured, ASan included.
+    QVERIFY2(wholeMs < 10000, qPrintable(QString::number(wholeMs)));
     QVERIFY(failuresNamingStopped > 0);
     QVERIFY(acceptedByStopped > 0);
 

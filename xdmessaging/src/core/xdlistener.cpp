@@ -172,9 +172,8 @@ bool XDListener::registerChannel(const QString &channel)
 bool XDListener::unregisterChannel(const QString &channel)
 {
     if (!d->channels.contains(channel)) {
-        d->error = XDError::InvalidChannelName;
-        d->errorString = QStringLiteral("channel \"%1\" is not registered").arg(channel);
-        return false;
+        return d->fail(XDError::InvalidChannelName,
+                       QStringLiteral("channel \"%1\" is not registered").arg(printableChannelName(channel)));
     }
     // Filter first: from here on nothing of this channel is delivered, whatever senders
     // still believe.
