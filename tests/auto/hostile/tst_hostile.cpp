@@ -2,6 +2,7 @@
 // A raw client writes what no XDMessaging sender would into a listener's socket. The
 // listener drops it, logs it, closes that connection, and keeps serving everyone else.
 #include "codec/frame_p.h"
+#include "listenerfixture.h"
 #include "reliabilityreport.h"
 
 #include <XDMessaging/xdmessaging.h>
@@ -18,18 +19,6 @@
 using namespace XDMessagingPrivate;
 
 namespace {
-
-QStringList capturedWarnings;
-QtMessageHandler previousHandler = nullptr;
-
-// Keeps the library's warnings for the test to inspect; everything else goes on as usual.
-void captureWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (type == QtWarningMsg && QByteArrayView(context.category).startsWith("xdmessaging."))
-        capturedWarnings.append(message);
-    else
-        previousHandler(type, context, message);
-}
 
 QByteArray frameBytes(const QByteArray &channel, const QByteArray &payload, quint8 type = 1)
 {
@@ -90,52 +79,38 @@ private Q_SLOTS:
     void frameForUnregisteredChannelIsIgnored();
 
 private:
-    QString socketPath() const;
     void expectStillServing();
 
-    std::unique_ptr<QTemporaryDir> m_runtimeDir;
-    std::unique_ptr<XDListener> m_listener;
-    std::unique_ptr<QSignalSpy> m_received;
-    QString m_channel;
+    std::unique_ptr<ListenerFixture> m_fixture;
 };
 
 void tst_Hostile::initTestCase()
 {
     qunsetenv("XDMESSAGING_TRANSPORT");
-    previousHandler = qInstallMessageHandler(captureWarnings);
+    LibraryWarnings::capture();
 }
 
 void tst_Hostile::init()
 {
-    m_runtimeDir = std::make_unique<QTemporaryDir>();
-    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
-    m_channel = QStringLiteral("hostile-") + QUuid::createUuid().toString(QUuid::Id128);
-    m_listener = std::make_unique<XDListener>(XDTransport::LocalSocket);
-    QVERIFY(m_listener->registerChannel(m_channel));
-    m_received = std::make_unique<QSignalSpy>(m_listener.get(), &XDListener::messageReceived);
-    capturedWarnings.clear();
+    m_fixture = std::make_unique<ListenerFixture>(QStringLiteral("hostile-"));
+    QVERIFY(m_fixture->isListening());
+    LibraryWarnings::captured().clear();
 }
 
 void tst_Hostile::cleanup()
 {
-    m_received.reset();
-    m_listener.reset();
-}
-
-QString tst_Hostile::socketPath() const
-{
-    return m_runtimeDir->filePath(m_listener->id().toString(QUuid::Id128) + QStringLiteral(".sock"));
+    m_fixture.reset();
 }
 
 // A well-behaved sender still gets through, and nothing else was delivered.
 void tst_Hostile::expectStillServing()
 {
-    const int before = int(m_received->size());
+    const int before = int(m_fixture->received().size());
     XDBroadcaster broadcaster;
-    const XDSendResult result = broadcaster.sendToChannel(m_channel, QStringLiteral("valid"));
+    const XDSendResult result = broadcaster.sendToChannel(m_fixture->channel(), QStringLiteral("valid"));
     QVERIFY2(result && result.listenersReached() == 1, qPrintable(result.errorString()));
-    QTRY_COMPARE_WITH_TIMEOUT(m_received->size(), before + 1, 5000);
-    QCOMPARE(m_received->last().at(0).value<XDMessage>().text(), QStringLiteral("valid"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), before + 1, 5000);
+    QCOMPARE(m_fixture->received().last().at(0).value<XDMessage>().text(), QStringLiteral("valid"));
 }
 
 void tst_Hostile::malformedInputIsDroppedAndLogged_data()
@@ -147,7 +122,7 @@ void tst_Hostile::malformedInputIsDroppedAndLogged_data()
         c = char(generator.bounded(256));
     garbage[0] = 'G';
     QTest::newRow("random garbage") << garbage;
-    QByteArray badMagic = frameBytes(m_channel.toUtf8(), "x");
+    QByteArray badMagic = frameBytes("c", "x");
     badMagic[0] = 'Y';
     QTest::newRow("bad magic") << badMagic;
     QByteArray hugeLength = frameBytes("c", "x");
@@ -164,14 +139,14 @@ void tst_Hostile::malformedInputIsDroppedAndLogged_data()
 void tst_Hostile::malformedInputIsDroppedAndLogged()
 {
     QFETCH(QByteArray, bytes);
-    m_listener->setMaximumMessageSize(1024);
-    RawClient client(socketPath());
+    m_fixture->listener().setMaximumMessageSize(1024);
+    RawClient client(m_fixture->socketPath());
     QVERIFY(client.isConnected());
     QVERIFY(client.write(bytes));
     QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
-    QVERIFY2(!capturedWarnings.isEmpty(), "the dropped input is logged");
-    QVERIFY(capturedWarnings.last().contains(QStringLiteral("closing a sender connection")));
-    QCOMPARE(m_received->size(), 0);
+    QVERIFY2(!LibraryWarnings::captured().isEmpty(), "the dropped input is logged");
+    QVERIFY(LibraryWarnings::captured().last().contains(QStringLiteral("closing a sender connection")));
+    QCOMPARE(m_fixture->received().size(), 0);
     expectStillServing();
     reportReliability(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
                       QStringLiteral("dropped and logged, connection closed, listener kept serving"));
@@ -180,13 +155,13 @@ void tst_Hostile::malformedInputIsDroppedAndLogged()
 void tst_Hostile::partialFrameFromADyingSenderIsNeverDelivered()
 {
     for (const int size : {10, 100, 200000}) {
-        const QByteArray frame = frameBytes(m_channel.toUtf8(), QByteArray(size, 'p'));
-        auto client = std::make_unique<RawClient>(socketPath());
+        const QByteArray frame = frameBytes(m_fixture->channel().toUtf8(), QByteArray(size, 'p'));
+        auto client = std::make_unique<RawClient>(m_fixture->socketPath());
         QVERIFY(client->write(frame.first(frame.size() - 1)));
         client.reset(); // the sender dies one byte short
         QTest::qWait(50);
     }
-    QCOMPARE(m_received->size(), 0);
+    QCOMPARE(m_fixture->received().size(), 0);
     expectStillServing();
     reportReliability(QStringLiteral("fault"), QStringLiteral("a sender dying one byte short of a message (10 B, 100 B, 200 KB)"),
                       QStringLiteral("no partial message delivered; listener kept serving"));
@@ -194,34 +169,34 @@ void tst_Hostile::partialFrameFromADyingSenderIsNeverDelivered()
 
 void tst_Hostile::slowWriterStillDelivers()
 {
-    const QByteArray frame = frameBytes(m_channel.toUtf8(), "one byte at a time");
-    RawClient client(socketPath());
+    const QByteArray frame = frameBytes(m_fixture->channel().toUtf8(), "one byte at a time");
+    RawClient client(m_fixture->socketPath());
     for (const char byte : frame) {
         QVERIFY(client.write(QByteArray(1, byte)));
         QCoreApplication::processEvents();
     }
-    QTRY_COMPARE_WITH_TIMEOUT(m_received->size(), 1, 5000);
-    QCOMPARE(m_received->at(0).at(0).value<XDMessage>().text(), QStringLiteral("one byte at a time"));
-    QVERIFY(capturedWarnings.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 1, 5000);
+    QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("one byte at a time"));
+    QVERIFY(LibraryWarnings::captured().isEmpty());
 }
 
 void tst_Hostile::validFramesBeforeGarbageAreKept()
 {
-    RawClient client(socketPath());
-    QVERIFY(client.write(frameBytes(m_channel.toUtf8(), "first") + frameBytes(m_channel.toUtf8(), "second")
+    RawClient client(m_fixture->socketPath());
+    QVERIFY(client.write(frameBytes(m_fixture->channel().toUtf8(), "first") + frameBytes(m_fixture->channel().toUtf8(), "second")
                          + QByteArray("garbage after valid frames, long enough for a header")));
     QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
-    QCOMPARE(m_received->size(), 2);
-    QCOMPARE(m_received->at(1).at(0).value<XDMessage>().text(), QStringLiteral("second"));
+    QCOMPARE(m_fixture->received().size(), 2);
+    QCOMPARE(m_fixture->received().at(1).at(0).value<XDMessage>().text(), QStringLiteral("second"));
     expectStillServing();
 }
 
 void tst_Hostile::frameForUnregisteredChannelIsIgnored()
 {
-    RawClient client(socketPath());
-    QVERIFY(client.write(frameBytes("not-registered-here", "x") + frameBytes(m_channel.toUtf8(), "mine")));
-    QTRY_COMPARE_WITH_TIMEOUT(m_received->size(), 1, 5000);
-    QCOMPARE(m_received->at(0).at(0).value<XDMessage>().text(), QStringLiteral("mine"));
+    RawClient client(m_fixture->socketPath());
+    QVERIFY(client.write(frameBytes("not-registered-here", "x") + frameBytes(m_fixture->channel().toUtf8(), "mine")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 1, 5000);
+    QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("mine"));
     QVERIFY(!client.closedByPeer()); // well-formed: the connection stays
 }
 

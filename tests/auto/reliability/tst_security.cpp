@@ -2,6 +2,7 @@
 // Another user of the machine can neither reach a listener nor read its endpoints.
 // Runs a real sender as `nobody` through setpriv, so it needs root.
 #include "peerprocess.h"
+#include "listenerfixture.h"
 #include "reliabilityreport.h"
 
 #include <XDMessaging/xdmessaging.h>
@@ -14,18 +15,6 @@
 #include <unistd.h>
 
 namespace {
-
-QStringList capturedWarnings;
-QtMessageHandler previousHandler = nullptr;
-
-// Keeps the library's warnings for the test to inspect; everything else goes on as usual.
-void captureWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (type == QtWarningMsg && QByteArrayView(context.category).startsWith("xdmessaging."))
-        capturedWarnings.append(message);
-    else
-        previousHandler(type, context, message);
-}
 
 } // namespace
 
@@ -44,12 +33,8 @@ private Q_SLOTS:
 private:
     // testpeer run as nobody, with the test's runtime directory.
     QString runAsNobody(const QStringList &arguments, int *exitCode = nullptr);
-    QString socketPath() const;
 
-    std::unique_ptr<QTemporaryDir> m_runtimeDir;
-    std::unique_ptr<XDListener> m_listener;
-    std::unique_ptr<QSignalSpy> m_received;
-    QString m_channel;
+    std::unique_ptr<ListenerFixture> m_fixture;
 };
 
 void tst_Security::initTestCase()
@@ -59,34 +44,24 @@ void tst_Security::initTestCase()
     if (QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
         QSKIP("setpriv (util-linux) is not installed");
     qunsetenv("XDMESSAGING_TRANSPORT");
-    previousHandler = qInstallMessageHandler(captureWarnings);
+    LibraryWarnings::capture();
 }
 
 void tst_Security::init()
 {
-    m_runtimeDir = std::make_unique<QTemporaryDir>();
-    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_runtimeDir->path()));
-    m_channel = QStringLiteral("secure-") + QUuid::createUuid().toString(QUuid::Id128);
-    m_listener = std::make_unique<XDListener>(XDTransport::LocalSocket);
-    QVERIFY(m_listener->registerChannel(m_channel));
-    m_received = std::make_unique<QSignalSpy>(m_listener.get(), &XDListener::messageReceived);
-    capturedWarnings.clear();
+    m_fixture = std::make_unique<ListenerFixture>(QStringLiteral("secure-"));
+    QVERIFY(m_fixture->isListening());
+    LibraryWarnings::captured().clear();
 }
 
 void tst_Security::cleanup()
 {
-    m_received.reset();
-    m_listener.reset();
-}
-
-QString tst_Security::socketPath() const
-{
-    return m_runtimeDir->filePath(m_listener->id().toString(QUuid::Id128) + QStringLiteral(".sock"));
+    m_fixture.reset();
 }
 
 QString tst_Security::runAsNobody(const QStringList &arguments, int *exitCode)
 {
-    PeerProcess peer(QStringLiteral("setpriv"), m_runtimeDir->path(),
+    PeerProcess peer(QStringLiteral("setpriv"), m_fixture->runtimeDir(),
                      QStringList {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
                                   QStringLiteral("--clear-groups"), QStringLiteral("--"),
                                   QStringLiteral(TESTPEER_PATH)}
@@ -104,18 +79,18 @@ QString tst_Security::runAsNobody(const QStringList &arguments, int *exitCode)
 void tst_Security::endpointsArePrivate()
 {
     struct stat status;
-    QCOMPARE(::stat(QFile::encodeName(m_runtimeDir->path()).constData(), &status), 0);
+    QCOMPARE(::stat(QFile::encodeName(m_fixture->runtimeDir()).constData(), &status), 0);
     QCOMPARE(status.st_mode & 0777, 0700u);
-    const QString manifest = m_runtimeDir->filePath(m_listener->id().toString(QUuid::Id128) + QStringLiteral(".manifest"));
+    const QString manifest = QDir(m_fixture->runtimeDir()).filePath(m_fixture->listener().id().toString(QUuid::Id128) + QStringLiteral(".manifest"));
     QCOMPARE(::stat(QFile::encodeName(manifest).constData(), &status), 0);
     QCOMPARE(status.st_mode & 0077, 0u);
 }
 
 void tst_Security::otherUserCannotConnect()
 {
-    const QString result = runAsNobody({QStringLiteral("rawsend"), socketPath(), m_channel, QStringLiteral("intruder")});
+    const QString result = runAsNobody({QStringLiteral("rawsend"), m_fixture->socketPath(), m_fixture->channel(), QStringLiteral("intruder")});
     QVERIFY2(result.startsWith(QStringLiteral("CONNECT-FAILED")), qPrintable(result));
-    QCOMPARE(m_received->size(), 0);
+    QCOMPARE(m_fixture->received().size(), 0);
     reportReliability(QStringLiteral("security"), QStringLiteral("a process of uid nobody connects to a listener's socket"),
                       QStringLiteral("refused by the 0700 runtime directory (%1)").arg(result.section(QLatin1Char(' '), 1)));
 }
@@ -124,14 +99,14 @@ void tst_Security::otherUserRefusedByPeerCredentials()
 {
     // Open the way on purpose, as a careless administrator might: the listener must still
     // refuse the foreign peer by its credentials.
-    QVERIFY(::chmod(QFile::encodeName(m_runtimeDir->path()).constData(), 0711) == 0);
-    QVERIFY(::chmod(QFile::encodeName(socketPath()).constData(), 0777) == 0);
-    const QString result = runAsNobody({QStringLiteral("rawsend"), socketPath(), m_channel, QStringLiteral("intruder")});
+    QVERIFY(::chmod(QFile::encodeName(m_fixture->runtimeDir()).constData(), 0711) == 0);
+    QVERIFY(::chmod(QFile::encodeName(m_fixture->socketPath()).constData(), 0777) == 0);
+    const QString result = runAsNobody({QStringLiteral("rawsend"), m_fixture->socketPath(), m_fixture->channel(), QStringLiteral("intruder")});
     QCOMPARE(result, QStringLiteral("CLOSED"));
     QTest::qWait(100);
-    QCOMPARE(m_received->size(), 0);
-    QVERIFY2(capturedWarnings.join(QLatin1Char('\n')).contains(QStringLiteral("refused a connection from uid 65534")),
-             qPrintable(capturedWarnings.join(QLatin1Char('\n'))));
+    QCOMPARE(m_fixture->received().size(), 0);
+    QVERIFY2(LibraryWarnings::captured().join(QLatin1Char('\n')).contains(QStringLiteral("refused a connection from uid 65534")),
+             qPrintable(LibraryWarnings::captured().join(QLatin1Char('\n'))));
     reportReliability(QStringLiteral("security"), QStringLiteral("uid nobody connects with directory and socket opened to all"),
                       QStringLiteral("connection closed by the listener (SO_PEERCRED), nothing delivered, logged"));
 }
@@ -139,10 +114,10 @@ void tst_Security::otherUserRefusedByPeerCredentials()
 void tst_Security::otherUserCannotUseTheDirectory()
 {
     int exitCode = 0;
-    const QString result = runAsNobody({QStringLiteral("send"), m_channel, QStringLiteral("1"), QStringLiteral("n")}, &exitCode);
+    const QString result = runAsNobody({QStringLiteral("send"), m_fixture->channel(), QStringLiteral("1"), QStringLiteral("n")}, &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY2(result.startsWith(QStringLiteral("SENT 0 1")), qPrintable(result));
-    QCOMPARE(m_received->size(), 0);
+    QCOMPARE(m_fixture->received().size(), 0);
     reportReliability(QStringLiteral("security"), QStringLiteral("a sender of uid nobody pointed at this user's runtime directory"),
                       QStringLiteral("send fails with a clear RuntimeDirectoryError; nothing delivered"));
 }
