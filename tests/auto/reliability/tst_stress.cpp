@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Load: 4 sender processes x 250,000 messages to 8 listener processes.
+// Load: 4 sender processes x 250,000 messages to 8 listener processes, on every
+// transport there is: with an X server (an Xvfb of the test's own), two listeners are
+// native-window only, two local-socket only and four in Auto; the senders are in Auto.
 #include "peerprocess.h"
 #include "reliabilityreport.h"
+#include "xvfbserver.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QTemporaryDir>
@@ -27,13 +30,26 @@ void tst_Stress::fourSendersEightListeners()
 
     QTemporaryDir runtimeDir;
     QVERIFY(runtimeDir.isValid());
+    XvfbServer xvfb;
+    const bool withX11 = XvfbServer::isAvailable() && xvfb.start();
+    QProcessEnvironment display;
+    if (withX11)
+        display.insert(QStringLiteral("DISPLAY"), xvfb.display());
+    const QStringList listenerTransports = withX11
+            ? QStringList {QStringLiteral("native"), QStringLiteral("native"), QStringLiteral("localsocket"),
+                           QStringLiteral("localsocket"), QStringLiteral("auto"), QStringLiteral("auto"),
+                           QStringLiteral("auto"), QStringLiteral("auto")}
+            : QStringList(Listeners, QStringLiteral("localsocket"));
     const QString channel = QStringLiteral("stress-") + QUuid::createUuid().toString(QUuid::Id128);
     const QString program = QStringLiteral(TESTPEER_PATH);
     std::vector<std::unique_ptr<PeerProcess>> listeners;
-    for (int i = 0; i < Listeners; ++i) {
+    for (const QString &transport : listenerTransports) {
+        QProcessEnvironment environment = display;
+        environment.insert(QStringLiteral("XDMESSAGING_TRANSPORT"), transport);
         listeners.push_back(std::make_unique<PeerProcess>(
                 program, runtimeDir.path(),
-                QStringList {QStringLiteral("count"), channel, QString::number(Senders), QString::number(PerSender)}));
+                QStringList {QStringLiteral("count"), channel, QString::number(Senders), QString::number(PerSender)},
+                environment));
         QVERIFY(listeners.back()->waitForReady());
     }
     QElapsedTimer elapsed;
@@ -42,7 +58,8 @@ void tst_Stress::fourSendersEightListeners()
     for (int i = 0; i < Senders; ++i) {
         senders.push_back(std::make_unique<PeerProcess>(
                 program, runtimeDir.path(),
-                QStringList {QStringLiteral("send"), channel, QString::number(PerSender), QStringLiteral("s%1").arg(i)}));
+                QStringList {QStringLiteral("send"), channel, QString::number(PerSender), QStringLiteral("s%1").arg(i)},
+                display));
     }
     qint64 worstSenderRss = 0;
     for (const auto &sender : senders) {
@@ -74,7 +91,8 @@ void tst_Stress::fourSendersEightListeners()
     QVERIFY2(worstListenerRss < ListenerRssBoundKiB, qPrintable(QString::number(worstListenerRss)));
 #endif
     reportReliability(QStringLiteral("load"),
-                      QStringLiteral("4 sender processes x 250,000 messages to 8 listener processes (8,000,000 deliveries)"),
+                      QStringLiteral("4 sender processes (Auto) x 250,000 messages to 8 listener processes (%1), 8,000,000 deliveries")
+                              .arg(withX11 ? QStringLiteral("2 native window, 2 local socket, 4 Auto") : QStringLiteral("local socket; no X server")),
                       QStringLiteral("0 lost, 0 duplicated, order kept; peak RSS sender %1 MiB, listener %2 MiB; %3 s")
                               .arg(worstSenderRss / 1024).arg(worstListenerRss / 1024).arg(ms / 1000.0, 0, 'f', 1));
 }
