@@ -6,6 +6,7 @@
 #include <XDMessaging/xdmessaging.h>
 
 #include <QtCore/QCryptographicHash>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void killedListenerLeavesTheRegistry();
     void messageSizes_data();
     void messageSizes();
+    void garbageInTheRegistryIsIgnored();
     void noDisplayIsAClearError();
 
 private:
@@ -197,6 +199,43 @@ void tst_X11::messageSizes()
     QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 2, 30000);
     QCOMPARE(listener->messages().at(0).section(QLatin1Char(' '), 2, 3), QStringLiteral("%1 %2").arg(size).arg(md5(payload)));
     QCOMPARE(listener->messages().at(1).section(QLatin1Char(' '), 3, 3), md5("after"));
+}
+
+void tst_X11::garbageInTheRegistryIsIgnored()
+{
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("native"), channel);
+    QVERIFY(listener->waitForReady());
+    // Another client writes rubbish: the registry in the wrong format, then a window id
+    // that is not a listener, and a listener property full of nonsense on the root.
+    const auto xprop = [this](const QStringList &arguments) {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("DISPLAY"), m_xvfb.display());
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral("xprop"), arguments);
+        return process.waitForFinished(10000) && process.exitCode() == 0;
+    };
+    if (QStandardPaths::findExecutable(QStringLiteral("xprop")).isEmpty())
+        QSKIP("xprop (x11-utils) is not installed");
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    QVERIFY(xprop({QStringLiteral("-root"), QStringLiteral("-f"), QStringLiteral("_XDMESSAGING_REGISTRY"),
+                   QStringLiteral("8s"), QStringLiteral("-set"), QStringLiteral("_XDMESSAGING_REGISTRY"),
+                   QStringLiteral("not a list of windows")}));
+    // The listener notices its window is missing and registers again; senders ignore
+    // the rubbish meanwhile and find it once more.
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("back")).listenersReached(), 1, 10000);
+    QVERIFY(xprop({QStringLiteral("-root"), QStringLiteral("-f"), QStringLiteral("_XDMESSAGING_REGISTRY"),
+                   QStringLiteral("32x"), QStringLiteral("-set"), QStringLiteral("_XDMESSAGING_REGISTRY"),
+                   QStringLiteral("0x1")}));
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("again")).listenersReached(), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!listener->messages().filter(md5("again")).isEmpty(), 10000);
+    // A fresh listener appends itself to whatever is there and is found.
+    const QString fresh = randomChannel();
+    PeerProcess *second = startListener(QStringLiteral("native"), fresh);
+    QVERIFY(second->waitForReady());
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(fresh, QStringLiteral("found")).listenersReached(), 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!second->messages().filter(md5("found")).isEmpty(), 10000);
 }
 
 void tst_X11::noDisplayIsAClearError()

@@ -122,8 +122,17 @@ QList<quint32> X11Display::readRegistry()
 
 void X11Display::addToRegistry(xcb_window_t window)
 {
-    // An append is atomic in the server, so concurrent listeners cannot lose each other.
-    xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 1, &window);
+    // Read, add and write back under a server grab, so that concurrent listeners cannot
+    // lose each other, and a registry some other client spoiled is replaced by a valid one.
+    xcb_grab_server(m_connection);
+    QList<quint32> windows = readRegistry();
+    if (!windows.contains(window)) {
+        windows.append(window);
+        xcb_change_property(m_connection, XCB_PROP_MODE_REPLACE, m_root, m_registry, XCB_ATOM_WINDOW, 32,
+                            uint32_t(windows.size()), windows.constData());
+    }
+    xcb_ungrab_server(m_connection);
+    xcb_flush(m_connection);
 }
 
 void X11Display::removeFromRegistry(const QList<quint32> &windows)

@@ -35,8 +35,8 @@ public:
     QByteArray readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists,
                             int *format = nullptr);
     QList<quint32> readRegistry();
+    // Adds or removes windows atomically (under a server grab).
     void addToRegistry(xcb_window_t window);
-    // Removes windows from the registry atomically (under a server grab).
     void removeFromRegistry(const QList<quint32> &windows);
     // Waits until the server has processed every request sent so far.
     void sync();

@@ -81,6 +81,9 @@ bool X11Listener::useOwnConnection(TransportFailure *failure)
         *failure = {XDError::TransportUnavailable, error};
         return false;
     }
+    // Hear about registry changes on the root window (Qt's connection already does).
+    const uint32_t rootEvents = XCB_EVENT_MASK_PROPERTY_CHANGE;
+    xcb_change_window_attributes(m_display->connection(), m_display->root(), XCB_CW_EVENT_MASK, &rootEvents);
     auto *notifier = new QSocketNotifier(xcb_get_file_descriptor(m_display->connection()), QSocketNotifier::Read, this);
     connect(notifier, &QSocketNotifier::activated, this, &X11Listener::readOwnEvents);
     return true;
@@ -110,11 +113,32 @@ bool X11Listener::nativeEventFilter(const QByteArray &eventType, void *message, 
     if (eventType != "xcb_generic_event_t")
         return false;
     const auto *event = static_cast<const xcb_generic_event_t *>(message);
+    if (isRegistryChange(event)) {
+        keepRegistered();
+        return false; // the root window's events are Qt's too
+    }
     if (!isOurs(event))
         return false; // Qt's own events pass untouched
     ++filterDeliveries;
     handleEvent(event);
     return true;
+}
+
+bool X11Listener::isRegistryChange(const xcb_generic_event_t *event) const
+{
+    if ((event->response_type & ~0x80) != XCB_PROPERTY_NOTIFY)
+        return false;
+    const auto *notify = reinterpret_cast<const xcb_property_notify_event_t *>(event);
+    return notify->window == m_display->root() && notify->atom == m_display->registryAtom();
+}
+
+// Another client may rewrite or wipe the registry; put this window back when it is gone.
+void X11Listener::keepRegistered()
+{
+    if (!m_registered || m_display->readRegistry().contains(m_window))
+        return;
+    qCDebug(lcXDX11, "listener window 0x%x was missing from the registry; registering again", m_window);
+    m_display->addToRegistry(m_window);
 }
 
 void X11Listener::readOwnEvents()
@@ -141,6 +165,8 @@ bool X11Listener::isOurs(const xcb_generic_event_t *event) const
 
 void X11Listener::handleEvent(const xcb_generic_event_t *event)
 {
+    if (isRegistryChange(event))
+        keepRegistered();
     if (!isOurs(event))
         return;
     if (reinterpret_cast<const xcb_property_notify_event_t *>(event)->state == XCB_PROPERTY_NEW_VALUE)

@@ -39,6 +39,8 @@ private:
     bool useQtConnection(TransportFailure *failure);
     bool useOwnConnection(TransportFailure *failure);
     bool isOurs(const xcb_generic_event_t *event) const;
+    bool isRegistryChange(const xcb_generic_event_t *event) const;
+    void keepRegistered();
     void handleEvent(const xcb_generic_event_t *event);
     void readOwnEvents();
     void readInbox();
