@@ -24,8 +24,12 @@ X11Listener::X11Listener(const ListenerManifest &, FrameSink *sink) : m_sink(sin
 
 X11Listener::~X11Listener()
 {
-    if (m_filterInstalled && QCoreApplication::instance())
+    if (m_filterInstalled) {
+        // Qt's connection dies with the application: nothing to clean up after that.
+        if (!QCoreApplication::instance())
+            return;
         QCoreApplication::instance()->removeNativeEventFilter(this);
+    }
     if (!m_display || !m_window)
         return;
     if (m_registered)
