@@ -173,8 +173,17 @@ void X11Listener::handleEvent(const xcb_generic_event_t *event)
         keepRegistered();
     if (!isOurs(event))
         return;
-    if (reinterpret_cast<const xcb_property_notify_event_t *>(event)->state == XCB_PROPERTY_NEW_VALUE)
+    if (reinterpret_cast<const xcb_property_notify_event_t *>(event)->state != XCB_PROPERTY_NEW_VALUE)
+        return;
+    // Every append notifies; one read-and-delete per event-loop pass takes them all, instead
+    // of a round trip per message.
+    if (m_readScheduled)
+        return;
+    m_readScheduled = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_readScheduled = false;
         readInbox();
+    }, Qt::QueuedConnection);
 }
 
 void X11Listener::readInbox()

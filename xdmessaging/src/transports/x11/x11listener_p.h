@@ -52,6 +52,7 @@ private:
     bool m_registered = false;
     QByteArray m_stream; // inbox bytes not yet forming a whole frame
     bool m_decoding = false;
+    bool m_readScheduled = false; // a read of the inbox is posted to the event loop
 };
 
 } // namespace XDMessagingPrivate
