@@ -11,7 +11,16 @@ function(run_step)
 endfunction()
 
 run_step(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
-foreach(expected include/XDMessaging/xdmessaging.h include/XDMessaging/xdmessaging_export.h)
+set(expected_files include/XDMessaging/xdmessaging.h include/XDMessaging/xdmessaging_export.h
+    include/XDMessaging/xdversion.h)
+if(EXPECT_XDMSG)
+    list(APPEND expected_files bin/xdmsg)
+endif()
+if(EXPECT_MESSENGER)
+    list(APPEND expected_files bin/messenger share/applications/org.xdmessaging.Messenger.desktop
+         share/icons/hicolor/scalable/apps/org.xdmessaging.Messenger.svg)
+endif()
+foreach(expected ${expected_files})
     if(NOT EXISTS "${prefix}/${expected}")
         message(FATAL_ERROR "not installed: ${expected}")
     endif()
