@@ -7,6 +7,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QMutex>
 #include <QtCore/QThread>
 #include <QtTest/QtTest>
 
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void bogusTransportVariable();
     void concurrentSendersFromThreads();
     void listenerDeletedFromItsOwnSlot();
+    void messagesCrossThreadsThroughQueuedConnections();
 
 private:
     std::unique_ptr<QTemporaryDir> m_runtimeDir;
@@ -431,6 +433,29 @@ void tst_Listener::listenerDeletedFromItsOwnSlot()
     QCOMPARE(delivered, 1);
     // Its endpoint is gone: later sends reach nobody.
     QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("m")).listenersReached(), 0, 5000);
+}
+
+void tst_Listener::messagesCrossThreadsThroughQueuedConnections()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QThread worker;
+    QObject receiver;
+    receiver.moveToThread(&worker);
+    worker.start();
+    QStringList texts;
+    QMutex mutex;
+    connect(&listener, &XDListener::messageReceived, &receiver, [&](const XDMessage &message) {
+        QMutexLocker lock(&mutex);
+        texts.append(message.text() + QLatin1Char('@') + message.channel());
+    }, Qt::QueuedConnection);
+    XDBroadcaster broadcaster;
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("across")));
+    QTRY_VERIFY_WITH_TIMEOUT([&] { QMutexLocker lock(&mutex); return texts.size() == 1; }(), 5000);
+    worker.quit();
+    QVERIFY(worker.wait(5000));
+    QCOMPARE(texts.first(), QStringLiteral("across@") + channel);
 }
 
 QTEST_GUILESS_MAIN(tst_Listener)
