@@ -111,8 +111,9 @@ void tst_Faults::stoppedListenerDuringABurst()
     QCOMPARE(unexpected, 0);
     // The bound is the contract: one wait of at most the timeout, then failures at once.
     QVERIFY2(longestCallMs < SendTimeoutMs + 1500, qPrintable(QString::number(longestCallMs)));
-    // The whole burst pays for that one wait only: well under 5 s measured, ASan included.
-    QVERIFY2(wholeMs < 10000, qPrintable(QString::number(wholeMs)));
+    // Later sends fail at once instead of waiting again: waiting per call would take
+    // hours here. Not a speed check (the burst itself took 2 to 14 s, ASan included).
+    QVERIFY2(wholeMs < 60000, qPrintable(QString::number(wholeMs)));
     QVERIFY(failuresNamingStopped > 0);
     QVERIFY(acceptedByStopped > 0);
 
