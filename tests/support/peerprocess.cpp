@@ -3,6 +3,7 @@
 
 #include <QtCore/QDeadlineTimer>
 
+#include <algorithm>
 #include <csignal>
 
 PeerProcess::PeerProcess(const QString &program, const QString &runtimeDir, const QStringList &arguments,
@@ -36,18 +37,36 @@ void PeerProcess::readLines()
     }
 }
 
-bool PeerProcess::waitForReady(int timeoutMs)
+bool PeerProcess::waitForLine(const std::function<bool(const QString &)> &matches, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         readLines();
-        if (m_lines.contains(QStringLiteral("READY")))
+        if (std::any_of(m_lines.cbegin(), m_lines.cend(), matches))
             return true;
-        if (m_process.state() == QProcess::NotRunning)
-            return false;
+        if (m_process.state() == QProcess::NotRunning) {
+            readLines(); // what it wrote just before it ended
+            return std::any_of(m_lines.cbegin(), m_lines.cend(), matches);
+        }
         m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
     }
     return false;
+}
+
+bool PeerProcess::waitForReady(int timeoutMs)
+{
+    return waitForLine([](const QString &line) { return line == QLatin1String("READY"); }, timeoutMs);
+}
+
+bool PeerProcess::waitForLineStartingWith(const QString &prefix, int timeoutMs)
+{
+    return waitForLine([&prefix](const QString &line) { return line.startsWith(prefix); }, timeoutMs);
+}
+
+void PeerProcess::writeLine(const QByteArray &line)
+{
+    m_process.write(line + '\n');
+    m_process.waitForBytesWritten(1000);
 }
 
 bool PeerProcess::waitForFinished(int timeoutMs)

@@ -4,6 +4,8 @@
 #include <QtCore/QProcess>
 #include <QtCore/QStringList>
 
+#include <functional>
+
 // A helper process of a test: started with the test's runtime directory (and any extra
 // environment), its output lines collected, and ended by PID when the object goes away.
 class PeerProcess
@@ -14,6 +16,10 @@ public:
     ~PeerProcess();
 
     bool waitForReady(int timeoutMs = 10000);
+    // Waits for a line starting with prefix; false when the process ended or time ran out.
+    bool waitForLineStartingWith(const QString &prefix, int timeoutMs);
+    // Writes line and a newline to the process's standard input.
+    void writeLine(const QByteArray &line);
     bool waitForFinished(int timeoutMs);
     // Lines of the form "MSG ..." received so far.
     QStringList messages();
@@ -26,6 +32,7 @@ public:
 
 private:
     void readLines();
+    bool waitForLine(const std::function<bool(const QString &)> &matches, int timeoutMs);
     QProcess m_process;
     QByteArray m_pending;
     QStringList m_lines;

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The scenarios and systems of the benchmark. Their names are a contract: scripts read
+// the JSON output by them.
+
+#include <QtCore/QList>
+#include <QtCore/QString>
+
+enum class ScenarioKind {
+    Latency,    // ping-pong, one way = half a round trip
+    Throughput, // what each receiver got per second
+    Stalled,    // as Throughput, with the first receiver SIGSTOPped for the whole burst
+};
+
+struct Scenario
+{
+    QString name;
+    ScenarioKind kind;
+    int senders;
+    int receivers;
+    int size;
+    qint64 fullCount;  // messages per sender in a full run
+    qint64 quickCount; // ... with --quick
+};
+
+const QList<Scenario> &benchScenarios();
+
+// Every system, baselines first; raw-seqpacket is the one the table compares against.
+QStringList benchSystems();
+const QString &baselineSystem();
+// memcpy runs only for the large-message throughput scenarios.
+bool systemRunsScenario(const QString &system, const Scenario &scenario);
