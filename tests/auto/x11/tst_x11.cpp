@@ -33,6 +33,7 @@ private Q_SLOTS:
     void cleanup();
     void guiListenerReceivesThroughTheEventFilter();
     void consoleListenerReceivesThroughItsOwnConnection();
+    void appendSeenDuringARoundTripIsNotMissed();
     void senderListenerMatrix_data();
     void senderListenerMatrix();
     void differentRuntimeDirectoriesTalkOverTheDisplay();
@@ -107,6 +108,23 @@ void tst_X11::consoleListenerReceivesThroughItsOwnConnection()
     const QStringList fields = listener->messages().first().split(QLatin1Char(' '));
     QCOMPARE(fields.at(1), QStringLiteral("native"));
     QCOMPARE(fields.at(4), QStringLiteral("0")); // no Qt GUI: its own connection
+}
+
+// A listener on its own connection: an inbox notification that a reply wait pulled into
+// xcb's queue must still be handled; the socket notifier stays silent for it. (The load
+// test once hung on this: a listener waited with 10 KB in its inbox.)
+void tst_X11::appendSeenDuringARoundTripIsNotMissed()
+{
+    const QString channel = randomChannel();
+    XDListener listener(XDTransport::NativeWindow);
+    QVERIFY2(listener.registerChannel(channel), qPrintable(listener.errorString()));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("during a round trip")));
+    QVERIFY(broadcaster.flush()); // the server has the append and has notified the listener
+    // No event loop has run: this registration's round trip reads that notification.
+    QVERIFY(listener.registerChannel(randomChannel()));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 3000);
 }
 
 void tst_X11::senderListenerMatrix_data()

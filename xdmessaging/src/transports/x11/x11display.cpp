@@ -146,6 +146,12 @@ void X11Display::removeFromRegistry(const QList<quint32> &windows)
     xcb_flush(m_connection);
 }
 
+void X11Display::touchRegistry()
+{
+    xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 0, nullptr);
+    xcb_flush(m_connection);
+}
+
 void X11Display::sync()
 {
     std::free(xcb_get_input_focus_reply(m_connection, xcb_get_input_focus(m_connection), nullptr));

@@ -40,6 +40,10 @@ public:
     void removeFromRegistry(const QList<quint32> &windows);
     // Waits until the server has processed every request sent so far.
     void sync();
+    // Tells senders a listener's manifest changed: a PropertyNotify on the registry,
+    // which stays as it is. Senders then watch the root window only, not every
+    // listener window, whose inbox changes with every message.
+    void touchRegistry();
 
 private:
     X11Display(xcb_connection_t *connection, bool owned);

@@ -102,9 +102,12 @@ bool X11Listener::publish(const ListenerManifest &manifest, QString *error)
     if (!m_registered) {
         m_display->addToRegistry(m_window);
         m_registered = true;
+    } else {
+        m_display->touchRegistry();
     }
     // Senders that look after this returns must find the new channels.
     m_display->sync();
+    handleQueuedOwnEvents();
     if (xcb_connection_has_error(connection)) {
         *error = QStringLiteral("the X connection broke");
         return false;
@@ -186,12 +189,23 @@ void X11Listener::handleEvent(const xcb_generic_event_t *event)
     }, Qt::QueuedConnection);
 }
 
+void X11Listener::handleQueuedOwnEvents()
+{
+    if (m_filterInstalled)
+        return; // Qt's connection: its event reader takes queued events too
+    while (xcb_generic_event_t *event = xcb_poll_for_queued_event(m_display->connection())) {
+        handleEvent(event);
+        std::free(event);
+    }
+}
+
 void X11Listener::readInbox()
 {
     bool exists = false;
     int format = 0;
     // Read and delete in one request: appends that come later start a new value.
     const QByteArray bytes = m_display->readProperty(m_window, m_display->inboxAtom(), true, &exists, &format);
+    handleQueuedOwnEvents();
     if (!exists || bytes.isEmpty())
         return;
     if (format != 8) {

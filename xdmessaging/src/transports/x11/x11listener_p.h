@@ -43,6 +43,10 @@ private:
     void keepRegistered();
     void handleEvent(const xcb_generic_event_t *event);
     void readOwnEvents();
+    // On our own connection: handles events that a round trip read from the socket into
+    // xcb's queue. The socket notifier no longer fires for them, so without this an
+    // inbox append seen during a reply would wait for the next unrelated event.
+    void handleQueuedOwnEvents();
     void readInbox();
 
     FrameSink *const m_sink;

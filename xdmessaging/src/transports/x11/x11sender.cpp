@@ -13,6 +13,17 @@ namespace XDMessagingPrivate {
 namespace {
 
 constexpr std::chrono::milliseconds StalledPollInterval(5);
+// A sender that flushed longer ago than this is idle: its next message goes out at once.
+constexpr qint64 IdleFlushNs = 50'000;
+// How long the flusher lets appends of a busy sender gather before writing them.
+constexpr std::chrono::microseconds FlushDelay(100);
+
+qint64 monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+}
 
 DeliveryOutcome failed(XDError error, const QString &reason)
 {
@@ -49,15 +60,56 @@ std::shared_ptr<X11Sender> X11Sender::instance(TransportFailure *failure)
     return sender;
 }
 
-X11Sender::X11Sender(std::unique_ptr<X11Display> display) : m_display(std::move(display))
+X11Sender::X11Sender(std::unique_ptr<X11Display> display)
+    : m_display(std::move(display)), m_flusher([this] { runFlusher(); })
 {
     // Registry changes arrive as PropertyNotify on the root window.
     const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE;
+    std::lock_guard lock(m_mutex);
     xcb_change_window_attributes(m_display->connection(), m_display->root(), XCB_CW_EVENT_MASK, &events);
     xcb_flush(m_display->connection());
 }
 
-X11Sender::~X11Sender() = default;
+X11Sender::~X11Sender()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_flushWanted.notify_one();
+    m_flusher.join(); // it flushed what was pending on its way out
+}
+
+void X11Sender::runFlusher()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_flushWanted.wait(lock, [this] { return m_flushPending || m_stopping; });
+        if (m_flushPending) {
+            // Let a busy sender append a few more: one write then carries them all.
+            m_flushWanted.wait_for(lock, FlushDelay, [this] { return m_stopping; });
+            xcb_flush(m_display->connection());
+            m_flushPending = false;
+            m_lastFlushNs = monotonicNs();
+        }
+        if (m_stopping)
+            return;
+    }
+}
+
+void X11Sender::flushSoonLocked()
+{
+    if (m_flushPending)
+        return; // the flusher takes this one too
+    const qint64 now = monotonicNs();
+    if (now - m_lastFlushNs > IdleFlushNs) {
+        xcb_flush(m_display->connection());
+        m_lastFlushNs = now;
+        return;
+    }
+    m_flushPending = true;
+    m_flushWanted.notify_one();
+}
 
 void X11Sender::pumpEventsLocked()
 {
@@ -65,7 +117,7 @@ void X11Sender::pumpEventsLocked()
         const uint8_t type = event->response_type & ~0x80;
         if (type == XCB_PROPERTY_NOTIFY) {
             const auto *notify = reinterpret_cast<xcb_property_notify_event_t *>(event);
-            if (notify->atom == m_display->registryAtom() || notify->atom == m_display->listenerAtom())
+            if (notify->atom == m_display->registryAtom())
                 m_stale = true;
         } else if (type == XCB_DESTROY_NOTIFY || type == 0) {
             m_stale = true; // a listener window died, or a request hit one that had
@@ -101,8 +153,10 @@ void X11Sender::refreshLocked()
             target.appendedSinceCheck = previous.appendedSinceCheck;
             target.stalled = previous.stalled;
         }
-        // Hear about its manifest changing and its window going away.
-        const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE | XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+        // Hear about its window going away. Manifest changes are announced on the registry
+        // (X11Display::touchRegistry()); property events of the window itself would
+        // arrive for every message appended to its inbox.
+        const uint32_t events = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
         xcb_change_window_attributes(connection, window, XCB_CW_EVENT_MASK, &events);
         targets.insert(target.record.id, target);
     }
@@ -169,7 +223,7 @@ void X11Sender::appendLocked(quint32 window, const EncodedFrame &frame)
     if (frame.size() <= chunk) {
         const QByteArray whole = frame.payload.isEmpty() ? frame.head : frame.head + frame.payload;
         append(whole.constData(), whole.size());
-        xcb_flush(connection);
+        flushSoonLocked();
         return;
     }
     // Larger than one request: keep other senders out while the pieces go in.
@@ -178,7 +232,8 @@ void X11Sender::appendLocked(quint32 window, const EncodedFrame &frame)
     for (qsizetype offset = 0; offset < frame.payload.size(); offset += chunk)
         append(frame.payload.constData() + offset, qMin(chunk, frame.payload.size() - offset));
     xcb_ungrab_server(connection);
-    xcb_flush(connection);
+    xcb_flush(connection); // never leave the server grabbed for longer than needed
+    m_lastFlushNs = monotonicNs();
 }
 
 DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -186,7 +241,7 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
 {
     const DeliveryOutcome gone {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
     std::unique_lock lock(m_mutex);
-    pumpEventsLocked();
+    // No event pumping here: listenersOf() did it for this send, and each pump is a read.
     auto found = m_targets.find(listener.id);
     if (found == m_targets.end())
         return gone;
@@ -232,6 +287,7 @@ bool X11Sender::flush(quint64, QDeadlineTimer)
 {
     std::lock_guard lock(m_mutex);
     m_display->sync(); // every append has reached the server
+    m_flushPending = false;
     return !xcb_connection_has_error(m_display->connection());
 }
 

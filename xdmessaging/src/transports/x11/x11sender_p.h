@@ -5,7 +5,9 @@
 
 #include <QtCore/QHash>
 
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace XDMessagingPrivate {
 
@@ -44,11 +46,20 @@ private:
     void refreshLocked();
     qint64 inboxSizeLocked(quint32 window, bool *exists);
     void appendLocked(quint32 window, const EncodedFrame &frame);
+    // Sends what was appended: at once when the sender was idle (latency), else by the
+    // flusher thread, which takes everything appended until it runs (one write for many).
+    void flushSoonLocked();
+    void runFlusher();
 
     std::unique_ptr<X11Display> m_display;
     std::mutex m_mutex;
     bool m_stale = true; // the cache must be reloaded before use
     QHash<QUuid, Target> m_targets;
+    std::condition_variable m_flushWanted;
+    bool m_flushPending = false;
+    bool m_stopping = false;
+    qint64 m_lastFlushNs = 0;
+    std::thread m_flusher; // last: it starts once everything above exists
 };
 
 } // namespace XDMessagingPrivate
