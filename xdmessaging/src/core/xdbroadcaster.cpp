@@ -85,6 +85,9 @@ public:
     }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
                             const QString &channel, TransportFailure *failure) const;
+    // The UTF-8 form of channel when it is a valid name, else sets *problem. Senders
+    // repeat their channel: the last one is remembered, checked and converted once.
+    QByteArray channelUtf8(const QString &channel, QString *problem);
 
     const XDTransport requested;
     const quint64 token = newSenderToken();
@@ -96,7 +99,28 @@ public:
     std::mutex sendersMutex;
     QList<std::shared_ptr<SenderTransport>> resolvedSenders; // kept once resolved
     QByteArray senderNameUtf8;
+
+    std::mutex lastChannelMutex;
+    QString lastChannel;
+    QByteArray lastChannelUtf8;
 };
+
+QByteArray XDBroadcasterPrivate::channelUtf8(const QString &channel, QString *problem)
+{
+    {
+        std::lock_guard lock(lastChannelMutex);
+        if (!channel.isEmpty() && channel == lastChannel) // "" equals the null QString
+            return lastChannelUtf8;
+    }
+    *problem = xdChannelNameProblem(channel);
+    if (!problem->isEmpty())
+        return {};
+    const QByteArray utf8 = channel.toUtf8();
+    std::lock_guard lock(lastChannelMutex);
+    lastChannel = channel;
+    lastChannelUtf8 = utf8;
+    return utf8;
+}
 
 QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportFailure *failure)
 {
@@ -139,7 +163,8 @@ QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<Sender
 XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload,
                                         XDMessage::PayloadType type)
 {
-    const QString problem = xdChannelNameProblem(channel);
+    QString problem;
+    const QByteArray channelName = channelUtf8(channel, &problem);
     if (!problem.isEmpty()) {
         return XDSendResult::failure(XDError::InvalidChannelName,
                                      QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
@@ -163,7 +188,7 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     meta.senderPid = pid;
     meta.timestampMs = QDateTime::currentMSecsSinceEpoch();
     meta.id = nextMessageId();
-    const EncodedFrame frame = encodeFrame(meta, channel.toUtf8(), senderNameUtf8, payload);
+    const EncodedFrame frame = encodeFrame(meta, channelName, senderNameUtf8, payload);
 
     DeliveryOptions options;
     options.queueLimit = queueLimit.load();
