@@ -44,6 +44,7 @@ private Q_SLOTS:
     void registerRefusesInvalidNames();
     void sendRefusesInvalidNames_data();
     void sendRefusesInvalidNames();
+    void invalidNameAfterAValidOneIsRefused();
     void errorsShowControlCharactersEscaped();
     void longestNamesTravelIntact_data();
     void longestNamesTravelIntact();
@@ -194,6 +195,20 @@ void tst_ChannelName::sendRefusesInvalidNames()
         QCOMPARE(result.listenersReached(), 0);
     }
     QVERIFY(!QFileInfo::exists(runtimeDirectory()));
+}
+
+// A broadcaster remembers its last, valid channel; that must not let an invalid one
+// through (an empty name even equals a null QString).
+void tst_ChannelName::invalidNameAfterAValidOneIsRefused()
+{
+    XDBroadcaster broadcaster;
+    QVERIFY(broadcaster.sendToChannel(QStringLiteral("valid"), QStringLiteral("text")));
+    for (const QString &channel : {QString(), QStringLiteral(""), QStringLiteral("valid\n")}) {
+        const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("text"));
+        QVERIFY(!result);
+        QCOMPARE(result.error(), XDError::InvalidChannelName);
+    }
+    QVERIFY(broadcaster.sendToChannel(QStringLiteral("valid"), QStringLiteral("again")));
 }
 
 void tst_ChannelName::errorsShowControlCharactersEscaped()
