@@ -66,17 +66,23 @@ QString CaseRunner::nextChannel()
     return QStringLiteral("bench%1").arg(++m_runs);
 }
 
-PeerConfig CaseRunner::configFor(const Scenario &scenario, const QString &system)
+PeerConfig CaseRunner::baseConfig(const QString &system)
 {
     PeerConfig config;
     config.system = system;
     config.channel = nextChannel();
     config.workDir = m_environment.workDir();
+    config.idleMs = m_quick ? QuickIdleMs : IdleMs;
+    return config;
+}
+
+PeerConfig CaseRunner::configFor(const Scenario &scenario, const QString &system)
+{
+    PeerConfig config = baseConfig(system);
     config.count = countFor(scenario);
     config.senders = scenario.senders;
     config.size = scenario.size;
     config.pingPong = scenario.kind == ScenarioKind::Latency;
-    config.idleMs = m_quick ? QuickIdleMs : IdleMs;
     return config;
 }
 
@@ -212,36 +218,44 @@ CaseResult CaseRunner::run(const Scenario &scenario, const QString &system)
     return result;
 }
 
+bool CaseRunner::runStraight(const PeerConfig &listenerConfig, const PeerConfig &senderConfig, bool stopListener,
+                             Peers &peers, QString *problem) const
+{
+    PeerProcess &listener = *peers.emplace_back(startPeer(listenerConfig));
+    if (!listener.waitForReady(ReadyTimeoutMs)) {
+        listener.waitForFinished(1000);
+        *problem = peerProblem(listener, QStringLiteral("listener"));
+        return false;
+    }
+    if (stopListener)
+        ::kill(pid_t(listener.pid()), SIGSTOP); // stays stopped; ended by PID with its object
+    PeerProcess &sender = *peers.emplace_back(startPeer(senderConfig));
+    sender.writeLine("GO\nEXIT"); // nothing to coordinate: start at once, end when done
+    sender.waitForFinished(FinishTimeoutMs);
+    if (!stopListener)
+        listener.waitForFinished(FinishTimeoutMs);
+    return true;
+}
+
 MemoryResult CaseRunner::runListenerMemory(const QString &system)
 {
     MemoryResult result {QStringLiteral("listener-100-channels"), system, {}, {}, {}, {}};
-    PeerConfig config;
-    config.system = system;
-    config.channel = nextChannel();
-    config.workDir = m_environment.workDir();
-    config.idleMs = m_quick ? QuickIdleMs : IdleMs;
-    config.count = m_quick ? 2000 : 20000;
-    config.role = QStringLiteral("memory-listener");
-    const std::unique_ptr<PeerProcess> listenerPeer = startPeer(config);
-    PeerProcess &listener = *listenerPeer;
-    if (!listener.waitForReady(ReadyTimeoutMs)) {
-        listener.waitForFinished(1000);
-        result.note = peerProblem(listener, QStringLiteral("listener"));
+    PeerConfig listenerConfig = baseConfig(system);
+    listenerConfig.role = QStringLiteral("memory-listener");
+    listenerConfig.count = m_quick ? 2000 : 20000;
+    PeerConfig senderConfig = listenerConfig;
+    senderConfig.role = QStringLiteral("send");
+    senderConfig.channel += QStringLiteral("-7"); // one of the listener's channels
+    Peers peers;
+    if (!runStraight(listenerConfig, senderConfig, false, peers, &result.note))
         return result;
-    }
-    config.role = QStringLiteral("send");
-    config.channel += QStringLiteral("-7"); // one of the listener's channels
-    const std::unique_ptr<PeerProcess> senderPeer = startPeer(config);
-    PeerProcess &sender = *senderPeer;
-    sender.writeLine("GO\nEXIT"); // nothing to coordinate: start at once, end when done
-    sender.waitForFinished(FinishTimeoutMs);
-    listener.waitForFinished(FinishTimeoutMs);
-    const auto got = fields(listener.lineStartingWith(QStringLiteral("RESULT ")));
+    PeerProcess &listener = *peers.front();
     const QString memory = listener.lineStartingWith(QStringLiteral("MEMORY "));
     if (memory.isEmpty()) {
         result.note = peerProblem(listener, QStringLiteral("listener"));
         return result;
     }
+    const auto got = fields(listener.lineStartingWith(QStringLiteral("RESULT ")));
     result.rssGrowthKiB = double(fields(memory).value(QStringLiteral("rss_growth_kib")));
     result.note = QStringLiteral("100 channels, %1 messages received, %2 lost")
                           .arg(got.value(QStringLiteral("received")))
@@ -252,27 +266,16 @@ MemoryResult CaseRunner::runListenerMemory(const QString &system)
 MemoryResult CaseRunner::runSenderMemory(const QString &system)
 {
     MemoryResult result {QStringLiteral("sender-stalled-listener"), system, {}, {}, {}, {}};
-    PeerConfig config;
-    config.system = system;
-    config.channel = nextChannel();
-    config.workDir = m_environment.workDir();
-    config.idleMs = m_quick ? QuickIdleMs : IdleMs;
-    config.size = 4096;
-    config.count = m_quick ? 4096 : 16384; // 16 or 64 MiB, past the sender's 8 MiB queue limit
-    config.role = QStringLiteral("receive");
-    const std::unique_ptr<PeerProcess> listenerPeer = startPeer(config);
-    PeerProcess &listener = *listenerPeer;
-    if (!listener.waitForReady(ReadyTimeoutMs)) {
-        listener.waitForFinished(1000);
-        result.note = peerProblem(listener, QStringLiteral("listener"));
+    PeerConfig listenerConfig = baseConfig(system);
+    listenerConfig.role = QStringLiteral("receive");
+    listenerConfig.size = 4096;
+    listenerConfig.count = m_quick ? 4096 : 16384; // 16 or 64 MiB, past the sender's 8 MiB queue limit
+    PeerConfig senderConfig = listenerConfig;
+    senderConfig.role = QStringLiteral("memory-sender");
+    Peers peers;
+    if (!runStraight(listenerConfig, senderConfig, true, peers, &result.note))
         return result;
-    }
-    ::kill(pid_t(listener.pid()), SIGSTOP); // stays stopped; ended by PID with the object
-    config.role = QStringLiteral("memory-sender");
-    const std::unique_ptr<PeerProcess> senderPeer = startPeer(config);
-    PeerProcess &sender = *senderPeer;
-    sender.writeLine("GO\nEXIT"); // nothing to coordinate: start at once, end when done
-    sender.waitForFinished(FinishTimeoutMs);
+    PeerProcess &sender = *peers.back();
     const QString memory = sender.lineStartingWith(QStringLiteral("MEMORY "));
     if (memory.isEmpty()) {
         result.note = peerProblem(sender, QStringLiteral("sender"));
@@ -283,7 +286,7 @@ MemoryResult CaseRunner::runSenderMemory(const QString &system)
     result.limitKiB = double(fields(memory).value(QStringLiteral("queue_limit_kib")));
     result.maxSendMs = double(sent.value(QStringLiteral("max_hold_ns"))) / 1e6;
     result.note = QStringLiteral("%1 MiB sent to a stopped listener, %2 sends reported it as failed")
-                          .arg(config.count * config.size / (1024 * 1024))
+                          .arg(senderConfig.count * senderConfig.size / (1024 * 1024))
                           .arg(sent.value(QStringLiteral("failed")));
     return result;
 }

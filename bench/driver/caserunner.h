@@ -25,6 +25,8 @@ public:
 
 private:
     QString nextChannel();
+    // A new channel, the work directory and the idle time; the rest is up to the caller.
+    PeerConfig baseConfig(const QString &system);
     PeerConfig configFor(const Scenario &scenario, const QString &system);
     std::unique_ptr<PeerProcess> startPeer(const PeerConfig &config) const;
     bool startReceivers(const Scenario &scenario, PeerConfig config, Peers &receivers, QStringList *addresses,
@@ -36,6 +38,10 @@ private:
     bool collectReceivers(Peers &receivers, size_t first, const Scenario &scenario, CaseResult &result) const;
     // Resumes a stopped receiver, lets the senders finish, and says what it got.
     QString resumeStopped(PeerProcess &stopped, Peers &senders, const PeerConfig &config) const;
+    // A listener, then a sender that runs straight through; the listener stays stopped
+    // when stopListener. False, with *problem, when the listener did not get ready.
+    bool runStraight(const PeerConfig &listenerConfig, const PeerConfig &senderConfig, bool stopListener,
+                     Peers &peers, QString *problem) const;
     qint64 countFor(const Scenario &scenario) const { return m_quick ? scenario.quickCount : scenario.fullCount; }
 
     QString m_program;

@@ -5,6 +5,7 @@
 // buffered, and drops a receiver that takes no data for 1 s (a stopped one).
 #include "benchmessage.h"
 #include "peers.h"
+#include "pingpong.h"
 #include "receiveclock.h"
 
 #include <QtCore/QCoreApplication>
@@ -68,21 +69,14 @@ bool readEcho(QLocalSocket &socket, qsizetype size)
 
 int pingPong(QLocalSocket &socket, const PeerConfig &config, SendTally &tally)
 {
-    QByteArray message = makeBenchMessage(config.size);
-    for (qint64 i = -config.warmup; i < config.count; ++i) {
-        const qint64 sentNs = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i + config.warmup), sentNs, quint32(config.senderId), 0});
+    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
         socket.write(message);
         socket.flush();
-        if (!readEcho(socket, message.size()))
-            return reportUnsupported(QStringLiteral("no echo: %1").arg(socket.errorString()));
-        if (i >= 0) {
-            tally.roundTrip(monotonicNs() - sentNs);
-            tally.sent();
-        }
-    }
-    tally.finish();
-    return 0;
+        if (readEcho(socket, message.size()))
+            return true;
+        *error = socket.errorString();
+        return false;
+    });
 }
 
 // Writes one message to every receiver still taking data.

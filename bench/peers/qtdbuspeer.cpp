@@ -4,10 +4,12 @@
 // (DBUS_SESSION_BUS_ADDRESS). Receivers match it; echoes go back as "pong".
 #include "benchmessage.h"
 #include "peers.h"
+#include "pingpong.h"
 #include "receiveclock.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
+#include <QtCore/QTimer>
 #include <QtDBus/QDBusConnection>
 #include <QtDBus/QDBusConnectionInterface>
 #include <QtDBus/QDBusMessage>
@@ -75,25 +77,27 @@ namespace {
 int pingPong(QDBusConnection &bus, const PeerConfig &config, SendTally &tally)
 {
     QEventLoop echoLoop;
+    bool echoed = false;
     DBusBenchSlot slot;
-    slot.handler = [&](const QByteArray &) { echoLoop.quit(); };
+    slot.handler = [&](const QByteArray &) {
+        echoed = true;
+        echoLoop.quit();
+    };
     if (!bus.connect(QString(), pathOf(config), Interface, QStringLiteral("pong"), &slot,
                      SLOT(onSignal(QByteArray)))
         || !syncWithBus(bus))
         return reportUnsupported(QStringLiteral("cannot subscribe to pong"));
-    QByteArray message = makeBenchMessage(config.size);
-    for (qint64 i = -config.warmup; i < config.count; ++i) {
-        const qint64 sentNs = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i + config.warmup), sentNs, quint32(config.senderId), 0});
+    QTimer timeout; // an echo that never comes ends the run, not the benchmark
+    QObject::connect(&timeout, &QTimer::timeout, &echoLoop, &QEventLoop::quit);
+    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
+        echoed = false;
         bus.send(benchSignal(config, QStringLiteral("message"), message));
+        timeout.start(10000);
         echoLoop.exec();
-        if (i >= 0) {
-            tally.roundTrip(monotonicNs() - sentNs);
-            tally.sent();
-        }
-    }
-    tally.finish();
-    return 0;
+        if (!echoed)
+            *error = QStringLiteral("no echo within 10 s");
+        return echoed;
+    });
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 // bound as XDBroadcaster's default) and drops that receiver, so a stalled run ends.
 #include "benchmessage.h"
 #include "peers.h"
+#include "pingpong.h"
 #include "receiveclock.h"
 
 #include <QtCore/QFile>
@@ -126,21 +127,14 @@ namespace {
 
 int pingPong(int fd, const PeerConfig &config, SendTally &tally)
 {
-    QByteArray message = makeBenchMessage(config.size);
-    QByteArray echo(message.size() + 1, Qt::Uninitialized);
-    for (qint64 i = -config.warmup; i < config.count; ++i) {
-        const qint64 sentNs = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i + config.warmup), sentNs, quint32(config.senderId), 0});
-        if (::send(fd, message.constData(), size_t(message.size()), MSG_NOSIGNAL) != message.size()
-            || ::recv(fd, echo.data(), size_t(echo.size()), 0) <= 0)
-            return reportUnsupported(QStringLiteral("ping-pong failed: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
-        if (i >= 0) {
-            tally.roundTrip(monotonicNs() - sentNs);
-            tally.sent();
-        }
-    }
-    tally.finish();
-    return 0;
+    QByteArray echo(config.size + 1, Qt::Uninitialized);
+    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
+        const bool ok = ::send(fd, message.constData(), size_t(message.size()), MSG_NOSIGNAL) == message.size()
+                && ::recv(fd, echo.data(), size_t(echo.size()), 0) > 0;
+        if (!ok)
+            *error = QString::fromLocal8Bit(std::strerror(errno));
+        return ok;
+    });
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 // named in the message header. No framing beyond the run's fixed message size.
 #include "benchmessage.h"
 #include "peers.h"
+#include "pingpong.h"
 #include "receiveclock.h"
 
 #include <cstdlib>
@@ -145,31 +146,32 @@ int rawXcbReceive(const PeerConfig &config)
 int rawXcbSend(const PeerConfig &config)
 {
     XcbPeer peer;
-    QString error;
-    if (!peer.open(&error))
-        return reportUnsupported(error);
+    QString openError;
+    if (!peer.open(&openError))
+        return reportUnsupported(openError);
     std::vector<xcb_window_t> targets;
     for (const QString &target : config.targets)
         targets.push_back(xcb_window_t(target.toUInt()));
     SendTally tally;
     tally.begin();
+    if (config.pingPong) {
+        return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
+            peer.append(targets.front(), message.constData(), int(message.size()));
+            xcb_flush(peer.connection());
+            const bool echoed = peer.waitForInbox(10000) && peer.takeInbox().size() >= message.size();
+            if (!echoed)
+                *error = QStringLiteral("no echo within 10 s");
+            return echoed;
+        }, peer.window());
+    }
     QByteArray message = makeBenchMessage(config.size);
-    const qint64 first = config.pingPong ? -config.warmup : 0;
-    for (qint64 i = first; i < config.count; ++i) {
+    for (qint64 i = 0; i < config.count; ++i) {
         const qint64 before = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i - first), before, quint32(config.senderId), peer.window()});
+        writeBenchHeader(message.data(), {quint64(i), before, quint32(config.senderId), 0});
         for (xcb_window_t target : targets)
             peer.append(target, message.constData(), int(message.size()));
-        if (config.pingPong) {
-            xcb_flush(peer.connection());
-            if (!peer.waitForInbox(10000) || peer.takeInbox().size() < message.size())
-                return reportUnsupported(QStringLiteral("no echo"));
-            if (i >= 0)
-                tally.roundTrip(monotonicNs() - before);
-        }
         tally.sendTook(monotonicNs() - before);
-        if (i >= 0)
-            tally.sent();
+        tally.sent();
     }
     if (!peer.sync())
         tally.sendFailed();

@@ -4,12 +4,14 @@
 // message reaches the receiver as an XDListener::messageReceived signal.
 #include "benchmessage.h"
 #include "peers.h"
+#include "pingpong.h"
 #include "receiveclock.h"
 
 #include <XDMessaging/xdmessaging.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
+#include <QtCore/QTimer>
 
 XDTransport xdMessagingTransportOf(const PeerConfig &config)
 {
@@ -55,22 +57,26 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
     if (!echoes.registerChannel(echoChannel(config)))
         return reportUnsupported(echoes.errorString());
     QEventLoop echoLoop;
-    QObject::connect(&echoes, &XDListener::messageReceived, &echoLoop, &QEventLoop::quit);
-    QByteArray message = makeBenchMessage(config.size);
-    for (qint64 i = -config.warmup; i < config.count; ++i) {
-        const qint64 sentNs = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i + config.warmup), sentNs, quint32(config.senderId), 0});
+    bool echoed = false;
+    QObject::connect(&echoes, &XDListener::messageReceived, &echoLoop, [&] {
+        echoed = true;
+        echoLoop.quit();
+    });
+    QTimer timeout; // an echo that never comes ends the run, not the benchmark
+    QObject::connect(&timeout, &QTimer::timeout, &echoLoop, &QEventLoop::quit);
+    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
         const XDSendResult result = broadcaster.sendToChannel(config.channel, message);
-        if (!result || result.listenersReached() == 0)
-            return reportUnsupported(QStringLiteral("ping failed: %1").arg(result.errorString()));
-        echoLoop.exec();
-        if (i >= 0) {
-            tally.roundTrip(monotonicNs() - sentNs);
-            tally.sent();
+        if (!result || result.listenersReached() == 0) {
+            *error = result.errorString();
+            return false;
         }
-    }
-    tally.finish();
-    return 0;
+        echoed = false;
+        timeout.start(10000);
+        echoLoop.exec();
+        if (!echoed)
+            *error = QStringLiteral("no echo within 10 s");
+        return echoed;
+    });
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 // For ping-pong the receiver also binds an XPUB for echoes, which the sender subscribes to.
 #include "benchmessage.h"
 #include "peers.h"
+#include "pingpong.h"
 #include "receiveclock.h"
 
 #include <zmq.hpp>
@@ -83,21 +84,14 @@ int pingPong(zmq::context_t &context, zmq::socket_t &publisher, const PeerConfig
     echoes.set(zmq::sockopt::subscribe, "");
     echoes.set(zmq::sockopt::rcvtimeo, 10000);
     echoes.connect(config.targets.front().toStdString() + ".echo");
-    QByteArray message = makeBenchMessage(config.size);
-    for (qint64 i = -config.warmup; i < config.count; ++i) {
-        const qint64 sentNs = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i + config.warmup), sentNs, quint32(config.senderId), 0});
+    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
         zmq::message_t echo;
-        if (!publisher.send(zmq::buffer(message.constData(), size_t(message.size())))
-            || !echoes.recv(echo))
-            return reportUnsupported(QStringLiteral("no echo"));
-        if (i >= 0) {
-            tally.roundTrip(monotonicNs() - sentNs);
-            tally.sent();
-        }
-    }
-    tally.finish();
-    return 0;
+        const bool ok = publisher.send(zmq::buffer(message.constData(), size_t(message.size())))
+                && echoes.recv(echo);
+        if (!ok)
+            *error = QStringLiteral("no echo within 10 s");
+        return ok;
+    });
 }
 
 } // namespace
