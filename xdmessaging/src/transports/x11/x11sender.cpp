@@ -130,6 +130,10 @@ void X11Sender::pumpEventsLocked()
 // window is gone, and ignores (with a warning) manifests that are not valid.
 void X11Sender::refreshLocked()
 {
+    // Any change notified from here on means: read again. That includes the one our own
+    // cleanup below causes (one more refresh, which finds nothing to clean), and a
+    // listener registering while we read, which must not be lost.
+    m_stale = false;
     xcb_connection_t *connection = m_display->connection();
     const QList<quint32> windows = m_display->readRegistry();
     QHash<QUuid, Target> targets;
@@ -166,9 +170,6 @@ void X11Sender::refreshLocked()
     }
     m_display->sync();
     m_targets = targets;
-    m_stale = false;
-    pumpEventsLocked(); // events caused by our own cleanup
-    m_stale = false;
 }
 
 QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
