@@ -75,5 +75,7 @@ int xdMessagingMemorySender(const PeerConfig &config)
                        .arg(statusKiB("VmHWM") - before)
                        .arg(SenderQueueLimit / 1024)
                        .toUtf8());
+    // Measured: on the way out, wait only briefly for the listener that never reads.
+    broadcaster.setSendTimeout(100);
     return 0;
 }
