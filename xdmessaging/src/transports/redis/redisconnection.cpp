@@ -119,6 +119,7 @@ void RedisConnection::onDisconnect(const redisAsyncContext *context, int status)
 // step before it has answered too.
 void RedisConnection::startHandshake()
 {
+    qCDebug(lcXDNetwork, "connected to %s:%d", m_endpoint.host.constData(), m_endpoint.port);
     m_handshakeError.clear();
     auto checkStep = [this](const redisReply *reply) {
         const QString error = replyError(reply);
@@ -138,6 +139,7 @@ void RedisConnection::startHandshake()
         if (!reply)
             return; // the disconnect reports it
         checkStep(reply);
+        qCDebug(lcXDNetwork, "handshake done: %ls", qUtf16Printable(m_handshakeError));
         if (!m_handshakeError.isEmpty()) {
             fail(m_handshakeError);
             return;
@@ -198,7 +200,7 @@ void RedisConnection::fail(const QString &error)
     }
 }
 
-void RedisConnection::contextGone(const QString &error)
+void RedisConnection::contextGone(QString error)
 {
     m_connectTimeout->stop();
     if (m_context)

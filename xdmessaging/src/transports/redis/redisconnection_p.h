@@ -58,7 +58,7 @@ private:
     void startHandshake();
     // Drops the connection (if any) and reports error once; schedules the reconnect.
     void fail(const QString &error);
-    void contextGone(const QString &error);
+    void contextGone(QString error); // a copy: callers pass members it clears
     void scheduleReconnect();
     QString describeError(const QString &what) const;
 
