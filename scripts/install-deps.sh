@@ -12,6 +12,8 @@ packages=(
     libqt6svg6 qt6-qpa-plugins libgl-dev fonts-dejavu-core
     # native-window transport (X11 through xcb) and a display server for demo and tests
     libxcb1-dev xvfb xauth x11-utils imagemagick
+    # network transport (Redis through hiredis) and a Redis server for its tests
+    libhiredis-dev redis-server
     # fuzzing and sanitizers (clang's libFuzzer and runtimes); setpriv for security tests
     clang-14 libfuzzer-14-dev libclang-rt-14-dev util-linux
 )

@@ -40,6 +40,8 @@ private Q_SLOTS:
     void redisRestartMidStreamLosesNothing();
     void rightPasswordWorksWrongPasswordIsAClearError();
     void garbageOnTheStreamIsDroppedAndLogged();
+    void aKeyThatIsNoStreamDoesNotStopTheOtherChannels();
+    void messageArrivingLocallyAndThroughRedisIsDeliveredOnce();
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
     void autoListensOnTheNetworkOnlyWhenConfigured();
 
@@ -209,6 +211,54 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     QVERIFY2(dropped.size() == 5, qPrintable(LibraryWarnings::captured().join(u'\n')));
     QTest::qWait(200);
     QCOMPARE(received.size(), 1);
+}
+
+// Another client turns one channel's key into a string: the listener's other channel
+// keeps working (one bad key would otherwise fail every XREAD).
+void tst_Network::aKeyThatIsNoStreamDoesNotStopTheOtherChannels()
+{
+    const QString good = randomName(QStringLiteral("good-"));
+    const QString spoiled = randomName(QStringLiteral("spoiled-"));
+    QVERIFY(m_redis->cli({QStringLiteral("SET"), m_namespace + QStringLiteral(":channel:") + spoiled, QStringLiteral("x")}).contains("OK"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(good));
+    QVERIFY(listener.registerChannel(spoiled));
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+    QVERIFY(broadcaster.sendToChannel(good, QStringLiteral("through")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+    QVERIFY2(!LibraryWarnings::captured().filter(QStringLiteral("not a stream")).isEmpty(),
+             qPrintable(LibraryWarnings::captured().join(u'\n')));
+}
+
+// One machine, a listener in Auto (local socket and Redis) and a propagating
+// broadcaster: the message travels both ways (one local listener reached, one stream
+// entry) and is delivered once.
+void tst_Network::messageArrivingLocallyAndThroughRedisIsDeliveredOnce()
+{
+    const QString channel = randomName(QStringLiteral("twice-"));
+    XDListener listener;
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QCOMPARE(listener.activeTransports(), (QList<XDTransport> {XDTransport::LocalSocket, XDTransport::Network}));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+
+    XDBroadcaster broadcaster;
+    broadcaster.setPropagateToNetwork(true);
+    const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("once"));
+    QVERIFY2(result, qPrintable(result.errorString()));
+    QCOMPARE(result.listenersReached(), 1);
+    QVERIFY(result.propagatedToNetwork());
+    QVERIFY(broadcaster.flush(5000));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    QCOMPARE(m_redis->cli({QStringLiteral("XLEN"), key}).trimmed(), QByteArray("1"));
+    // Whichever copy comes first is delivered; the other must not be. Give the second
+    // copy more than the read block timeout to show up.
+    QTRY_COMPARE(received.size(), 1);
+    QTest::qWait(1500);
+    QCOMPARE(received.size(), 1);
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("once"));
 }
 
 // Redis not there at start: a network broadcaster says why; a propagating one still

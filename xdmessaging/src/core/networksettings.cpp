@@ -74,8 +74,8 @@ bool configuredRedisEndpoint(RedisEndpoint *endpoint, QString *problem)
 {
     const QString url = XDNetworkSettings::redisUrl();
     if (url.isEmpty()) {
-        *problem = QStringLiteral("no Redis server is configured (set XDMESSAGING_REDIS_URL or "
-                                  "call XDNetworkSettings::setRedisUrl())");
+        *problem = QStringLiteral("the network transport needs a Redis server and none is configured "
+                                  "(set XDMESSAGING_REDIS_URL or call XDNetworkSettings::setRedisUrl())");
         return false;
     }
     if (!parseRedisUrl(url, endpoint, problem))

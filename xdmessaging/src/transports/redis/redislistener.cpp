@@ -22,17 +22,26 @@ constexpr int ReadBlockMs = 1000;
 constexpr int EntriesPerRead = 256;
 // After a failed read (a key of the wrong type, ...) the next one waits this long.
 constexpr int RetryAfterErrorMs = 1000;
+// A key found holding something else than a stream is left out of reads this long, then
+// tried again (someone may have deleted it).
+constexpr int UnreadableKeyRetryMs = 10000;
 const QByteArray StreamStart = QByteArrayLiteral("0-0");
 
 } // namespace
 
 RedisListener::RedisListener(const ListenerManifest &, FrameSink *sink)
-    : m_sink(sink), m_retryTimer(new QTimer(this))
+    : m_sink(sink), m_retryTimer(new QTimer(this)), m_unreadableKeyTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
     m_retryTimer->setInterval(RetryAfterErrorMs);
     connect(m_retryTimer, &QTimer::timeout, this, [this] {
         m_reading = false;
+        readNext();
+    });
+    m_unreadableKeyTimer->setSingleShot(true);
+    m_unreadableKeyTimer->setInterval(UnreadableKeyRetryMs);
+    connect(m_unreadableKeyTimer, &QTimer::timeout, this, [this] {
+        m_unreadableKeys.clear();
         readNext();
     });
 }
@@ -99,6 +108,7 @@ void RedisListener::connectionLost(const QString &error)
 {
     m_reading = false;
     m_positionLookups = 0;
+    m_lookupError.clear();
     m_retryTimer->stop();
     // Reconnect attempts fail again and again while Redis is away: say it once.
     if (m_connectedReported || error != m_reportedError) {
@@ -113,7 +123,11 @@ void RedisListener::readNext()
     if (m_reading || !m_connection || !m_connection->isReady())
         return;
     QList<QByteArray> unknown;
+    QList<QByteArray> keys;
     for (auto it = m_channelByKey.cbegin(); it != m_channelByKey.cend(); ++it) {
+        if (m_unreadableKeys.contains(it.key()))
+            continue;
+        keys.append(it.key());
         if (!m_positionByKey.contains(it.key()) || m_positionsToCheck.contains(it.key()))
             unknown.append(it.key());
     }
@@ -126,12 +140,11 @@ void RedisListener::readNext()
         m_reportedError.clear();
         reportState({});
     }
-    if (m_channelByKey.isEmpty())
-        return; // publish() starts reading once there is a channel
+    if (keys.isEmpty())
+        return; // publish() (or the unreadable-key timer) starts reading again
     QList<QByteArray> command {QByteArrayLiteral("XREAD"), QByteArrayLiteral("COUNT"),
                                QByteArray::number(EntriesPerRead), QByteArrayLiteral("BLOCK"),
                                QByteArray::number(ReadBlockMs), QByteArrayLiteral("STREAMS")};
-    const QList<QByteArray> keys = m_channelByKey.keys();
     command.append(keys);
     for (const QByteArray &key : keys)
         command.append(m_positionByKey.value(key));
@@ -164,7 +177,8 @@ void RedisListener::startPositionFound(const QByteArray &key, const redisReply *
     const QString error = replyError(reply);
     const QByteArray newest = replyBytes(replyElement(replyElement(reply, 0), 0));
     if (!error.isEmpty()) {
-        qCWarning(lcXDNetwork, "cannot read %s: %ls", key.constData(), qUtf16Printable(error));
+        if (m_lookupError.isEmpty())
+            m_lookupError = QStringLiteral("%1 (%2)").arg(error, QString::fromUtf8(key));
     } else if (m_positionsToCheck.contains(key)) {
         const QByteArray ours = m_positionByKey.value(key);
         if (newest.isEmpty() || streamIdLess(newest, ours))
@@ -176,8 +190,10 @@ void RedisListener::startPositionFound(const QByteArray &key, const redisReply *
     if (--m_positionLookups > 0)
         return;
     m_reading = false;
-    if (!error.isEmpty()) {
-        readFailed(error);
+    if (!m_lookupError.isEmpty()) {
+        const QString failure = m_lookupError;
+        m_lookupError.clear();
+        readFailed(failure);
         return;
     }
     readNext();
@@ -264,6 +280,27 @@ void RedisListener::readFailed(const QString &error)
     qCWarning(lcXDNetwork, "reading the channel streams failed: %ls", qUtf16Printable(error));
     m_reading = true;
     m_retryTimer->start();
+    if (error.startsWith(QStringLiteral("WRONGTYPE")))
+        findUnreadableKeys();
+}
+
+// One key that is no stream fails the XREAD of every channel: find it and read the
+// others without it.
+void RedisListener::findUnreadableKeys()
+{
+    for (auto it = m_channelByKey.cbegin(); it != m_channelByKey.cend(); ++it) {
+        const QByteArray key = it.key();
+        m_connection->command({QByteArrayLiteral("TYPE"), key}, [this, key](const redisReply *reply) {
+            const QByteArray type = replyBytes(reply);
+            if (type.isNull() || type == "stream" || type == "none")
+                return;
+            qCWarning(lcXDNetwork, "%s holds a %s, not a stream: not read for %d s", key.constData(),
+                      type.constData(), UnreadableKeyRetryMs / 1000);
+            m_unreadableKeys.insert(key);
+            if (!m_unreadableKeyTimer->isActive())
+                m_unreadableKeyTimer->start();
+        });
+    }
 }
 
 void RedisListener::deliverReceived()

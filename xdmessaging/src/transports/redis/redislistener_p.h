@@ -43,6 +43,7 @@ private:
     void readEntries(const QByteArray &key, const redisReply *entries);
     bool decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame, QString *error) const;
     void readFailed(const QString &error);
+    void findUnreadableKeys();
     void deliverReceived();
     void reportState(const TransportFailure &failure);
 
@@ -54,10 +55,13 @@ private:
     QSet<QByteArray> m_positionsToCheck;           // kept from a server that was replaced
     bool m_reading = false;                        // a command of the read loop is out
     int m_positionLookups = 0;
+    QString m_lookupError;                         // the first failed lookup of a round
     QByteArray m_runId;
     bool m_connectedReported = false;
     QString m_reportedError;
     QTimer *m_retryTimer;
+    QSet<QByteArray> m_unreadableKeys;             // hold something else than a stream
+    QTimer *m_unreadableKeyTimer;
     std::deque<Frame> m_received;                  // decoded, not delivered yet
     bool m_deliveryScheduled = false;
 };
