@@ -7,6 +7,8 @@
 
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
+#include <QtNetwork/QHostAddress>
+#include <QtNetwork/QHostInfo>
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
@@ -24,6 +26,16 @@ constexpr int MaximumBackoffMs = 2000;
 // A connect that neither succeeds nor fails (a host that drops packets) is given up
 // after this long.
 constexpr int ConnectTimeoutMs = 3000;
+
+// IPv4 first, as hiredis itself does when it resolves.
+QHostAddress preferredAddress(const QList<QHostAddress> &addresses)
+{
+    for (const QHostAddress &address : addresses) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol)
+            return address;
+    }
+    return addresses.constFirst();
+}
 
 } // namespace
 
@@ -69,9 +81,27 @@ QString RedisConnection::describeError(const QString &what) const
     return QStringLiteral("Redis at %1:%2: %3").arg(QString::fromUtf8(m_endpoint.host)).arg(m_endpoint.port).arg(what);
 }
 
+// hiredis resolves host names with a blocking getaddrinfo(); names are resolved here
+// first, asynchronously, so that no thread (the GUI thread least of all) waits for DNS.
 void RedisConnection::connectNow()
 {
-    m_context = redisAsyncConnect(m_endpoint.host.constData(), m_endpoint.port);
+    QHostAddress literal;
+    if (literal.setAddress(QString::fromUtf8(m_endpoint.host))) {
+        connectTo(m_endpoint.host);
+        return;
+    }
+    QHostInfo::lookupHost(QString::fromUtf8(m_endpoint.host), this, [this](const QHostInfo &info) {
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            fail(describeError(info.errorString()));
+            return;
+        }
+        connectTo(preferredAddress(info.addresses()).toString().toUtf8());
+    });
+}
+
+void RedisConnection::connectTo(const QByteArray &address)
+{
+    m_context = redisAsyncConnect(address.constData(), m_endpoint.port);
     if (!m_context) {
         fail(describeError(QStringLiteral("out of memory")));
         return;

@@ -55,6 +55,7 @@ private:
     static void onReply(redisAsyncContext *context, void *reply, void *privateData);
 
     void connectNow();
+    void connectTo(const QByteArray &address);
     void startHandshake();
     // Drops the connection (if any) and reports error once; schedules the reconnect.
     void fail(const QString &error);
