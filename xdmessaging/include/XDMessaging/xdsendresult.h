@@ -45,9 +45,12 @@ public:
         failures().
     */
     bool propagatedToNetwork() const;
-    /*! How many listeners of the channel could not take it. */
+    /*! How many listeners of the channel could not take it; a failed propagation counts as one. */
     int listenersFailed() const;
-    /*! One line per listener that failed, naming it and saying why. */
+    /*!
+        One line per listener that failed, naming it and saying why; a failed
+        propagation is one more line, starting with "not propagated".
+    */
     QStringList failures() const;
 
     /*! Builds a result that failed as a whole before any listener was tried. */

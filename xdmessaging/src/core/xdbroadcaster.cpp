@@ -246,31 +246,42 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
         r->error = lookupFailure.error;
         r->failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
     }
+    QString networkProblem; // the network is no listener: reported apart
     if (networkFailure.error != XDError::NoError) {
         r->error = networkFailure.error;
-        r->failures.append(QStringLiteral("not propagated: %1").arg(networkFailure.message));
+        networkProblem = QStringLiteral("not propagated: %1").arg(networkFailure.message);
     }
     for (const Target &target : targets) {
         const DeliveryOutcome outcome = target.transport->deliver(target.listener, frame, options);
+        const bool network = target.transport->kind() == XDTransport::Network;
         if (outcome.status == DeliveryOutcome::Status::Accepted) {
             // The network is one target standing for unknown listeners: not counted.
-            if (target.transport->kind() == XDTransport::Network)
+            if (network)
                 r->propagated = true;
             else
                 ++r->reached;
         } else if (outcome.status == DeliveryOutcome::Status::Failed) {
             if (r->error == XDError::NoError)
                 r->error = outcome.error;
-            r->failures.append(outcome.reason);
+            if (network)
+                networkProblem = outcome.reason;
+            else
+                r->failures.append(outcome.reason);
         }
     }
+    QStringList problems;
     if (!r->failures.isEmpty()) {
-        r->errorString = QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")
-                                 .arg(channel)
-                                 .arg(r->failures.size())
-                                 .arg(r->failures.size() + r->reached)
-                                 .arg(r->failures.join(QStringLiteral("; ")));
+        problems.append(QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")
+                                .arg(channel)
+                                .arg(r->failures.size())
+                                .arg(r->failures.size() + r->reached)
+                                .arg(r->failures.join(QStringLiteral("; "))));
     }
+    if (!networkProblem.isEmpty()) {
+        problems.append(QStringLiteral("message on channel \"%1\" was %2").arg(channel, networkProblem));
+        r->failures.append(networkProblem);
+    }
+    r->errorString = problems.join(QStringLiteral("; "));
     return result;
 }
 
