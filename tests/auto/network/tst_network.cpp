@@ -41,6 +41,7 @@ private Q_SLOTS:
     void messagesFlowBothWaysBetweenMachines();
     void redisRestartMidStreamLosesNothing();
     void droppedConnectionsLoseNothing();
+    void fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted();
     void rightPasswordWorksWrongPasswordIsAClearError();
     void garbageOnTheStreamIsDroppedAndLogged();
     void aKeyThatIsNoStreamDoesNotStopTheOtherChannels();
@@ -169,6 +170,52 @@ void tst_Network::droppedConnectionsLoseNothing()
     QVERIFY(listener->waitForFinished(30000));
     QCOMPARE(doneCounts(*listener), QStringLiteral("DONE %1 0 0").arg(Count));
     QVERIFY(listener->lineContaining(QStringLiteral("NETWORK 3")).contains(QStringLiteral("Redis at")));
+}
+
+// While Redis is down a broadcaster queues up to queueLimit(); beyond it sends fail,
+// after one send timeout and then at once. What was accepted arrives, in order, once
+// Redis is back; what was refused never does.
+void tst_Network::fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted()
+{
+    const QString channel = randomName(QStringLiteral("full-"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QSignalSpy states(&broadcaster, &XDBroadcaster::networkStateChanged);
+    broadcaster.setQueueLimit(4096);
+    broadcaster.setSendTimeout(200);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("before")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+
+    m_redis->kill();
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Disconnected, 10000);
+    QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<XDNetworkState>() == XDNetworkState::Disconnected);
+    QVERIFY2(states.last().at(1).toString().contains(QStringLiteral("Redis at")), qPrintable(states.last().at(1).toString()));
+    int accepted = 0;
+    XDSendResult refused;
+    while (refused.isOk() && accepted < 1000) {
+        refused = broadcaster.sendToChannel(channel, QStringLiteral("queued:%1").arg(accepted));
+        if (refused)
+            ++accepted;
+    }
+    QVERIFY2(accepted > 10 && accepted < 1000, qPrintable(QString::number(accepted)));
+    QCOMPARE(refused.error(), XDError::ListenerNotReading);
+    QVERIFY(!refused.propagatedToNetwork());
+    QVERIFY2(refused.errorString().contains(QStringLiteral("not propagated")), qPrintable(refused.errorString()));
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QVERIFY(!broadcaster.sendToChannel(channel, QStringLiteral("refused at once")));
+    QVERIFY2(elapsed.elapsed() < 150, qPrintable(QString::number(elapsed.elapsed())));
+
+    QVERIFY2(m_redis->restart(), qPrintable(m_redis->errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1 + accepted, 15000);
+    QTest::qWait(1500); // the retention re-adds "before" too: it must not come again
+    QCOMPARE(received.size(), 1 + accepted);
+    for (int i = 0; i < accepted; ++i)
+        QCOMPARE(received.at(1 + i).at(0).value<XDMessage>().text(), QStringLiteral("queued:%1").arg(i));
+    QCOMPARE(broadcaster.networkState(), XDNetworkState::Connected);
 }
 
 void tst_Network::rightPasswordWorksWrongPasswordIsAClearError()

@@ -169,7 +169,6 @@ void RedisConnection::startHandshake()
         if (!reply)
             return; // the disconnect reports it
         checkStep(reply);
-        qCDebug(lcXDNetwork, "handshake done: %ls", qUtf16Printable(m_handshakeError));
         if (!m_handshakeError.isEmpty()) {
             fail(m_handshakeError);
             return;

@@ -169,7 +169,10 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
         return m_queue.empty()
                 || (m_queuedBytes + size <= options.queueLimit && m_queue.size() < MaximumQueuedMessages);
     };
-    if (!waitUntil(m_progress, lock, options.deadline, hasRoom)) {
+    // Once a send timed out waiting for room, later ones fail at once until the queue
+    // moves again, as for a local listener that is not reading.
+    if ((m_queueStalled && !hasRoom()) || !waitUntil(m_progress, lock, options.deadline, hasRoom)) {
+        m_queueStalled = true;
         const QString why = m_state == XDNetworkState::Connected ? QStringLiteral("Redis is not keeping up")
                                                                  : m_error;
         return failed(XDError::ListenerNotReading,
@@ -178,6 +181,7 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
                               .arg(m_queuedBytes)
                               .arg(why));
     }
+    m_queueStalled = false;
     OutgoingMessage message;
     message.key = channelStreamKey(m_endpoint.namespacePrefix, listener.channels.value(0).toUtf8());
     message.frame = frame.head + frame.payload;

@@ -75,6 +75,7 @@ private:
     std::deque<OutgoingMessage> m_queue; // front: oldest not yet acknowledged
     size_t m_inFlight = 0;               // the first m_inFlight of m_queue were sent
     qint64 m_queuedBytes = 0;
+    bool m_queueStalled = false;         // a send timed out waiting for room in the queue
     quint64 m_nextSequence = 1;
     std::deque<RetainedMessage> m_retained;
     qint64 m_retainedBytes = 0;
