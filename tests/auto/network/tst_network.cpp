@@ -262,6 +262,7 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     const QString channel = randomName(QStringLiteral("garbage-"));
     const QString key = m_namespace + QStringLiteral(":channel:") + channel;
     XDListener listener(XDTransport::Network);
+    listener.setMaximumMessageSize(100);
     QSignalSpy received(&listener, &XDListener::messageReceived);
     QVERIFY(listener.registerChannel(channel));
     QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
@@ -271,12 +272,14 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     meta.payloadType = 1;
     const EncodedFrame otherChannel = encodeFrame(meta, "another-channel", "intruder", "hello");
     const EncodedFrame valid = encodeFrame(meta, channel.toUtf8(), "intruder", "hello");
+    const EncodedFrame oversized = encodeFrame(meta, channel.toUtf8(), "intruder", QByteArray(101, 'x'));
     const QByteArray xadd[] = {
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("garbage")}),
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("other"), QStringLiteral("field")}),
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, otherChannel.head + otherChannel.payload),
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, QByteArray(valid.head + valid.payload).chopped(2)),
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("x"), QStringLiteral("frame"), QStringLiteral("y")}),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, oversized.head + oversized.payload),
     };
     for (const QByteArray &reply : xadd)
         QVERIFY2(reply.contains('-') && !reply.contains("ERR"), reply.constData());
@@ -287,7 +290,7 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
     QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("still listening"));
     const QStringList dropped = LibraryWarnings::captured().filter(QStringLiteral("dropping entry"));
-    QVERIFY2(dropped.size() == 5, qPrintable(LibraryWarnings::captured().join(u'\n')));
+    QVERIFY2(dropped.size() == 6, qPrintable(LibraryWarnings::captured().join(u'\n')));
     QTest::qWait(200);
     QCOMPARE(received.size(), 1);
 }
