@@ -104,7 +104,7 @@ public:
         XDTransport::Network always propagates, and sends nothing locally.
 
         Guarantee: a message accepted for propagation (XDSendResult::propagatedToNetwork())
-        is added to Redis exactly in the order sent, even when Redis restarts or the
+        is added to Redis, in the order sent, even when Redis restarts or the
         connection drops: it waits in a bounded queue (queueLimit() bytes) until Redis
         acknowledges it, and what Redis acknowledged in the last 30 seconds is added
         again when the server turns out to be a new one (restarted without persistence).

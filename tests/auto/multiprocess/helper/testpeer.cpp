@@ -149,29 +149,29 @@ int count(const QString &channel, int senders, qint64 perSender)
 
 int propagate(const QString &channel, int count, const QString &tag, int intervalMs)
 {
-    auto *broadcaster = new XDBroadcaster(qApp);
-    broadcaster->setPropagateToNetwork(true);
+    XDBroadcaster broadcaster;
+    broadcaster.setPropagateToNetwork(true);
     struct Progress { int next = 0; qint64 deliveries = 0; int failed = 0; int propagated = 0; };
-    auto *progress = new Progress;
-    auto *timer = new QTimer(qApp);
-    QObject::connect(timer, &QTimer::timeout, qApp, [=] {
-        const XDSendResult result = broadcaster->sendToChannel(
-                channel, tag + QLatin1Char(':') + QString::number(progress->next));
-        progress->deliveries += result.listenersReached();
-        progress->failed += result ? 0 : 1;
-        progress->propagated += result.propagatedToNetwork() ? 1 : 0;
+    Progress progress; // outlives the event loop below, which is all that uses it
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, qApp, [&] {
+        const XDSendResult result = broadcaster.sendToChannel(
+                channel, tag + QLatin1Char(':') + QString::number(progress.next));
+        progress.deliveries += result.listenersReached();
+        progress.failed += result ? 0 : 1;
+        progress.propagated += result.propagatedToNetwork() ? 1 : 0;
         if (!result)
             std::fprintf(stderr, "testpeer: %s\n", qPrintable(result.errorString()));
-        if (++progress->next < count)
+        if (++progress.next < count)
             return;
-        timer->stop();
-        if (!broadcaster->flush(30000))
-            ++progress->failed;
-        std::printf("SENT %lld %d %d\n", progress->deliveries, progress->failed, progress->propagated);
+        timer.stop();
+        if (!broadcaster.flush(30000))
+            ++progress.failed;
+        std::printf("SENT %lld %d %d\n", progress.deliveries, progress.failed, progress.propagated);
         std::fflush(stdout);
-        QCoreApplication::exit(progress->failed == 0 ? 0 : 1);
+        QCoreApplication::exit(progress.failed == 0 ? 0 : 1);
     });
-    timer->start(intervalMs);
+    timer.start(intervalMs);
     return QCoreApplication::exec();
 }
 

@@ -7,6 +7,16 @@
 
 namespace XDMessagingPrivate {
 
+namespace {
+
+// How many notifiers of this thread are handing an event to hiredis right now. Inside
+// one, hiredis may free the context, and with it its notifiers: those are deleted later.
+// Outside (a listener destroyed, a thread ending) they are deleted at once, as a later
+// deletion might never come when no event loop runs any more.
+thread_local int notifierEventsInProgress = 0;
+
+} // namespace
+
 RedisQtAdapter::RedisQtAdapter(redisAsyncContext *context) : m_context(context)
 {
     m_context->ev.data = this;
@@ -28,14 +38,15 @@ RedisQtAdapter::~RedisQtAdapter()
     unwatch(&m_write);
 }
 
-// A notifier may be removed from inside its own activated() signal (hiredis frees the
-// context while handling a read), so it is disabled now and deleted later.
 void RedisQtAdapter::unwatch(QPointer<QSocketNotifier> *notifier)
 {
     if (!*notifier)
         return;
     (*notifier)->setEnabled(false);
-    (*notifier)->deleteLater();
+    if (notifierEventsInProgress > 0)
+        (*notifier)->deleteLater();
+    else
+        delete notifier->data();
     *notifier = nullptr;
 }
 
@@ -46,10 +57,12 @@ void RedisQtAdapter::watch(QPointer<QSocketNotifier> *notifier, bool write)
     *notifier = new QSocketNotifier(m_context->c.fd, write ? QSocketNotifier::Write : QSocketNotifier::Read);
     redisAsyncContext *context = m_context;
     QObject::connect(notifier->data(), &QSocketNotifier::activated, notifier->data(), [context, write] {
+        ++notifierEventsInProgress;
         if (write)
             redisAsyncHandleWrite(context);
         else
             redisAsyncHandleRead(context);
+        --notifierEventsInProgress;
     });
 }
 
