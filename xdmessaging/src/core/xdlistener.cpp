@@ -134,7 +134,7 @@ bool XDListenerPrivate::ensureStarted()
     }
     if (transports.empty())
         return fail(failure.error, QStringLiteral("cannot start listening: %1").arg(failure.message));
-    filterDuplicates = transports.size() > 1 || networkState != XDNetworkState::Off;
+    filterDuplicates = transports.size() > 1 || transports.front()->kind() == XDTransport::Network;
     return true;
 }
 
