@@ -15,7 +15,7 @@ bool parseMessengerOptions(const QStringList &arguments, MessengerOptions *optio
     parser.addVersionOption();
     // Not "--name": QGuiApplication takes that one for the X11 resource name.
     const QCommandLineOption name(QStringLiteral("instance"), QCoreApplication::translate("MessengerOptions", "The name shown to others."), QStringLiteral("NAME"));
-    const QCommandLineOption transport(QStringLiteral("transport"), QCoreApplication::translate("MessengerOptions", "auto, native or localsocket."), QStringLiteral("T"), QStringLiteral("auto"));
+    const QCommandLineOption transport(QStringLiteral("transport"), QCoreApplication::translate("MessengerOptions", "auto, native, localsocket or network."), QStringLiteral("T"), QStringLiteral("auto"));
     const QCommandLineOption language(QStringLiteral("lang"), QCoreApplication::translate("MessengerOptions", "Language: en, de or fr (default: the system's)."), QStringLiteral("LANG"));
     const QCommandLineOption say(QStringLiteral("say"), QCoreApplication::translate("MessengerOptions", "Send TEXT on UserMessage after start (repeatable)."), QStringLiteral("TEXT"));
     const QCommandLineOption quitAfter(QStringLiteral("quit-after"), QCoreApplication::translate("MessengerOptions", "Close the window after SECONDS."), QStringLiteral("SECONDS"));

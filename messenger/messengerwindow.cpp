@@ -9,6 +9,7 @@
 #include <QtCore/QProcess>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
+#include <QtCore/QUrl>
 #include <QtGui/QCloseEvent>
 #include <QtGui/QKeySequence>
 #include <QtWidgets/QCheckBox>
@@ -103,6 +104,8 @@ void MessengerWindow::buildUi()
     m_transportCombo->addItem(tr("Auto"), QVariant::fromValue(XDTransport::Auto));
     m_transportCombo->addItem(tr("Native window"), QVariant::fromValue(XDTransport::NativeWindow));
     m_transportCombo->addItem(tr("Local socket"), QVariant::fromValue(XDTransport::LocalSocket));
+    if (XDNetworkSettings::isBuiltIn())
+        m_transportCombo->addItem(tr("Network (Redis)"), QVariant::fromValue(XDTransport::Network));
     m_transportCombo->setCurrentIndex(m_transportCombo->findData(QVariant::fromValue(m_options.transport)));
     identity->addWidget(new QLabel(tr("Name:")));
     identity->addWidget(m_nameEdit, 1);
@@ -121,6 +124,14 @@ void MessengerWindow::buildUi()
     channels->addWidget(m_statusBox);
     channels->addWidget(m_userMessageBox);
     channels->addStretch(1);
+    if (XDNetworkSettings::isBuiltIn() && XDNetworkSettings::isConfigured()) {
+        m_propagateBox = new QCheckBox(tr("Propagate to network"));
+        m_propagateBox->setObjectName(QStringLiteral("propagateCheckBox"));
+        m_propagateBox->setToolTip(tr("Also send through Redis at %1 to other machines")
+                                           .arg(QUrl(XDNetworkSettings::redisUrl()).toDisplayString(QUrl::RemovePassword)));
+        channels->addWidget(m_propagateBox);
+        connect(m_propagateBox, &QCheckBox::toggled, this, [this](bool on) { m_broadcaster->setPropagateToNetwork(on); });
+    }
     layout->addLayout(channels);
 
     m_log = new QPlainTextEdit;
@@ -177,6 +188,12 @@ void MessengerWindow::startTransport(XDTransport transport)
             [this](const QString &listener, int count, const QString &reason) {
                 showError(tr("%n message(s) not delivered to %1: %2", nullptr, count).arg(listener, reason));
             });
+    connect(m_broadcaster.get(), &XDBroadcaster::networkStateChanged, this, [this](XDNetworkState state, const QString &text) {
+        if (state == XDNetworkState::Disconnected)
+            showError(tr("network unreachable, messages wait for it: %1").arg(text));
+    });
+    if (m_propagateBox)
+        m_broadcaster->setPropagateToNetwork(m_propagateBox->isChecked());
     const QList<QPair<QCheckBox *, QString>> boxes = {{m_statusBox, StatusChannel}, {m_userMessageBox, UserMessageChannel}};
     for (const auto &[box, channel] : boxes) {
         if (box->isChecked() && !m_listener->registerChannel(channel))

@@ -56,6 +56,7 @@ private:
     QComboBox *m_transportCombo = nullptr;
     QCheckBox *m_statusBox = nullptr;
     QCheckBox *m_userMessageBox = nullptr;
+    QCheckBox *m_propagateBox = nullptr; // only when a Redis URL is configured
     QPlainTextEdit *m_log = nullptr;
     QLineEdit *m_messageEdit = nullptr;
     QPushButton *m_sendButton = nullptr;

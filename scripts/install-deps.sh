@@ -14,6 +14,8 @@ packages=(
     libxcb1-dev xvfb xauth x11-utils imagemagick
     # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq)
     dbus-daemon libzmq3-dev cppzmq-dev
+    # network transport (Redis through hiredis) and a Redis server for its tests
+    libhiredis-dev redis-server
     # fuzzing and sanitizers (clang's libFuzzer and runtimes); setpriv for security tests
     clang-14 libfuzzer-14-dev libclang-rt-14-dev util-linux
 )

@@ -15,8 +15,8 @@
     </message>
     <message>
         <location filename="../messenger/messengeroptions.cpp" line="18"/>
-        <source>auto, native or localsocket.</source>
-        <translation>auto, native oder localsocket.</translation>
+        <source>auto, native, localsocket or network.</source>
+        <translation>auto, native, localsocket oder network.</translation>
     </message>
     <message>
         <location filename="../messenger/messengeroptions.cpp" line="19"/>
@@ -52,83 +52,98 @@
 <context>
     <name>MessengerWindow</name>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="88"/>
+        <location filename="../messenger/messengerwindow.cpp" line="89"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="89"/>
+        <location filename="../messenger/messengerwindow.cpp" line="90"/>
         <source>&amp;New window</source>
         <translation>&amp;Neues Fenster</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="92"/>
+        <location filename="../messenger/messengerwindow.cpp" line="93"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="98"/>
+        <location filename="../messenger/messengerwindow.cpp" line="99"/>
         <source>Messenger %1</source>
         <translation>Messenger %1</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="103"/>
+        <location filename="../messenger/messengerwindow.cpp" line="104"/>
         <source>Auto</source>
         <translation>Automatisch</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="104"/>
+        <location filename="../messenger/messengerwindow.cpp" line="105"/>
         <source>Native window</source>
         <translation>Natives Fenster</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="105"/>
+        <location filename="../messenger/messengerwindow.cpp" line="106"/>
         <source>Local socket</source>
         <translation>Lokaler Socket</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="107"/>
+        <location filename="../messenger/messengerwindow.cpp" line="108"/>
+        <source>Network (Redis)</source>
+        <translation>Netzwerk (Redis)</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="110"/>
         <source>Name:</source>
         <translation>Name:</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="109"/>
+        <location filename="../messenger/messengerwindow.cpp" line="112"/>
         <source>Transport:</source>
         <translation>Transport:</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="114"/>
+        <location filename="../messenger/messengerwindow.cpp" line="117"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="116"/>
+        <location filename="../messenger/messengerwindow.cpp" line="119"/>
         <source>UserMessage</source>
         <translation>Benutzernachricht</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="120"/>
+        <location filename="../messenger/messengerwindow.cpp" line="123"/>
         <source>Listen to:</source>
         <translation>Empfangen:</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="135"/>
+        <location filename="../messenger/messengerwindow.cpp" line="128"/>
+        <source>Propagate to network</source>
+        <translation>Ins Netzwerk weitergeben</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="130"/>
+        <source>Also send through Redis at %1 to other machines</source>
+        <translation>Auch über Redis unter %1 an andere Rechner senden</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="146"/>
         <source>Type a message and press Enter</source>
         <translation>Nachricht eingeben und Eingabetaste drücken</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="136"/>
+        <location filename="../messenger/messengerwindow.cpp" line="147"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="151"/>
-        <location filename="../messenger/messengerwindow.cpp" line="153"/>
+        <location filename="../messenger/messengerwindow.cpp" line="162"/>
+        <location filename="../messenger/messengerwindow.cpp" line="164"/>
         <source>Messenger: %1</source>
         <translation>Messenger: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../messenger/messengerwindow.cpp" line="178"/>
+        <location filename="../messenger/messengerwindow.cpp" line="189"/>
         <source>%n message(s) not delivered to %1: %2</source>
         <translation>
             <numerusform>%n Nachricht nicht an %1 zugestellt: %2</numerusform>
@@ -136,32 +151,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="228"/>
+        <location filename="../messenger/messengerwindow.cpp" line="193"/>
+        <source>network unreachable, messages wait for it: %1</source>
+        <translation>Netzwerk nicht erreichbar, Nachrichten warten darauf: %1</translation>
+    </message>
+    <message>
+        <location filename="../messenger/messengerwindow.cpp" line="245"/>
         <source>joined</source>
         <translation>ist beigetreten</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="230"/>
+        <location filename="../messenger/messengerwindow.cpp" line="247"/>
         <source>left</source>
         <translation>hat verlassen</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="232"/>
+        <location filename="../messenger/messengerwindow.cpp" line="249"/>
         <source>now listens to %1</source>
         <translation>empfängt jetzt %1</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="234"/>
+        <location filename="../messenger/messengerwindow.cpp" line="251"/>
         <source>stopped listening to %1</source>
         <translation>empfängt %1 nicht mehr</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="250"/>
+        <location filename="../messenger/messengerwindow.cpp" line="267"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../messenger/messengerwindow.cpp" line="282"/>
+        <location filename="../messenger/messengerwindow.cpp" line="299"/>
         <source>cannot start a new window</source>
         <translation>kann kein neues Fenster öffnen</translation>
     </message>

@@ -100,6 +100,19 @@ int runListen(const QStringList &arguments)
     const QList<XDTransport> active = listener.activeTransports();
     for (const XDTransport kind : active)
         transports.append(xdTransportName(kind));
-    printError(QStringLiteral("listening on %1 (%2)").arg(channels.join(QStringLiteral(", ")), transports.join(QLatin1Char(','))));
+    const QString listening = QStringLiteral("listening on %1 (%2)").arg(channels.join(QStringLiteral(", ")), transports.join(QLatin1Char(',')));
+    // On the network, scripts may send as soon as this line appears: only say it once
+    // Redis is connected. Outages are reported; the listener reconnects by itself.
+    if (listener.networkState() == XDNetworkState::Off)
+        printError(listening);
+    QObject::connect(&listener, &XDListener::networkStateChanged, &listener,
+                     [listening, announced = false](XDNetworkState state, const QString &error) mutable {
+                         if (state == XDNetworkState::Connected && !announced) {
+                             announced = true;
+                             printError(listening);
+                         } else if (state == XDNetworkState::Disconnected) {
+                             printError(QStringLiteral("network: %1").arg(error));
+                         }
+                     });
     return QCoreApplication::exec();
 }

@@ -12,9 +12,9 @@ namespace {
 
 const char Usage[] =
         "Usage:\n"
-        "  xdmsg send [--transport T] [--verbose] CHANNEL TEXT\n"
+        "  xdmsg send [--transport T] [--propagate] [--verbose] CHANNEL TEXT\n"
         "        send TEXT to every listener of CHANNEL\n"
-        "  xdmsg send [--transport T] [--verbose] --stdin CHANNEL\n"
+        "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
         "        send each line of standard input as one message, in order\n"
         "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] CHANNEL...\n"
         "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON\n"

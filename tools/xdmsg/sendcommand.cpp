@@ -11,6 +11,7 @@ struct SendTotals
 {
     qint64 messages = 0;
     qint64 deliveries = 0;
+    qint64 propagated = 0;
     qint64 messagesWithFailures = 0;
     bool fatal = false; // the whole send failed (bad channel, transport unavailable, ...)
     bool usage = false; // ... because of what the user typed
@@ -20,6 +21,7 @@ void account(const XDSendResult &result, SendTotals *totals)
 {
     ++totals->messages;
     totals->deliveries += result.listenersReached();
+    totals->propagated += result.propagatedToNetwork() ? 1 : 0;
     if (result.isOk())
         return;
     // Report the first failure in full; a stuck listener would otherwise print one
@@ -60,6 +62,8 @@ int runSend(const QStringList &arguments)
     addTransportOption(parser);
     parser.addOption({QStringLiteral("stdin"), QStringLiteral("Send each line of standard input as one message.")});
     parser.addOption({QStringLiteral("verbose"), QStringLiteral("Print how many listeners were reached.")});
+    parser.addOption({QStringLiteral("propagate"), QStringLiteral("Also send through Redis to other machines "
+                                                                  "(XDMESSAGING_REDIS_URL).")});
     parser.addPositionalArgument(QStringLiteral("CHANNEL"), QStringLiteral("The channel to send to."));
     parser.addPositionalArgument(QStringLiteral("TEXT"), QStringLiteral("The message (not with --stdin)."));
     if (const int exit = parseCommand(parser, arguments); exit >= 0)
@@ -74,6 +78,7 @@ int runSend(const QStringList &arguments)
     XDTransport transport;
     readTransportOption(parser, &transport);
     XDBroadcaster broadcaster(transport);
+    broadcaster.setPropagateToNetwork(parser.isSet(QStringLiteral("propagate")));
     const QString channel = positional.first();
     SendTotals totals;
     if (fromStdin)
@@ -96,6 +101,8 @@ int runSend(const QStringList &arguments)
         } else {
             printError(QStringLiteral("reached %1 listeners on \"%2\"").arg(totals.deliveries).arg(channel));
         }
+        if (broadcaster.propagateToNetwork())
+            printError(QStringLiteral("%1 messages propagated to the network").arg(totals.propagated));
     }
     if (totals.usage)
         return ExitUsage;

@@ -4,6 +4,8 @@
 #include "peerprocess.h"
 #include "xvfbserver.h"
 
+#include <XDMessaging/xdnetworksettings.h>
+
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTranslator>
 #include <QtGui/QTextBlock>
@@ -11,6 +13,7 @@
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
@@ -51,6 +54,7 @@ private Q_SLOTS:
     void translationsReplaceEnglish_data();
     void translationsReplaceEnglish();
     void twoMessengerProcessesTalkBothWays();
+    void propagateCheckboxOnlyWithARedisUrl();
 
 private:
     std::unique_ptr<MessengerWindow> newWindow(const QString &name);
@@ -201,6 +205,33 @@ void tst_Messenger::twoMessengerProcessesTalkBothWays()
     QTRY_VERIFY_WITH_TIMEOUT(!alice->lineContaining(QStringLiteral("Bob: hello from Bob")).isEmpty(), 20000);
     QVERIFY(alice->lineContaining(QStringLiteral("Bob: hello from Bob")).startsWith(MessengerWindow::UserMessageChannel));
     QVERIFY(bob->lineContaining(QStringLiteral("Alice: hello from Alice")).startsWith(MessengerWindow::UserMessageChannel));
+}
+
+// "Propagate to network" appears when a Redis URL is configured; a propagation that
+// fails (nothing listens at that address) is shown, and the local chat goes on.
+void tst_Messenger::propagateCheckboxOnlyWithARedisUrl()
+{
+    if (!XDNetworkSettings::isBuiltIn())
+        QSKIP("this build has no network transport");
+    qunsetenv("XDMESSAGING_REDIS_URL");
+    {
+        const auto window = newWindow(QStringLiteral("Islander"));
+        QVERIFY(!window->findChild<QCheckBox *>(QStringLiteral("propagateCheckBox")));
+        auto *transports = window->findChild<QComboBox *>(QStringLiteral("transportCombo"));
+        QVERIFY(transports->findData(QVariant::fromValue(XDTransport::Network)) >= 0);
+    }
+    qputenv("XDMESSAGING_REDIS_URL", "redis://127.0.0.1:1");
+    const auto window = newWindow(QStringLiteral("Networker"));
+    qunsetenv("XDMESSAGING_REDIS_URL");
+    auto *propagate = window->findChild<QCheckBox *>(QStringLiteral("propagateCheckBox"));
+    QVERIFY(propagate);
+    QVERIFY(!propagate->isChecked());
+    propagate->click();
+    auto *edit = window->findChild<QLineEdit *>(QStringLiteral("messageEdit"));
+    edit->setText(QStringLiteral("anyone out there?"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("not propagated")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("anyone out there?")), 5000);
 }
 
 int main(int argc, char *argv[])

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The xdmsg interface scripts rely on: output formats, exit codes, error lines.
+#include "redisserver.h"
+
+#include <XDMessaging/xdnetworksettings.h>
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -34,6 +39,7 @@ private Q_SLOTS:
     void usageErrors();
     void helpAndVersion();
     void stoppedListenerIsARuntimeFailure();
+    void networkTransportThroughRedis();
 
 private:
     QProcess *start(const QStringList &arguments);
@@ -251,6 +257,32 @@ void tst_Xdmsg::stoppedListenerIsARuntimeFailure()
     ::kill(pid_t(m_listener->processId()), SIGCONT);
     QCOMPARE(finished.exitCode, 1);
     QVERIFY2(finished.err.startsWith("xdmsg: "), finished.err.constData());
+}
+
+// "listen --transport network" announces itself once Redis is connected; "send
+// --propagate" reaches it and the local listener; without a Redis URL it is a clear error.
+void tst_Xdmsg::networkTransportThroughRedis()
+{
+    if (!XDNetworkSettings::isBuiltIn() || QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty())
+        QSKIP("no network transport or no redis-server here");
+    const QString channel = randomChannel();
+    const Finished unconfigured = run({QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("network"), channel, QStringLiteral("x")});
+    QCOMPARE(unconfigured.exitCode, 1);
+    QVERIFY2(unconfigured.err.contains("XDMESSAGING_REDIS_URL"), unconfigured.err.constData());
+
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    qputenv("XDMESSAGING_REDIS_URL", redis.url().toUtf8());
+    qputenv("XDMESSAGING_REDIS_NAMESPACE", channel.toUtf8());
+    QVERIFY(startListener({QStringLiteral("--transport"), QStringLiteral("network"), QStringLiteral("--count"), QStringLiteral("1"), channel}));
+    const Finished sent = run({QStringLiteral("send"), QStringLiteral("--propagate"), QStringLiteral("--verbose"), channel, QStringLiteral("over the network")});
+    qunsetenv("XDMESSAGING_REDIS_URL");
+    qunsetenv("XDMESSAGING_REDIS_NAMESPACE");
+    QCOMPARE(sent.exitCode, 0);
+    QVERIFY2(sent.err.contains("xdmsg: 1 messages propagated to the network"), sent.err.constData());
+    QVERIFY(m_listener->waitForFinished(10000));
+    QCOMPARE(m_listener->exitCode(), 0);
+    QCOMPARE(m_listener->readAllStandardOutput(), channel.toUtf8() + "\tover the network\n");
 }
 
 QTEST_GUILESS_MAIN(tst_Xdmsg)

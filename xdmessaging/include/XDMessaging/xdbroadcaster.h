@@ -3,6 +3,7 @@
 
 #include <XDMessaging/xdglobal.h>
 #include <XDMessaging/xdlistenerinfo.h>
+#include <XDMessaging/xdnetworksettings.h>
 #include <XDMessaging/xdsendresult.h>
 
 #include <QtCore/QByteArray>
@@ -36,6 +37,10 @@ class XDBroadcasterPrivate;
 
     Messages still queued when a listener dies are reported through deliveryFailed().
     Call flush() before exiting to make sure everything accepted has been handed over.
+
+    With setPropagateToNetwork(), or on XDTransport::Network, messages also go through
+    Redis (see XDNetworkSettings) to the network listeners of every machine using the
+    same server and namespace; see propagateToNetwork() for what is guaranteed.
 */
 class XDMESSAGING_EXPORT XDBroadcaster : public QObject
 {
@@ -93,6 +98,28 @@ public:
     qint64 maximumMessageSize() const;
     void setMaximumMessageSize(qint64 bytes);
 
+    /*!
+        Whether messages are also propagated through Redis to the listeners that listen
+        on the network on every machine; off by default. A broadcaster on
+        XDTransport::Network always propagates, and sends nothing locally.
+
+        Guarantee: a message accepted for propagation (XDSendResult::propagatedToNetwork())
+        is added to Redis, in the order sent, even when Redis restarts or the
+        connection drops: it waits in a bounded queue (queueLimit() bytes) until Redis
+        acknowledges it, and what Redis acknowledged in the last 30 seconds is added
+        again when the server turns out to be a new one (restarted without persistence).
+        Network listeners resume from the last entry they saw and drop what they already
+        delivered, so nothing is lost or delivered twice over outages of that length.
+        Messages still waiting when the process exits are lost (flush() says so).
+        When Redis cannot be reached at all, the send fails for the network part with
+        XDError::TransportUnavailable; local listeners still get the message.
+    */
+    bool propagateToNetwork() const;
+    void setPropagateToNetwork(bool propagate);
+
+    /*! How this broadcaster's connection to Redis is doing; Off when it does not propagate. */
+    XDNetworkState networkState() const;
+
     /*! The default maximum message size of listeners and broadcasters: 16 MiB. */
     static constexpr qint64 DefaultMaximumMessageSize = 16 * 1024 * 1024;
 
@@ -103,6 +130,11 @@ Q_SIGNALS:
     */
     void deliveryFailed(const QString &listenerDescription, int messageCount,
                         const QString &reason);
+    /*!
+        The connection to Redis changed; \a errorString says why when it is
+        XDNetworkState::Disconnected. Messages accepted meanwhile wait in the queue.
+    */
+    void networkStateChanged(XDNetworkState state, const QString &errorString);
 
 private:
     std::unique_ptr<XDBroadcasterPrivate> d;

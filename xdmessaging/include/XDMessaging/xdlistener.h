@@ -3,6 +3,7 @@
 
 #include <XDMessaging/xdglobal.h>
 #include <XDMessaging/xdmessage.h>
+#include <XDMessaging/xdnetworksettings.h>
 
 #include <QtCore/QList>
 #include <QtCore/QObject>
@@ -35,6 +36,10 @@ class XDListenerPrivate;
     \li Once unregisterChannel() returns, nothing more arrives on that channel.
     \li Malformed or oversized input from another process is dropped and logged under
         the \c xdmessaging.* logging categories; the listener keeps serving everyone else.
+    \li On the network (XDTransport::Network, or Auto when a Redis URL is configured),
+        the listener gets what is added to Redis for its channels after it connected
+        (networkStateChanged() says when), resumes after a reconnect where it left off,
+        and a message arriving both locally and through Redis is delivered once.
     \endlist
 */
 class XDMESSAGING_EXPORT XDListener : public QObject
@@ -72,6 +77,9 @@ public:
     qint64 maximumMessageSize() const;
     void setMaximumMessageSize(qint64 bytes);
 
+    /*! How the listener's connection to Redis is doing; Off when it does not listen on the network. */
+    XDNetworkState networkState() const;
+
     /*! The last error; XDError::NoError when the last operation succeeded. */
     XDError error() const;
     QString errorString() const;
@@ -81,6 +89,11 @@ Q_SIGNALS:
     void messageReceived(const XDMessage &message);
     /*! Something failed after construction (a transport could not start, ...). */
     void errorOccurred(XDError error, const QString &errorString);
+    /*!
+        The connection to Redis changed; \a errorString says why when it is
+        XDNetworkState::Disconnected (also reported by errorOccurred()).
+    */
+    void networkStateChanged(XDNetworkState state, const QString &errorString);
 
 private:
     friend class XDListenerPrivate;

@@ -11,5 +11,6 @@
 #include <XDMessaging/xdlistener.h>
 #include <XDMessaging/xdlistenerinfo.h>
 #include <XDMessaging/xdmessage.h>
+#include <XDMessaging/xdnetworksettings.h>
 #include <XDMessaging/xdsendresult.h>
 #include <XDMessaging/xdversion.h>

@@ -34,11 +34,23 @@ public:
     /*! A human-readable description of what failed; empty on success. */
     QString errorString() const;
 
-    /*! How many listeners accepted the message. */
+    /*! How many listeners on this machine accepted the message. */
     int listenersReached() const;
-    /*! How many listeners of the channel could not take it. */
+    /*!
+        Returns true when the message was accepted for propagation through Redis
+        (XDTransport::Network, or XDBroadcaster::setPropagateToNetwork()): stored in
+        Redis or in the broadcaster's bounded queue for it. Listeners on other machines
+        are unknown to the sender, so they are not counted in listenersReached(); a
+        message that could not be accepted makes the send fail with the reason in
+        failures().
+    */
+    bool propagatedToNetwork() const;
+    /*! How many listeners of the channel could not take it; a failed propagation counts as one. */
     int listenersFailed() const;
-    /*! One line per listener that failed, naming it and saying why. */
+    /*!
+        One line per listener that failed, naming it and saying why; a failed
+        propagation is one more line, starting with "not propagated".
+    */
     QStringList failures() const;
 
     /*! Builds a result that failed as a whole before any listener was tried. */

@@ -10,6 +10,7 @@
 // publish who I am and my channels; received frames go to a FrameSink.
 
 #include <XDMessaging/xdglobal.h>
+#include <XDMessaging/xdnetworksettings.h>
 
 #include "codec/frame_p.h"
 #include "codec/manifest_p.h"
@@ -50,6 +51,13 @@ struct DeliveryOutcome
     QString reason;
 };
 
+// How a sender's connection to the network is doing; Off for the local transports.
+struct NetworkStatus
+{
+    XDNetworkState state = XDNetworkState::Off;
+    QString error;
+};
+
 class SenderTransport
 {
 public:
@@ -66,6 +74,7 @@ public:
                                     const DeliveryOptions &options) = 0;
     // Waits until nothing queued by senderToken is left; false on timeout.
     virtual bool flush(quint64 senderToken, QDeadlineTimer deadline) = 0;
+    virtual NetworkStatus networkStatus() const { return {}; }
 };
 
 class FrameSink
@@ -110,5 +119,9 @@ std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
 // broadcaster that sent them through its deliveryFailed() signal.
 void reportLostMessages(quint64 senderToken, const QString &listenerDescription,
                         int messageCount, const QString &reason);
+
+// Reports a change of a network sender's connection; reaches the broadcasters that
+// propagate through it by their networkStateChanged() signal.
+void reportNetworkState(const SenderTransport *sender, const NetworkStatus &status);
 
 } // namespace XDMessagingPrivate

@@ -5,6 +5,10 @@
 
 #include "transports/localsocket/localsocketlistener_p.h"
 #include "transports/localsocket/localsocketsender_p.h"
+#ifdef XDMESSAGING_HAVE_REDIS
+#include "transports/redis/redislistener_p.h"
+#include "transports/redis/redissender_p.h"
+#endif
 #ifdef XDMESSAGING_HAVE_X11
 #include "transports/x11/x11listener_p.h"
 #include "transports/x11/x11sender_p.h"
@@ -27,6 +31,13 @@ constexpr bool nativeWindowBuiltIn()
 #else
     return false;
 #endif
+}
+
+// Auto listens on the network only when a Redis server is configured, so that Auto
+// neither fails nor waits where there is none.
+bool networkInAuto()
+{
+    return XDNetworkSettings::isBuiltIn() && XDNetworkSettings::isConfigured();
 }
 
 } // namespace
@@ -57,12 +68,16 @@ QList<XDTransport> resolveTransports(XDTransport requested, TransportFailure *fa
         return {};
     }
     switch (transport) {
-    case XDTransport::Auto:
+    case XDTransport::Auto: {
         // In order of preference: a listener reachable both ways gets the local socket,
         // the faster of the two.
+        QList<XDTransport> transports {XDTransport::LocalSocket};
         if (nativeWindowBuiltIn() && !qEnvironmentVariableIsEmpty("DISPLAY"))
-            return {XDTransport::LocalSocket, XDTransport::NativeWindow};
-        return {XDTransport::LocalSocket};
+            transports.append(XDTransport::NativeWindow);
+        if (networkInAuto())
+            transports.append(XDTransport::Network);
+        return transports;
+    }
     case XDTransport::LocalSocket:
         return {XDTransport::LocalSocket};
     case XDTransport::NativeWindow:
@@ -70,6 +85,8 @@ QList<XDTransport> resolveTransports(XDTransport requested, TransportFailure *fa
             return {XDTransport::NativeWindow};
         break;
     case XDTransport::Network:
+        if (XDNetworkSettings::isBuiltIn())
+            return {XDTransport::Network};
         break;
     }
     *failure = {XDError::TransportUnavailable, notBuiltIn(transport)};
@@ -83,6 +100,10 @@ std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFail
 #ifdef XDMESSAGING_HAVE_X11
     if (kind == XDTransport::NativeWindow)
         return X11Sender::instance(failure);
+#endif
+#ifdef XDMESSAGING_HAVE_REDIS
+    if (kind == XDTransport::Network)
+        return RedisSender::instance(failure);
 #endif
     *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
     return {};
@@ -98,6 +119,10 @@ std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
 #ifdef XDMESSAGING_HAVE_X11
     if (kind == XDTransport::NativeWindow)
         return std::make_unique<X11Listener>(identity, sink);
+#endif
+#ifdef XDMESSAGING_HAVE_REDIS
+    if (kind == XDTransport::Network)
+        return std::make_unique<RedisListener>(identity, sink);
 #endif
     *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
     return {};

@@ -24,11 +24,18 @@ namespace {
 constexpr int DefaultSendTimeoutMs = 1000;
 constexpr qint64 DefaultQueueLimit = 64 * 1024 * 1024;
 
-// Broadcasters by token, so a transport can report messages lost after a send returned.
+// Broadcasters by token, so a transport can report messages lost after a send returned,
+// and which network sender each propagates through, for its state changes.
+struct RegisteredBroadcaster
+{
+    QPointer<XDBroadcaster> broadcaster;
+    const SenderTransport *networkSender = nullptr;
+};
+
 struct BroadcasterRegistry
 {
     std::mutex mutex;
-    QHash<quint64, QPointer<XDBroadcaster>> broadcasters;
+    QHash<quint64, RegisteredBroadcaster> broadcasters;
 };
 
 BroadcasterRegistry &registry()
@@ -58,7 +65,7 @@ void reportLostMessages(quint64 senderToken, const QString &listenerDescription,
 {
     BroadcasterRegistry &r = registry();
     std::lock_guard lock(r.mutex);
-    XDBroadcaster *broadcaster = r.broadcasters.value(senderToken);
+    XDBroadcaster *broadcaster = r.broadcasters.value(senderToken).broadcaster;
     if (!broadcaster)
         return;
     QMetaObject::invokeMethod(
@@ -67,6 +74,21 @@ void reportLostMessages(quint64 senderToken, const QString &listenerDescription,
                 Q_EMIT broadcaster->deliveryFailed(listenerDescription, messageCount, reason);
             },
             Qt::QueuedConnection);
+}
+
+void reportNetworkState(const SenderTransport *sender, const NetworkStatus &status)
+{
+    BroadcasterRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    for (const RegisteredBroadcaster &registered : std::as_const(r.broadcasters)) {
+        XDBroadcaster *broadcaster = registered.broadcaster;
+        if (!broadcaster || registered.networkSender != sender)
+            continue;
+        QMetaObject::invokeMethod(
+                broadcaster,
+                [broadcaster, status] { Q_EMIT broadcaster->networkStateChanged(status.state, status.error); },
+                Qt::QueuedConnection);
+    }
 }
 
 } // namespace XDMessagingPrivate
@@ -78,10 +100,19 @@ public:
 
     XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
+    std::shared_ptr<SenderTransport> networkSender(TransportFailure *failure);
     QList<std::shared_ptr<SenderTransport>> usedSenders()
     {
         std::lock_guard lock(sendersMutex);
-        return resolvedSenders;
+        QList<std::shared_ptr<SenderTransport>> used = resolvedSenders;
+        if (resolvedNetworkSender && !used.contains(resolvedNetworkSender))
+            used.append(resolvedNetworkSender);
+        return used;
+    }
+    bool networkOnly() const
+    {
+        QString ignored;
+        return effectiveTransport(requested, &ignored) == XDTransport::Network;
     }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
                             const QString &channel, TransportFailure *failure) const;
@@ -95,9 +126,11 @@ public:
     std::atomic<int> sendTimeout {DefaultSendTimeoutMs};
     std::atomic<qint64> queueLimit {DefaultQueueLimit};
     std::atomic<qint64> maximumMessageSize {XDBroadcaster::DefaultMaximumMessageSize};
+    std::atomic<bool> propagate {false};
 
     std::mutex sendersMutex;
     QList<std::shared_ptr<SenderTransport>> resolvedSenders; // kept once resolved
+    std::shared_ptr<SenderTransport> resolvedNetworkSender;  // kept once resolved
     QByteArray senderNameUtf8;
 
     std::mutex lastChannelMutex;
@@ -124,10 +157,19 @@ QByteArray XDBroadcasterPrivate::channelUtf8(const QString &channel, QString *pr
 
 QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportFailure *failure)
 {
+    if (networkOnly()) {
+        if (auto network = networkSender(failure))
+            return {network};
+        return {};
+    }
     std::lock_guard lock(sendersMutex);
     if (!resolvedSenders.isEmpty())
         return resolvedSenders;
-    const QList<XDTransport> kinds = resolveTransports(requested, failure);
+    QList<XDTransport> kinds = resolveTransports(requested, failure);
+    // Auto listens on the network when Redis is configured, but sends there only with
+    // propagation on (see networkSender()).
+    if (kinds.size() > 1)
+        kinds.removeAll(XDTransport::Network);
     QList<std::shared_ptr<SenderTransport>> found;
     for (const XDTransport kind : kinds) {
         if (auto sender = senderTransport(kind, failure))
@@ -139,6 +181,27 @@ QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportF
         senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
     }
     return found;
+}
+
+std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFailure *failure)
+{
+    {
+        std::lock_guard lock(sendersMutex);
+        if (resolvedNetworkSender)
+            return resolvedNetworkSender;
+    }
+    // Not cached when it fails: a Redis URL may be configured later.
+    std::shared_ptr<SenderTransport> sender = senderTransport(XDTransport::Network, failure);
+    if (!sender)
+        return {};
+    {
+        std::lock_guard lock(sendersMutex);
+        resolvedNetworkSender = sender;
+    }
+    BroadcasterRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    r.broadcasters[token].networkSender = sender.get();
+    return sender;
 }
 
 QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
@@ -179,9 +242,14 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
                         .arg(limit));
     }
     TransportFailure failure;
-    const QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);
+    QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);
     if (transports.isEmpty())
         return XDSendResult::failure(failure.error, QStringLiteral("cannot send: %1").arg(failure.message));
+    TransportFailure networkFailure;
+    if (propagate.load() && !networkOnly()) {
+        if (auto network = networkSender(&networkFailure))
+            transports.append(std::move(network));
+    }
 
     FrameMeta meta;
     meta.payloadType = quint8(type);
@@ -203,23 +271,42 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
         r->error = lookupFailure.error;
         r->failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
     }
+    QString networkProblem; // the network is no listener: reported apart
+    if (networkFailure.error != XDError::NoError) {
+        r->error = networkFailure.error;
+        networkProblem = QStringLiteral("not propagated: %1").arg(networkFailure.message);
+    }
     for (const Target &target : targets) {
         const DeliveryOutcome outcome = target.transport->deliver(target.listener, frame, options);
+        const bool network = target.transport->kind() == XDTransport::Network;
         if (outcome.status == DeliveryOutcome::Status::Accepted) {
-            ++r->reached;
+            // The network is one target standing for unknown listeners: not counted.
+            if (network)
+                r->propagated = true;
+            else
+                ++r->reached;
         } else if (outcome.status == DeliveryOutcome::Status::Failed) {
             if (r->error == XDError::NoError)
                 r->error = outcome.error;
-            r->failures.append(outcome.reason);
+            if (network)
+                networkProblem = outcome.reason;
+            else
+                r->failures.append(outcome.reason);
         }
     }
+    QStringList problems;
     if (!r->failures.isEmpty()) {
-        r->errorString = QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")
-                                 .arg(channel)
-                                 .arg(r->failures.size())
-                                 .arg(r->failures.size() + r->reached)
-                                 .arg(r->failures.join(QStringLiteral("; ")));
+        problems.append(QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")
+                                .arg(channel)
+                                .arg(r->failures.size())
+                                .arg(r->failures.size() + r->reached)
+                                .arg(r->failures.join(QStringLiteral("; "))));
     }
+    if (!networkProblem.isEmpty()) {
+        problems.append(QStringLiteral("message on channel \"%1\" was %2").arg(channel, networkProblem));
+        r->failures.append(networkProblem);
+    }
+    r->errorString = problems.join(QStringLiteral("; "));
     return result;
 }
 
@@ -228,9 +315,15 @@ XDBroadcaster::XDBroadcaster(QObject *parent) : XDBroadcaster(XDTransport::Auto,
 XDBroadcaster::XDBroadcaster(XDTransport transport, QObject *parent)
     : QObject(parent), d(std::make_unique<XDBroadcasterPrivate>(transport))
 {
-    BroadcasterRegistry &r = registry();
-    std::lock_guard lock(r.mutex);
-    r.broadcasters.insert(d->token, this);
+    {
+        BroadcasterRegistry &r = registry();
+        std::lock_guard lock(r.mutex);
+        r.broadcasters.insert(d->token, {this, nullptr});
+    }
+    // Connecting starts now, so that the first send finds Redis ready.
+    TransportFailure ignored;
+    if (d->networkOnly())
+        d->senders(&ignored);
 }
 
 XDBroadcaster::~XDBroadcaster()
@@ -327,6 +420,33 @@ XDTransport XDBroadcaster::transport() const
 {
     QString ignored;
     return effectiveTransport(d->requested, &ignored);
+}
+
+bool XDBroadcaster::propagateToNetwork() const
+{
+    return d->propagate.load() || d->networkOnly();
+}
+
+void XDBroadcaster::setPropagateToNetwork(bool propagate)
+{
+    d->propagate = propagate;
+    // Connecting starts now, so that the first send finds Redis ready; a failure is
+    // reported by the sends.
+    TransportFailure ignored;
+    if (propagate)
+        d->networkSender(&ignored);
+}
+
+XDNetworkState XDBroadcaster::networkState() const
+{
+    if (!propagateToNetwork())
+        return XDNetworkState::Off;
+    std::shared_ptr<SenderTransport> sender;
+    {
+        std::lock_guard lock(d->sendersMutex);
+        sender = d->resolvedNetworkSender;
+    }
+    return sender ? sender->networkStatus().state : XDNetworkState::Disconnected;
 }
 
 int XDBroadcaster::sendTimeout() const

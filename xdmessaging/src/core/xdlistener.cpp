@@ -31,6 +31,7 @@ public:
     bool publish();
     ListenerManifest manifest() const;
     bool fail(XDError code, const QString &message);
+    void setNetworkState(XDNetworkState state, const QString &error);
 
     XDListener *const q;
     const XDTransport requested;
@@ -43,8 +44,18 @@ public:
     QString errorString;
     QByteArray lastSenderNameUtf8; // senders repeat: decode each name once
     QString lastSenderName;
-    DuplicateFilter duplicates; // consulted only when listening on several transports
+    DuplicateFilter duplicates; // consulted only when a message can arrive twice
+    bool filterDuplicates = false; // several transports, or the network (a sender may replay)
+    XDNetworkState networkState = XDNetworkState::Off;
 };
+
+void XDListenerPrivate::setNetworkState(XDNetworkState state, const QString &error)
+{
+    if (state == networkState && state != XDNetworkState::Disconnected)
+        return;
+    networkState = state;
+    Q_EMIT q->networkStateChanged(state, error);
+}
 
 void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
 {
@@ -54,7 +65,7 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
                 frame.head.channel.constData());
         return;
     }
-    if (transports.size() > 1 && !duplicates.isNew(frame.head.meta.id)) {
+    if (filterDuplicates && !duplicates.isNew(frame.head.meta.id)) {
         qCDebug(lcXDCore, "dropping a message that already arrived over another transport");
         return;
     }
@@ -68,8 +79,11 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
 
 void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFailure &failure)
 {
+    if (via == XDTransport::Network)
+        setNetworkState(failure.error == XDError::NoError ? XDNetworkState::Connected : XDNetworkState::Disconnected,
+                        failure.message);
     if (failure.error == XDError::NoError) {
-        qCInfo(lcXDCore, "listening on %ls again", qUtf16Printable(xdTransportName(via)));
+        qCInfo(lcXDCore, "listening on %ls", qUtf16Printable(xdTransportName(via)));
         return;
     }
     fail(failure.error, QStringLiteral("%1 transport stopped receiving: %2")
@@ -105,14 +119,22 @@ bool XDListenerPrivate::ensureStarted()
     const QList<XDTransport> kinds = resolveTransports(requested, &failure);
     for (const XDTransport kind : kinds) {
         auto transport = createListenerTransport(kind, manifest(), this, &failure);
-        if (transport && transport->start(&failure))
+        if (transport && transport->start(&failure)) {
             transports.push_back(std::move(transport));
-        else
+            if (kind == XDTransport::Network)
+                setNetworkState(XDNetworkState::Connecting, QString());
+        } else {
             qCDebug(lcXDCore, "not listening on %ls: %ls", qUtf16Printable(xdTransportName(kind)),
                     qUtf16Printable(failure.message));
+            // A configured network that cannot start is reported even when Auto goes on
+            // without it.
+            if (kind == XDTransport::Network)
+                setNetworkState(XDNetworkState::Disconnected, failure.message);
+        }
     }
     if (transports.empty())
         return fail(failure.error, QStringLiteral("cannot start listening: %1").arg(failure.message));
+    filterDuplicates = transports.size() > 1 || transports.front()->kind() == XDTransport::Network;
     return true;
 }
 
@@ -218,6 +240,11 @@ qint64 XDListener::maximumMessageSize() const
 void XDListener::setMaximumMessageSize(qint64 bytes)
 {
     d->maximumSize = qBound<qint64>(0, bytes, std::numeric_limits<quint32>::max());
+}
+
+XDNetworkState XDListener::networkState() const
+{
+    return d->networkState;
 }
 
 XDError XDListener::error() const

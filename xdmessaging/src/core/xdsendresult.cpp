@@ -43,3 +43,8 @@ XDSendResult XDSendResult::failure(XDError error, const QString &errorString)
     result.d->errorString = errorString;
     return result;
 }
+
+bool XDSendResult::propagatedToNetwork() const
+{
+    return d->propagated;
+}

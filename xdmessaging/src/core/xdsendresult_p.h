@@ -11,6 +11,7 @@ public:
     XDError error = XDError::NoError;
     QString errorString;
     int reached = 0;
+    bool propagated = false;
     QStringList failures;
 
     static XDSendResultPrivate *get(XDSendResult &result) { return result.d.data(); }

@@ -15,6 +15,13 @@
 //   testpeer rawsend SOCKET CHANNEL TEXT  connects to a listener's socket, writes one
 //                                     frame, prints "CLOSED" if the listener hangs up
 //                                     within 2 s, else "OPEN"; "CONNECT-FAILED <error>"
+//   testpeer propagate CHANNEL COUNT TAG INTERVAL_MS  like send, with propagation to
+//                                     the network on, one message every INTERVAL_MS;
+//                                     prints "SENT <local deliveries> <failed messages>
+//                                     <propagated messages>" once Redis took them all
+//
+// Listeners ("listen", "count") on the network (XDMESSAGING_REDIS_URL set) print
+// "READY" once connected to Redis, and "NETWORK <state>" whenever that changes.
 #include "codec/frame_p.h"
 
 #include <XDMessaging/xdmessaging.h>
@@ -22,6 +29,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
 #include <QtCore/QHash>
+#include <QtCore/QTimer>
 
 #include <cerrno>
 #include <cstdio>
@@ -34,6 +42,27 @@
 namespace {
 
 qint64 peakRssKiB();
+
+// Prints READY once the listener can receive: at once locally, after connecting to
+// Redis on the network.
+void announceWhenReady(XDListener *listener)
+{
+    auto printReady = [] {
+        std::printf("READY\n");
+        std::fflush(stdout);
+    };
+    QObject::connect(listener, &XDListener::networkStateChanged, qApp,
+                     [printReady, ready = false](XDNetworkState state, const QString &error) mutable {
+                         std::printf("NETWORK %d %s\n", int(state), qPrintable(error));
+                         std::fflush(stdout);
+                         if (state == XDNetworkState::Connected && !ready) {
+                             ready = true;
+                             printReady();
+                         }
+                     });
+    if (listener->networkState() == XDNetworkState::Off)
+        printReady();
+}
 
 int listen(const QStringList &channels)
 {
@@ -49,8 +78,7 @@ int listen(const QStringList &channels)
                     qPrintable(message.text().left(40)));
         std::fflush(stdout);
     });
-    std::printf("READY\n");
-    std::fflush(stdout);
+    announceWhenReady(listener);
     return QCoreApplication::exec();
 }
 
@@ -115,8 +143,35 @@ int count(const QString &channel, int senders, qint64 perSender)
             QCoreApplication::exit(0);
         }
     });
-    std::printf("READY\n");
-    std::fflush(stdout);
+    announceWhenReady(listener);
+    return QCoreApplication::exec();
+}
+
+int propagate(const QString &channel, int count, const QString &tag, int intervalMs)
+{
+    XDBroadcaster broadcaster;
+    broadcaster.setPropagateToNetwork(true);
+    struct Progress { int next = 0; qint64 deliveries = 0; int failed = 0; int propagated = 0; };
+    Progress progress; // outlives the event loop below, which is all that uses it
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, qApp, [&] {
+        const XDSendResult result = broadcaster.sendToChannel(
+                channel, tag + QLatin1Char(':') + QString::number(progress.next));
+        progress.deliveries += result.listenersReached();
+        progress.failed += result ? 0 : 1;
+        progress.propagated += result.propagatedToNetwork() ? 1 : 0;
+        if (!result)
+            std::fprintf(stderr, "testpeer: %s\n", qPrintable(result.errorString()));
+        if (++progress.next < count)
+            return;
+        timer.stop();
+        if (!broadcaster.flush(30000))
+            ++progress.failed;
+        std::printf("SENT %lld %d %d\n", progress.deliveries, progress.failed, progress.propagated);
+        std::fflush(stdout);
+        QCoreApplication::exit(progress.failed == 0 ? 0 : 1);
+    });
+    timer.start(intervalMs);
     return QCoreApplication::exec();
 }
 
@@ -161,7 +216,10 @@ int main(int argc, char *argv[])
         return count(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toLongLong());
     if (arguments.size() == 4 && arguments.at(0) == u"rawsend")
         return rawSend(arguments.at(1), arguments.at(2), arguments.at(3));
+    if (arguments.size() == 5 && arguments.at(0) == u"propagate")
+        return propagate(arguments.at(1), arguments.at(2).toInt(), arguments.at(3), arguments.at(4).toInt());
     std::fprintf(stderr, "usage: testpeer listen CHANNEL... | send CHANNEL COUNT TAG | "
-                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT\n");
+                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | "
+                         "propagate CHANNEL COUNT TAG INTERVAL_MS\n");
     return 2;
 }

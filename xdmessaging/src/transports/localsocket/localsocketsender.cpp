@@ -2,6 +2,7 @@
 #include "transports/localsocket/localsocketsender_p.h"
 
 #include "core/logging_p.h"
+#include "core/waituntil_p.h"
 #include "transports/localsocket/localsocketdirectory_p.h"
 #include "transports/localsocket/socketio_p.h"
 
@@ -31,20 +32,6 @@ QString describe(const ListenerRecord &listener)
             .arg(listener.name)
             .arg(listener.pid)
             .arg(listener.id.toString(QUuid::Id128).left(8));
-}
-
-// Waits on condition until predicate holds or deadline passes; false on timeout.
-template <typename Predicate>
-bool waitUntil(std::condition_variable &condition, std::unique_lock<std::mutex> &lock,
-               QDeadlineTimer deadline, Predicate predicate)
-{
-    if (deadline.isForever()) {
-        condition.wait(lock, predicate);
-        return true;
-    }
-    const auto end = std::chrono::steady_clock::now()
-            + std::chrono::nanoseconds(deadline.remainingTimeNSecs());
-    return condition.wait_until(lock, end, predicate);
 }
 
 DeliveryOutcome failed(XDError error, const QString &reason)

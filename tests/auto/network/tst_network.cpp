@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: MIT
+// The network transport against a real redis-server of the test's own. Two "machines"
+// are two runtime directories without a display, so only Redis connects them.
+#include "listenerfixture.h"
+#include "peerprocess.h"
+#include "redisserver.h"
+
+#include "codec/frame_p.h"
+
+#include <XDMessaging/xdmessaging.h>
+
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <memory>
+
+#include <csignal>
+
+namespace {
+
+QString randomName(const QString &prefix)
+{
+    return prefix + QUuid::createUuid().toString(QUuid::Id128).left(12);
+}
+
+// "DONE <received> <duplicates> <out of order> <rss>" -> the first three numbers.
+QString doneCounts(PeerProcess &peer)
+{
+    return peer.lineStartingWith(QStringLiteral("DONE ")).section(QLatin1Char(' '), 0, 3);
+}
+
+} // namespace
+
+class tst_Network : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void messagesFlowBothWaysBetweenMachines();
+    void redisRestartMidStreamLosesNothing();
+    void droppedConnectionsLoseNothing();
+    void fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted();
+    void rightPasswordWorksWrongPasswordIsAClearError();
+    void garbageOnTheStreamIsDroppedAndLogged();
+    void aKeyThatIsNoStreamDoesNotStopTheOtherChannels();
+    void messageArrivingLocallyAndThroughRedisIsDeliveredOnce();
+    void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
+    void autoListensOnTheNetworkOnlyWhenConfigured();
+
+private:
+    PeerProcess *startPeer(const QString &runtimeDir, const QStringList &arguments);
+    std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<QTemporaryDir> m_machineA;
+    std::unique_ptr<QTemporaryDir> m_machineB;
+    QString m_namespace;
+    std::vector<std::unique_ptr<PeerProcess>> m_peers; // ended by PID in cleanup()
+};
+
+void tst_Network::initTestCase()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty())
+        QSKIP("redis-server is not installed (scripts/install-deps.sh installs it)");
+    LibraryWarnings::capture();
+}
+
+void tst_Network::init()
+{
+    qunsetenv("DISPLAY");
+    qunsetenv("XDMESSAGING_TRANSPORT");
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_machineA = std::make_unique<QTemporaryDir>();
+    m_machineB = std::make_unique<QTemporaryDir>();
+    m_namespace = randomName(QStringLiteral("test-"));
+    qputenv("XDMESSAGING_RUNTIME_DIR", QFile::encodeName(m_machineA->path()));
+    qputenv("XDMESSAGING_REDIS_URL", m_redis->url().toUtf8());
+    qputenv("XDMESSAGING_REDIS_NAMESPACE", m_namespace.toUtf8());
+    XDNetworkSettings::setRedisUrl(QString());
+    LibraryWarnings::captured().clear();
+}
+
+void tst_Network::cleanup()
+{
+    m_peers.clear();
+    m_redis.reset();
+}
+
+PeerProcess *tst_Network::startPeer(const QString &runtimeDir, const QStringList &arguments)
+{
+    m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(TESTPEER_PATH), runtimeDir, arguments));
+    return m_peers.back().get();
+}
+
+// Each machine has a listener and a propagating sender. A listener gets the other
+// machine's messages through Redis only, and its own machine's messages both locally and
+// through Redis: each exactly once, in order per sender.
+void tst_Network::messagesFlowBothWaysBetweenMachines()
+{
+    constexpr int Count = 300;
+    const QString channel = randomName(QStringLiteral("net-"));
+    const QString countArg = QString::number(Count);
+    PeerProcess *listenerA = startPeer(m_machineA->path(), {QStringLiteral("count"), channel, QStringLiteral("2"), countArg});
+    PeerProcess *listenerB = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("2"), countArg});
+    QVERIFY(listenerA->waitForReady());
+    QVERIFY(listenerB->waitForReady());
+
+    PeerProcess *senderA = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, countArg, QStringLiteral("a"), QStringLiteral("0")});
+    PeerProcess *senderB = startPeer(m_machineB->path(), {QStringLiteral("propagate"), channel, countArg, QStringLiteral("b"), QStringLiteral("0")});
+    QVERIFY(senderA->waitForFinished(60000));
+    QVERIFY(senderB->waitForFinished(60000));
+    // Each sender reached its own machine's listener locally, once per message.
+    QCOMPARE(senderA->lineStartingWith(QStringLiteral("SENT ")), QStringLiteral("SENT %1 0 %1").arg(Count));
+    QCOMPARE(senderB->lineStartingWith(QStringLiteral("SENT ")), QStringLiteral("SENT %1 0 %1").arg(Count));
+
+    QVERIFY(listenerA->waitForFinished(30000));
+    QVERIFY(listenerB->waitForFinished(30000));
+    const QString expected = QStringLiteral("DONE %1 0 0").arg(2 * Count);
+    QCOMPARE(doneCounts(*listenerA), expected);
+    QCOMPARE(doneCounts(*listenerB), expected);
+}
+
+// SIGKILL Redis while messages flow, restart it empty on the same port. The listener is
+// stopped meanwhile, so Redis had acknowledged messages nobody read when it died: the
+// sender's retention adds them again, its queue keeps what came during the outage, and
+// the listener resumes on the new server and drops the repeats.
+void tst_Network::redisRestartMidStreamLosesNothing()
+{
+    constexpr int Count = 300;
+    const QString channel = randomName(QStringLiteral("restart-"));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    auto streamLength = [&] { return m_redis->cli({QStringLiteral("XLEN"), key}).trimmed().toInt(); };
+    PeerProcess *listener = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
+    QVERIFY(listener->waitForReady());
+    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count), QStringLiteral("r"), QStringLiteral("10")});
+
+    QTRY_VERIFY_WITH_TIMEOUT(streamLength() >= 50, 20000);
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGSTOP), 0);
+    const int lengthWhenStopped = streamLength();
+    QTRY_VERIFY_WITH_TIMEOUT(streamLength() >= lengthWhenStopped + 50, 20000);
+    m_redis->kill();
+    QTest::qWait(8000); // messages keep being accepted meanwhile; within the 10 s promised
+    QVERIFY2(m_redis->restart(), qPrintable(m_redis->errorString()));
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGCONT), 0);
+
+    QVERIFY(sender->waitForFinished(60000));
+    QCOMPARE(sender->lineStartingWith(QStringLiteral("SENT ")), QStringLiteral("SENT 0 0 %1").arg(Count));
+    QVERIFY(listener->waitForFinished(30000));
+    QCOMPARE(doneCounts(*listener), QStringLiteral("DONE %1 0 0").arg(Count));
+}
+
+// Redis drops every client connection, three times while messages flow (the server and
+// its streams stay): the sender sends again what was not acknowledged, the listener
+// resumes from its last entry; nothing lost, nothing twice, order kept.
+void tst_Network::droppedConnectionsLoseNothing()
+{
+    constexpr int Count = 300;
+    const QString channel = randomName(QStringLiteral("dropped-"));
+    PeerProcess *listener = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
+    QVERIFY(listener->waitForReady());
+    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count), QStringLiteral("d"), QStringLiteral("5")});
+    for (int drop = 0; drop < 3; ++drop) {
+        QTest::qWait(300);
+        const QByteArray killed = m_redis->cli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"), QStringLiteral("normal")});
+        QVERIFY2(killed.trimmed().toInt() >= 2, killed.constData()); // at least the sender's and the listener's
+    }
+    QVERIFY(sender->waitForFinished(60000));
+    QCOMPARE(sender->lineStartingWith(QStringLiteral("SENT ")), QStringLiteral("SENT 0 0 %1").arg(Count));
+    QVERIFY(listener->waitForFinished(30000));
+    QCOMPARE(doneCounts(*listener), QStringLiteral("DONE %1 0 0").arg(Count));
+    QVERIFY(listener->lineContaining(QStringLiteral("NETWORK 3")).contains(QStringLiteral("Redis at")));
+}
+
+// While Redis is down a broadcaster queues up to queueLimit(); beyond it sends fail,
+// after one send timeout and then at once. What was accepted arrives, in order, once
+// Redis is back; what was refused never does.
+void tst_Network::fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted()
+{
+    const QString channel = randomName(QStringLiteral("full-"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QSignalSpy states(&broadcaster, &XDBroadcaster::networkStateChanged);
+    broadcaster.setQueueLimit(4096);
+    broadcaster.setSendTimeout(200);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("before")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+
+    m_redis->kill();
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Disconnected, 10000);
+    QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<XDNetworkState>() == XDNetworkState::Disconnected);
+    QVERIFY2(states.last().at(1).toString().contains(QStringLiteral("Redis at")), qPrintable(states.last().at(1).toString()));
+    int accepted = 0;
+    XDSendResult refused;
+    while (refused.isOk() && accepted < 1000) {
+        refused = broadcaster.sendToChannel(channel, QStringLiteral("queued:%1").arg(accepted));
+        if (refused)
+            ++accepted;
+    }
+    QVERIFY2(accepted > 10 && accepted < 1000, qPrintable(QString::number(accepted)));
+    QCOMPARE(refused.error(), XDError::ListenerNotReading);
+    QVERIFY(!refused.propagatedToNetwork());
+    QVERIFY2(refused.errorString().contains(QStringLiteral("not propagated")), qPrintable(refused.errorString()));
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QVERIFY(!broadcaster.sendToChannel(channel, QStringLiteral("refused at once")));
+    QVERIFY2(elapsed.elapsed() < 150, qPrintable(QString::number(elapsed.elapsed())));
+
+    QVERIFY2(m_redis->restart(), qPrintable(m_redis->errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1 + accepted, 15000);
+    QTest::qWait(1500); // the retention re-adds "before" too: it must not come again
+    QCOMPARE(received.size(), 1 + accepted);
+    for (int i = 0; i < accepted; ++i)
+        QCOMPARE(received.at(1 + i).at(0).value<XDMessage>().text(), QStringLiteral("queued:%1").arg(i));
+    QCOMPARE(broadcaster.networkState(), XDNetworkState::Connected);
+}
+
+void tst_Network::rightPasswordWorksWrongPasswordIsAClearError()
+{
+    const QString password = randomName(QStringLiteral("pw-"));
+    m_redis = std::make_unique<RedisServer>(password);
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    const QString channel = randomName(QStringLiteral("auth-"));
+
+    // By host name, which the library resolves without blocking.
+    XDNetworkSettings::setRedisUrl(m_redis->url(password).replace(QStringLiteral("127.0.0.1"), QStringLiteral("localhost")));
+    {
+        XDListener listener(XDTransport::Network);
+        QSignalSpy received(&listener, &XDListener::messageReceived);
+        QVERIFY(listener.registerChannel(channel));
+        QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+        XDBroadcaster broadcaster(XDTransport::Network);
+        const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("secret handshake"));
+        QVERIFY2(result, qPrintable(result.errorString()));
+        QVERIFY(result.propagatedToNetwork());
+        QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+        QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("secret handshake"));
+        QCOMPARE(received.at(0).at(0).value<XDMessage>().transport(), XDTransport::Network);
+    }
+
+    XDNetworkSettings::setRedisUrl(m_redis->url(QStringLiteral("wrong")));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy states(&listener, &XDListener::networkStateChanged);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Disconnected, 10000);
+    QVERIFY2(listener.errorString().contains(QStringLiteral("WRONGPASS")), qPrintable(listener.errorString()));
+    XDBroadcaster broadcaster(XDTransport::Network);
+    const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("let me in"));
+    QVERIFY(!result);
+    QCOMPARE(result.error(), XDError::TransportUnavailable);
+    QVERIFY2(result.errorString().contains(QStringLiteral("WRONGPASS")), qPrintable(result.errorString()));
+    QVERIFY(!result.propagatedToNetwork());
+}
+
+// Another Redis client writes garbage onto the channel's stream (and publishes on its
+// name): every bad entry is dropped and logged, the good message after it arrives.
+void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
+{
+    const QString channel = randomName(QStringLiteral("garbage-"));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    XDListener listener(XDTransport::Network);
+    listener.setMaximumMessageSize(100);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+
+    using namespace XDMessagingPrivate;
+    FrameMeta meta;
+    meta.payloadType = 1;
+    const EncodedFrame otherChannel = encodeFrame(meta, "another-channel", "intruder", "hello");
+    const EncodedFrame valid = encodeFrame(meta, channel.toUtf8(), "intruder", "hello");
+    const EncodedFrame oversized = encodeFrame(meta, channel.toUtf8(), "intruder", QByteArray(101, 'x'));
+    const QByteArray xadd[] = {
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("garbage")}),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("other"), QStringLiteral("field")}),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, otherChannel.head + otherChannel.payload),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, QByteArray(valid.head + valid.payload).chopped(2)),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("x"), QStringLiteral("frame"), QStringLiteral("y")}),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, oversized.head + oversized.payload),
+    };
+    for (const QByteArray &reply : xadd)
+        QVERIFY2(reply.contains('-') && !reply.contains("ERR"), reply.constData());
+    m_redis->cli({QStringLiteral("PUBLISH"), key, QStringLiteral("garbage")});
+
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("still listening")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("still listening"));
+    const QStringList dropped = LibraryWarnings::captured().filter(QStringLiteral("dropping entry"));
+    QVERIFY2(dropped.size() == 6, qPrintable(LibraryWarnings::captured().join(u'\n')));
+    QTest::qWait(200);
+    QCOMPARE(received.size(), 1);
+}
+
+// Another client turns one channel's key into a string: the listener's other channel
+// keeps working (one bad key would otherwise fail every XREAD).
+void tst_Network::aKeyThatIsNoStreamDoesNotStopTheOtherChannels()
+{
+    const QString good = randomName(QStringLiteral("good-"));
+    const QString spoiled = randomName(QStringLiteral("spoiled-"));
+    QVERIFY(m_redis->cli({QStringLiteral("SET"), m_namespace + QStringLiteral(":channel:") + spoiled, QStringLiteral("x")}).contains("OK"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(good));
+    QVERIFY(listener.registerChannel(spoiled));
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+    QVERIFY(broadcaster.sendToChannel(good, QStringLiteral("through")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+    QVERIFY2(!LibraryWarnings::captured().filter(QStringLiteral("not a stream")).isEmpty(),
+             qPrintable(LibraryWarnings::captured().join(u'\n')));
+}
+
+// One machine, a listener in Auto (local socket and Redis) and a propagating
+// broadcaster: the message travels both ways (one local listener reached, one stream
+// entry) and is delivered once.
+void tst_Network::messageArrivingLocallyAndThroughRedisIsDeliveredOnce()
+{
+    const QString channel = randomName(QStringLiteral("twice-"));
+    XDListener listener;
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QCOMPARE(listener.activeTransports(), (QList<XDTransport> {XDTransport::LocalSocket, XDTransport::Network}));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+
+    XDBroadcaster broadcaster;
+    broadcaster.setPropagateToNetwork(true);
+    const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("once"));
+    QVERIFY2(result, qPrintable(result.errorString()));
+    QCOMPARE(result.listenersReached(), 1);
+    QVERIFY(result.propagatedToNetwork());
+    QVERIFY(broadcaster.flush(5000));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    QCOMPARE(m_redis->cli({QStringLiteral("XLEN"), key}).trimmed(), QByteArray("1"));
+    // Whichever copy comes first is delivered; the other must not be. Give the second
+    // copy more than the read block timeout to show up.
+    QTRY_COMPARE(received.size(), 1);
+    QTest::qWait(1500);
+    QCOMPARE(received.size(), 1);
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("once"));
+}
+
+// Redis not there at start: a network broadcaster says why; a propagating one still
+// delivers locally and reports the network part; a network listener reports it too.
+void tst_Network::unreachableRedisIsReportedAndLocalDeliveryGoesOn()
+{
+    m_redis->kill(); // its port is now free, nothing listens there
+    const QString channel = randomName(QStringLiteral("down-"));
+
+    XDBroadcaster networkOnly(XDTransport::Network);
+    const XDSendResult refused = networkOnly.sendToChannel(channel, QStringLiteral("nobody home"));
+    QCOMPARE(refused.error(), XDError::TransportUnavailable);
+    QVERIFY2(refused.errorString().contains(QStringLiteral("Connection refused")), qPrintable(refused.errorString()));
+    QCOMPARE(networkOnly.networkState(), XDNetworkState::Disconnected);
+
+    XDListener local(XDTransport::LocalSocket);
+    QSignalSpy received(&local, &XDListener::messageReceived);
+    QVERIFY(local.registerChannel(channel));
+    XDBroadcaster propagating;
+    propagating.setPropagateToNetwork(true);
+    const XDSendResult partial = propagating.sendToChannel(channel, QStringLiteral("local still works"));
+    QCOMPARE(partial.listenersReached(), 1);
+    QVERIFY(!partial.propagatedToNetwork());
+    QCOMPARE(partial.error(), XDError::TransportUnavailable);
+    QVERIFY2(partial.failures().join(u' ').contains(QStringLiteral("not propagated")), qPrintable(partial.errorString()));
+    QTRY_COMPARE(received.size(), 1);
+
+    XDListener networkListener(XDTransport::Network);
+    QSignalSpy errors(&networkListener, &XDListener::errorOccurred);
+    QVERIFY(networkListener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(networkListener.networkState(), XDNetworkState::Disconnected, 10000);
+    QVERIFY(!errors.isEmpty());
+    QVERIFY2(networkListener.errorString().contains(QStringLiteral("Connection refused")),
+             qPrintable(networkListener.errorString()));
+}
+
+void tst_Network::autoListensOnTheNetworkOnlyWhenConfigured()
+{
+    const QString channel = randomName(QStringLiteral("auto-"));
+    {
+        XDListener listener;
+        QVERIFY(listener.registerChannel(channel));
+        QVERIFY(listener.activeTransports().contains(XDTransport::Network));
+        XDBroadcaster broadcaster;
+        QVERIFY(!broadcaster.propagateToNetwork());
+        QCOMPARE(broadcaster.networkState(), XDNetworkState::Off);
+        const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("local"));
+        QVERIFY(!result.propagatedToNetwork());
+    }
+    qunsetenv("XDMESSAGING_REDIS_URL");
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QCOMPARE(listener.activeTransports(), QList<XDTransport> {XDTransport::LocalSocket});
+    QCOMPARE(listener.networkState(), XDNetworkState::Off);
+    XDBroadcaster broadcaster;
+    broadcaster.setPropagateToNetwork(true);
+    const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("local only"));
+    QCOMPARE(result.listenersReached(), 1);
+    QVERIFY2(result.errorString().contains(QStringLiteral("XDMESSAGING_REDIS_URL")), qPrintable(result.errorString()));
+}
+
+QTEST_GUILESS_MAIN(tst_Network)
+#include "tst_network.moc"

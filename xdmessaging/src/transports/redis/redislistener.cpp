@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+#include "transports/redis/redislistener_p.h"
+
+#include "core/logging_p.h"
+#include "core/networksettings_p.h"
+#include "transports/redis/redisconnection_p.h"
+#include "transports/redis/rediskeys_p.h"
+#include "transports/redis/redisreply_p.h"
+
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+
+#include <hiredis/hiredis.h>
+
+namespace XDMessagingPrivate {
+
+namespace {
+
+// An idle XREAD returns after this long, so that newly registered channels join the
+// read within about as long without a second connection per listener.
+constexpr int ReadBlockMs = 1000;
+constexpr int EntriesPerRead = 256;
+// After a failed read (a key of the wrong type, ...) the next one waits this long.
+constexpr int RetryAfterErrorMs = 1000;
+// A key found holding something else than a stream is left out of reads this long, then
+// tried again (someone may have deleted it).
+constexpr int UnreadableKeyRetryMs = 10000;
+const QByteArray StreamStart = QByteArrayLiteral("0-0");
+
+} // namespace
+
+RedisListener::RedisListener(const ListenerManifest &, FrameSink *sink)
+    : m_sink(sink), m_retryTimer(new QTimer(this)), m_unreadableKeyTimer(new QTimer(this))
+{
+    m_retryTimer->setSingleShot(true);
+    m_retryTimer->setInterval(RetryAfterErrorMs);
+    connect(m_retryTimer, &QTimer::timeout, this, [this] {
+        m_reading = false;
+        readNext();
+    });
+    m_unreadableKeyTimer->setSingleShot(true);
+    m_unreadableKeyTimer->setInterval(UnreadableKeyRetryMs);
+    connect(m_unreadableKeyTimer, &QTimer::timeout, this, [this] {
+        m_unreadableKeys.clear();
+        readNext();
+    });
+}
+
+RedisListener::~RedisListener() = default;
+
+bool RedisListener::start(TransportFailure *failure)
+{
+    RedisEndpoint endpoint;
+    QString problem;
+    if (!configuredRedisEndpoint(&endpoint, &problem)) {
+        *failure = {XDError::TransportUnavailable, problem};
+        return false;
+    }
+    m_namespacePrefix = endpoint.namespacePrefix;
+    m_connection = std::make_unique<RedisConnection>(endpoint);
+    connect(m_connection.get(), &RedisConnection::ready, this, &RedisListener::connectionReady);
+    connect(m_connection.get(), &RedisConnection::lost, this, &RedisListener::connectionLost);
+    m_connection->open();
+    return true;
+}
+
+bool RedisListener::publish(const ListenerManifest &manifest, QString *)
+{
+    QHash<QByteArray, QByteArray> channelByKey;
+    for (const QString &channel : manifest.channels) {
+        const QByteArray channelUtf8 = channel.toUtf8();
+        channelByKey.insert(channelStreamKey(m_namespacePrefix, channelUtf8), channelUtf8);
+    }
+    // A channel registered again later starts afresh, like on the local transports.
+    for (auto it = m_positionByKey.begin(); it != m_positionByKey.end();) {
+        if (channelByKey.contains(it.key()))
+            ++it;
+        else
+            it = m_positionByKey.erase(it);
+    }
+    m_channelByKey = channelByKey;
+    readNext();
+    return true;
+}
+
+// State changes reach the listener's owner from the event loop, never from inside a
+// hiredis callback: user code there could delete the listener under hiredis.
+void RedisListener::reportState(const TransportFailure &failure)
+{
+    QMetaObject::invokeMethod(
+            this, [this, failure] { m_sink->transportStateChanged(XDTransport::Network, failure); },
+            Qt::QueuedConnection);
+}
+
+void RedisListener::connectionReady(const QByteArray &runId)
+{
+    if (!m_runId.isEmpty() && runId != m_runId) {
+        // A new server: its streams may have started over with lower ids than ours.
+        for (auto it = m_positionByKey.cbegin(); it != m_positionByKey.cend(); ++it)
+            m_positionsToCheck.insert(it.key());
+    }
+    m_runId = runId;
+    m_reading = false;
+    readNext();
+}
+
+void RedisListener::connectionLost(const QString &error)
+{
+    m_reading = false;
+    m_positionLookups = 0;
+    m_lookupError.clear();
+    m_retryTimer->stop();
+    // Reconnect attempts fail again and again while Redis is away: say it once.
+    if (m_connectedReported || error != m_reportedError) {
+        m_connectedReported = false;
+        m_reportedError = error;
+        reportState({XDError::TransportUnavailable, error});
+    }
+}
+
+void RedisListener::readNext()
+{
+    if (m_reading || !m_connection || !m_connection->isReady())
+        return;
+    QList<QByteArray> unknown;
+    QList<QByteArray> keys;
+    for (auto it = m_channelByKey.cbegin(); it != m_channelByKey.cend(); ++it) {
+        if (m_unreadableKeys.contains(it.key()))
+            continue;
+        keys.append(it.key());
+        if (!m_positionByKey.contains(it.key()) || m_positionsToCheck.contains(it.key()))
+            unknown.append(it.key());
+    }
+    if (!unknown.isEmpty()) {
+        findStartPositions(unknown);
+        return;
+    }
+    if (!m_connectedReported) {
+        m_connectedReported = true;
+        m_reportedError.clear();
+        reportState({});
+    }
+    if (keys.isEmpty())
+        return; // publish() (or the unreadable-key timer) starts reading again
+    QList<QByteArray> command {QByteArrayLiteral("XREAD"), QByteArrayLiteral("COUNT"),
+                               QByteArray::number(EntriesPerRead), QByteArrayLiteral("BLOCK"),
+                               QByteArray::number(ReadBlockMs), QByteArrayLiteral("STREAMS")};
+    command.append(keys);
+    for (const QByteArray &key : keys)
+        command.append(m_positionByKey.value(key));
+    m_reading = m_connection->command(command, [this](const redisReply *reply) { readReply(reply); });
+}
+
+// A channel is read from its newest entry on, as a local listener only gets what is sent
+// after it registered. On a replaced server, a stream whose newest id is below ours
+// started over: everything in it is new to us.
+void RedisListener::findStartPositions(const QList<QByteArray> &keys)
+{
+    m_reading = true;
+    m_positionLookups = int(keys.size());
+    for (const QByteArray &key : keys) {
+        const bool sent = m_connection->command(
+                {QByteArrayLiteral("XREVRANGE"), key, QByteArrayLiteral("+"), QByteArrayLiteral("-"),
+                 QByteArrayLiteral("COUNT"), QByteArrayLiteral("1")},
+                [this, key](const redisReply *reply) { startPositionFound(key, reply); });
+        if (!sent) {
+            m_reading = false;
+            return;
+        }
+    }
+}
+
+void RedisListener::startPositionFound(const QByteArray &key, const redisReply *reply)
+{
+    if (!reply)
+        return; // the connection dropped; connectionLost() resets the loop
+    const QString error = replyError(reply);
+    const QByteArray newest = replyBytes(replyElement(replyElement(reply, 0), 0));
+    if (!error.isEmpty()) {
+        if (m_lookupError.isEmpty())
+            m_lookupError = QStringLiteral("%1 (%2)").arg(error, QString::fromUtf8(key));
+    } else if (m_positionsToCheck.contains(key)) {
+        const QByteArray ours = m_positionByKey.value(key);
+        if (newest.isEmpty() || streamIdLess(newest, ours))
+            m_positionByKey.insert(key, StreamStart);
+    } else {
+        m_positionByKey.insert(key, newest.isEmpty() ? StreamStart : newest);
+    }
+    m_positionsToCheck.remove(key);
+    if (--m_positionLookups > 0)
+        return;
+    m_reading = false;
+    if (!m_lookupError.isEmpty()) {
+        const QString failure = m_lookupError;
+        m_lookupError.clear();
+        readFailed(failure);
+        return;
+    }
+    readNext();
+}
+
+void RedisListener::readReply(const redisReply *reply)
+{
+    if (!reply)
+        return;
+    m_reading = false;
+    const QString error = replyError(reply);
+    if (!error.isEmpty()) {
+        readFailed(error);
+        return;
+    }
+    // nil: the block timed out; else [[key, [[id, [field, value, ...]], ...]], ...]
+    for (size_t i = 0; i < replyElementCount(reply); ++i) {
+        const redisReply *stream = replyElement(reply, i);
+        const QByteArray key = replyBytes(replyElement(stream, 0));
+        if (m_channelByKey.contains(key))
+            readEntries(key, replyElement(stream, 1));
+    }
+    if (!m_received.empty() && !m_deliveryScheduled) {
+        m_deliveryScheduled = true;
+        QMetaObject::invokeMethod(this, &RedisListener::deliverReceived, Qt::QueuedConnection);
+    }
+    readNext();
+}
+
+void RedisListener::readEntries(const QByteArray &key, const redisReply *entries)
+{
+    for (size_t i = 0; i < replyElementCount(entries); ++i) {
+        const redisReply *entry = replyElement(entries, i);
+        const QByteArray id = replyBytes(replyElement(entry, 0));
+        quint64 milliseconds = 0, sequence = 0;
+        if (!parseStreamId(id, &milliseconds, &sequence)) {
+            qCWarning(lcXDNetwork, "%s answered with a malformed entry; skipping the read", key.constData());
+            return;
+        }
+        m_positionByKey.insert(key, id);
+        Frame frame;
+        QString error;
+        if (!decodeEntry(key, replyElement(entry, 1), &frame, &error)) {
+            qCWarning(lcXDNetwork, "dropping entry %s of %s: %ls", id.constData(), key.constData(),
+                      qUtf16Printable(error));
+            continue;
+        }
+        m_received.push_back(std::move(frame));
+    }
+}
+
+bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame,
+                                QString *error) const
+{
+    QByteArray bytes;
+    for (size_t i = 0; i + 1 < replyElementCount(fields); i += 2) {
+        if (replyBytes(replyElement(fields, i)) == streamFrameField())
+            bytes = replyBytes(replyElement(fields, i + 1));
+    }
+    if (replyElementCount(fields) != 2 || bytes.isNull()) {
+        *error = QStringLiteral("not one \"%1\" field").arg(QString::fromLatin1(streamFrameField()));
+        return false;
+    }
+    const DecodeStatus status = decodeFrame(bytes, m_sink->maximumMessageSize(), frame, error);
+    if (status == DecodeStatus::NeedMoreData)
+        *error = QStringLiteral("truncated frame of %1 bytes").arg(bytes.size());
+    if (status != DecodeStatus::Complete)
+        return false;
+    if (frame->head.frameSize() != bytes.size()) {
+        *error = QStringLiteral("%1 bytes after the frame").arg(bytes.size() - frame->head.frameSize());
+        return false;
+    }
+    if (frame->head.channel != m_channelByKey.value(key)) {
+        *error = QStringLiteral("the frame is for another channel");
+        return false;
+    }
+    return true;
+}
+
+// Whatever the cause (a key holding something else than a stream, a server error), the
+// loop goes on after a pause rather than spinning or stopping for every channel.
+void RedisListener::readFailed(const QString &error)
+{
+    qCWarning(lcXDNetwork, "reading the channel streams failed: %ls", qUtf16Printable(error));
+    m_reading = true;
+    m_retryTimer->start();
+    if (error.startsWith(QStringLiteral("WRONGTYPE")))
+        findUnreadableKeys();
+}
+
+// One key that is no stream fails the XREAD of every channel: find it and read the
+// others without it.
+void RedisListener::findUnreadableKeys()
+{
+    for (auto it = m_channelByKey.cbegin(); it != m_channelByKey.cend(); ++it) {
+        const QByteArray key = it.key();
+        m_connection->command({QByteArrayLiteral("TYPE"), key}, [this, key](const redisReply *reply) {
+            const QByteArray type = replyBytes(reply);
+            if (type.isNull() || type == "stream" || type == "none")
+                return;
+            qCWarning(lcXDNetwork, "%s holds a %s, not a stream: not read for %d s", key.constData(),
+                      type.constData(), UnreadableKeyRetryMs / 1000);
+            m_unreadableKeys.insert(key);
+            if (!m_unreadableKeyTimer->isActive())
+                m_unreadableKeyTimer->start();
+        });
+    }
+}
+
+void RedisListener::deliverReceived()
+{
+    m_deliveryScheduled = false;
+    const QPointer<RedisListener> alive(this);
+    while (!m_received.empty()) {
+        Frame frame = std::move(m_received.front());
+        m_received.pop_front();
+        m_sink->frameReceived(std::move(frame), XDTransport::Network);
+        if (!alive)
+            return;
+    }
+}
+
+} // namespace XDMessagingPrivate

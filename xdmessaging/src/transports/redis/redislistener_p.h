@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/transport_p.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+
+#include <deque>
+#include <memory>
+
+struct redisReply;
+class QTimer;
+
+namespace XDMessagingPrivate {
+
+class RedisConnection;
+
+// The receiving side of the network transport for one listener: reads the streams of
+// its channels with XREAD BLOCK on its own connection, resuming from the last entry it
+// saw after a reconnect. Lives in the listener's thread; nothing blocks it. Entries are
+// untrusted: each must be one valid frame of the stream's channel, else it is dropped
+// and logged (xdmessaging.network).
+class RedisListener final : public QObject, public ListenerTransport
+{
+    Q_OBJECT
+public:
+    RedisListener(const ListenerManifest &identity, FrameSink *sink);
+    ~RedisListener() override;
+
+    XDTransport kind() const override { return XDTransport::Network; }
+    bool start(TransportFailure *failure) override;
+    bool publish(const ListenerManifest &manifest, QString *error) override;
+
+private:
+    void connectionReady(const QByteArray &runId);
+    void connectionLost(const QString &error);
+    void readNext();
+    void findStartPositions(const QList<QByteArray> &keys);
+    void startPositionFound(const QByteArray &key, const redisReply *reply);
+    void readReply(const redisReply *reply);
+    void readEntries(const QByteArray &key, const redisReply *entries);
+    bool decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame, QString *error) const;
+    void readFailed(const QString &error);
+    void findUnreadableKeys();
+    void deliverReceived();
+    void reportState(const TransportFailure &failure);
+
+    FrameSink *const m_sink;
+    std::unique_ptr<RedisConnection> m_connection;
+    QByteArray m_namespacePrefix;
+    QHash<QByteArray, QByteArray> m_channelByKey;  // stream key -> channel (UTF-8)
+    QHash<QByteArray, QByteArray> m_positionByKey; // the last entry id seen per stream
+    QSet<QByteArray> m_positionsToCheck;           // kept from a server that was replaced
+    bool m_reading = false;                        // a command of the read loop is out
+    int m_positionLookups = 0;
+    QString m_lookupError;                         // the first failed lookup of a round
+    QByteArray m_runId;
+    bool m_connectedReported = false;
+    QString m_reportedError;
+    QTimer *m_retryTimer;
+    QSet<QByteArray> m_unreadableKeys;             // hold something else than a stream
+    QTimer *m_unreadableKeyTimer;
+    std::deque<Frame> m_received;                  // decoded, not delivered yet
+    bool m_deliveryScheduled = false;
+};
+
+} // namespace XDMessagingPrivate
