@@ -88,6 +88,9 @@ int runListen(const QStringList &arguments)
         if (count > 0 && ++received >= count)
             QCoreApplication::exit(ExitSuccess);
     });
+    // Messages a network listener missed (it fell too far behind) are said, not hidden.
+    QObject::connect(&listener, &XDListener::messagesLost, &listener,
+                     [&listener](const QString &, qint64) { printError(listener.errorString()); });
     if (timeoutSeconds > 0) {
         QTimer::singleShot(qRound64(timeoutSeconds * 1000), &listener, [&] {
             printError(QStringLiteral("timed out after %1 seconds with %2 messages").arg(timeoutSeconds).arg(received));

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted();
     void rightPasswordWorksWrongPasswordIsAClearError();
     void garbageOnTheStreamIsDroppedAndLogged();
+    void listenerTooFarBehindIsToldHowManyItMissed();
     void aKeyThatIsNoStreamDoesNotStopTheOtherChannels();
     void messageArrivingLocallyAndThroughRedisIsDeliveredOnce();
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
@@ -148,6 +149,8 @@ void tst_Network::redisRestartMidStreamLosesNothing()
     QCOMPARE(sender->lineStartingWith(QStringLiteral("SENT ")), QStringLiteral("SENT 0 0 %1").arg(Count));
     QVERIFY(listener->waitForFinished(30000));
     QCOMPARE(doneCounts(*listener), QStringLiteral("DONE %1 0 0").arg(Count));
+    // The replayed repeats are no gap: nothing is reported lost.
+    QCOMPARE(listener->lineStartingWith(QStringLiteral("LOST ")), QString());
 }
 
 // Redis drops every client connection, three times while messages flow (the server and
@@ -280,6 +283,8 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, QByteArray(valid.head + valid.payload).chopped(2)),
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("x"), QStringLiteral("frame"), QStringLiteral("y")}),
         m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, oversized.head + oversized.payload),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("sequence"), QStringLiteral("ABC:1"), QStringLiteral("frame")}, valid.head + valid.payload),
+        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("sequence"), QStringLiteral("ab:0"), QStringLiteral("frame")}, valid.head + valid.payload),
     };
     for (const QByteArray &reply : xadd)
         QVERIFY2(reply.contains('-') && !reply.contains("ERR"), reply.constData());
@@ -290,9 +295,60 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
     QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("still listening"));
     const QStringList dropped = LibraryWarnings::captured().filter(QStringLiteral("dropping entry"));
-    QVERIFY2(dropped.size() == 6, qPrintable(LibraryWarnings::captured().join(u'\n')));
+    QVERIFY2(dropped.size() == 8, qPrintable(LibraryWarnings::captured().join(u'\n')));
     QTest::qWait(200);
     QCOMPARE(received.size(), 1);
+}
+
+// A listener that falls further behind than its channel's stream holds misses what Redis
+// trimmed (MAXLEN), and is told exactly how much: every message sent is either
+// delivered, in order, or counted in messagesLost(). The trim is done here by hand, as
+// XADD MAXLEN would do it, while the listener's event loop does not run.
+void tst_Network::listenerTooFarBehindIsToldHowManyItMissed()
+{
+    constexpr int Before = 50;
+    constexpr int After = 20;
+    const QString channel = randomName(QStringLiteral("behind-"));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QSignalSpy lost(&listener, &XDListener::messagesLost);
+    QSignalSpy errors(&listener, &XDListener::errorOccurred);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+
+    XDBroadcaster broadcaster(XDTransport::Network);
+    for (int i = 0; i < Before; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)).propagatedToNetwork());
+    QVERIFY(broadcaster.flush(10000));
+    QCOMPARE(m_redis->cli({QStringLiteral("XTRIM"), key, QStringLiteral("MAXLEN"), QStringLiteral("0")}).trimmed(),
+             QByteArray::number(Before));
+    for (int i = Before; i < Before + After; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)).propagatedToNetwork());
+    QVERIFY(broadcaster.flush(10000));
+
+    const auto reportedLost = [&] {
+        qint64 sum = 0;
+        for (const QList<QVariant> &signal : lost)
+            sum += signal.at(1).toLongLong();
+        return sum;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(received.size() + reportedLost(), qint64(Before + After), 10000);
+    const qint64 lostCount = reportedLost();
+    // What the listener had read before the trim comes first, then the gap, then the rest.
+    const qint64 readBeforeTrim = received.size() - After;
+    QVERIFY(lostCount > 0);
+    QCOMPARE(lostCount, Before - readBeforeTrim);
+    for (int i = 0; i < received.size(); ++i) {
+        const int expected = i < readBeforeTrim ? i : int(i + lostCount);
+        QCOMPARE(received.at(i).at(0).value<XDMessage>().text(), QString::number(expected));
+    }
+    QCOMPARE(lost.at(0).at(0).toString(), channel);
+    QVERIFY(!errors.isEmpty());
+    QCOMPARE(errors.last().at(0).value<XDError>(), XDError::MessagesLost);
+    QVERIFY2(errors.last().at(1).toString().contains(QStringLiteral("missed %1 messages").arg(lostCount)),
+             qPrintable(errors.last().at(1).toString()));
+    QCOMPARE(listener.networkState(), XDNetworkState::Connected);
 }
 
 // Another client turns one channel's key into a string: the listener's other channel

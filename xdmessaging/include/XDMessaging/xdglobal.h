@@ -37,6 +37,7 @@ enum class XDError {
     RuntimeDirectoryError,  ///< the per-user runtime directory is missing, unsafe or unwritable
     ListenerUnreachable,    ///< a listener could not be delivered to (died, refused, not reading)
     ListenerNotReading,     ///< a listener's send queue stayed full past the send timeout
+    MessagesLost,           ///< a network listener fell so far behind that Redis discarded messages it had not read
 };
 
 /*! Returns the lower-case name of \a transport as used by \c XDMESSAGING_TRANSPORT and xdmsg. */

@@ -90,6 +90,13 @@ Q_SIGNALS:
     /*! Something failed after construction (a transport could not start, ...). */
     void errorOccurred(XDError error, const QString &errorString);
     /*!
+        \a count messages on \a channel are gone before this listener read them: on the
+        network, Redis trimmed its stream while the listener was too far behind (see
+        XDBroadcaster::propagateToNetwork()). Also reported by errorOccurred() with
+        XDError::MessagesLost. An application can resynchronise its state here.
+    */
+    void messagesLost(const QString &channel, qint64 count);
+    /*!
         The connection to Redis changed; \a errorString says why when it is
         XDNetworkState::Disconnected (also reported by errorOccurred()).
     */

@@ -84,6 +84,8 @@ public:
     virtual qint64 maximumMessageSize() const = 0;
     // A running transport lost the ability to receive (or got it back: NoError).
     virtual void transportStateChanged(XDTransport via, const TransportFailure &failure) = 0;
+    // count messages on channel are known to be gone before this listener read them.
+    virtual void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) = 0;
 
 protected:
     ~FrameSink() = default;

@@ -10,6 +10,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QHash>
+#include <QtCore/QPointer>
 
 #include <vector>
 
@@ -26,6 +27,7 @@ public:
     void frameReceived(Frame &&frame, XDTransport via) override;
     qint64 maximumMessageSize() const override { return maximumSize; }
     void transportStateChanged(XDTransport via, const TransportFailure &failure) override;
+    void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) override;
 
     bool ensureStarted();
     bool publish();
@@ -88,6 +90,16 @@ void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFa
     }
     fail(failure.error, QStringLiteral("%1 transport stopped receiving: %2")
                                 .arg(xdTransportName(via), failure.message));
+}
+
+void XDListenerPrivate::messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why)
+{
+    const QPointer<XDListener> alive(q);
+    fail(XDError::MessagesLost, QStringLiteral("missed %1 messages on channel \"%2\" (%3 transport): %4")
+                                        .arg(count)
+                                        .arg(channel, xdTransportName(via), why));
+    if (alive)
+        Q_EMIT q->messagesLost(channel, qint64(count));
 }
 
 ListenerManifest XDListenerPrivate::manifest() const

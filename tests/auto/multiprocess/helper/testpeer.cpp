@@ -21,7 +21,8 @@
 //                                     <propagated messages>" once Redis took them all
 //
 // Listeners ("listen", "count") on the network (XDMESSAGING_REDIS_URL set) print
-// "READY" once connected to Redis, and "NETWORK <state>" whenever that changes.
+// "READY" once connected to Redis, "NETWORK <state>" whenever that changes, and
+// "LOST <channel> <count>" when the library says messages were lost.
 #include "codec/frame_p.h"
 
 #include <XDMessaging/xdmessaging.h>
@@ -60,6 +61,10 @@ void announceWhenReady(XDListener *listener)
                              printReady();
                          }
                      });
+    QObject::connect(listener, &XDListener::messagesLost, qApp, [](const QString &channel, qint64 count) {
+        std::printf("LOST %s %lld\n", qPrintable(channel), count);
+        std::fflush(stdout);
+    });
     if (listener->networkState() == XDNetworkState::Off)
         printReady();
 }

@@ -20,8 +20,25 @@ inline QByteArray channelStreamKey(const QByteArray &namespacePrefix, const QByt
     return namespacePrefix + ":channel:" + channelUtf8;
 }
 
-// Streams are capped near this many entries (XADD MAXLEN ~): a listener disconnected
-// for longer than the channel takes to see this many messages misses the oldest.
-constexpr int StreamLengthBound = 10000;
+// The optional second field of an entry: "<publisher>:<n>", the n-th message one
+// sending process added to this stream. Listeners find trimmed entries by its gaps.
+inline const QByteArray &streamSequenceField()
+{
+    static const QByteArray field = QByteArrayLiteral("sequence");
+    return field;
+}
+
+// Streams are capped (XADD MAXLEN ~) near this many entries of the size being added, and
+// never far above StreamBytesBound: a listener that falls further behind (disconnected,
+// or slower than its senders for long) misses the oldest, and reports it
+// (XDError::MessagesLost).
+constexpr qint64 StreamLengthBound = 100000;
+constexpr qint64 StreamBytesBound = 256 * 1024 * 1024;
+constexpr qint64 MinimumStreamLength = 100;
+
+inline qint64 streamLengthBound(qint64 frameSize)
+{
+    return qBound(MinimumStreamLength, StreamBytesBound / qMax<qint64>(1, frameSize), StreamLengthBound);
+}
 
 } // namespace XDMessagingPrivate

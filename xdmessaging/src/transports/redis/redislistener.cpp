@@ -6,11 +6,14 @@
 #include "transports/redis/redisconnection_p.h"
 #include "transports/redis/rediskeys_p.h"
 #include "transports/redis/redisreply_p.h"
+#include "transports/redis/streamsequence_p.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 
 #include <hiredis/hiredis.h>
+
+#include <algorithm>
 
 namespace XDMessagingPrivate {
 
@@ -19,7 +22,13 @@ namespace {
 // An idle XREAD returns after this long, so that newly registered channels join the
 // read within about as long without a second connection per listener.
 constexpr int ReadBlockMs = 1000;
-constexpr int EntriesPerRead = 256;
+// One read takes about this many bytes: many small entries, so that a listener keeps
+// up with several pipelining senders (Redis serves one XREAD per round), or a few large
+// ones, so that a reply stays small.
+constexpr qint64 BytesPerRead = 4 * 1024 * 1024;
+constexpr int MinimumEntriesPerRead = 8;
+constexpr int MaximumEntriesPerRead = 4096;
+constexpr int FirstEntriesPerRead = 256;
 // After a failed read (a key of the wrong type, ...) the next one waits this long.
 constexpr int RetryAfterErrorMs = 1000;
 // A key found holding something else than a stream is left out of reads this long, then
@@ -30,7 +39,10 @@ const QByteArray StreamStart = QByteArrayLiteral("0-0");
 } // namespace
 
 RedisListener::RedisListener(const ListenerManifest &, FrameSink *sink)
-    : m_sink(sink), m_retryTimer(new QTimer(this)), m_unreadableKeyTimer(new QTimer(this))
+    : m_sink(sink),
+      m_entriesPerRead(FirstEntriesPerRead),
+      m_retryTimer(new QTimer(this)),
+      m_unreadableKeyTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
     m_retryTimer->setInterval(RetryAfterErrorMs);
@@ -77,6 +89,12 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
             ++it;
         else
             it = m_positionByKey.erase(it);
+    }
+    for (auto it = m_sequencesByKey.begin(); it != m_sequencesByKey.end();) {
+        if (channelByKey.contains(it.key()))
+            ++it;
+        else
+            it = m_sequencesByKey.erase(it);
     }
     m_channelByKey = channelByKey;
     readNext();
@@ -143,7 +161,7 @@ void RedisListener::readNext()
     if (keys.isEmpty())
         return; // publish() (or the unreadable-key timer) starts reading again
     QList<QByteArray> command {QByteArrayLiteral("XREAD"), QByteArrayLiteral("COUNT"),
-                               QByteArray::number(EntriesPerRead), QByteArrayLiteral("BLOCK"),
+                               QByteArray::number(m_entriesPerRead), QByteArrayLiteral("BLOCK"),
                                QByteArray::number(ReadBlockMs), QByteArrayLiteral("STREAMS")};
     command.append(keys);
     for (const QByteArray &key : keys)
@@ -210,11 +228,16 @@ void RedisListener::readReply(const redisReply *reply)
         return;
     }
     // nil: the block timed out; else [[key, [[id, [field, value, ...]], ...]], ...]
+    ReadTally tally;
     for (size_t i = 0; i < replyElementCount(reply); ++i) {
         const redisReply *stream = replyElement(reply, i);
         const QByteArray key = replyBytes(replyElement(stream, 0));
         if (m_channelByKey.contains(key))
-            readEntries(key, replyElement(stream, 1));
+            readEntries(key, replyElement(stream, 1), &tally);
+    }
+    if (tally.entries > 0) {
+        const qint64 entrySize = qMax<qint64>(1, tally.bytes / tally.entries);
+        m_entriesPerRead = int(std::clamp<qint64>(BytesPerRead / entrySize, MinimumEntriesPerRead, MaximumEntriesPerRead));
     }
     if (!m_received.empty() && !m_deliveryScheduled) {
         m_deliveryScheduled = true;
@@ -223,40 +246,60 @@ void RedisListener::readReply(const redisReply *reply)
     readNext();
 }
 
-void RedisListener::readEntries(const QByteArray &key, const redisReply *entries)
+void RedisListener::readEntries(const QByteArray &key, const redisReply *entries, ReadTally *tally)
 {
+    quint64 missed = 0;
     for (size_t i = 0; i < replyElementCount(entries); ++i) {
         const redisReply *entry = replyElement(entries, i);
         const QByteArray id = replyBytes(replyElement(entry, 0));
         quint64 milliseconds = 0, sequence = 0;
         if (!parseStreamId(id, &milliseconds, &sequence)) {
             qCWarning(lcXDNetwork, "%s answered with a malformed entry; skipping the read", key.constData());
-            return;
+            break;
         }
         m_positionByKey.insert(key, id);
-        Frame frame;
+        DecodedEntry decoded;
         QString error;
-        if (!decodeEntry(key, replyElement(entry, 1), &frame, &error)) {
+        ++tally->entries;
+        if (!decodeEntry(key, replyElement(entry, 1), &decoded, &error)) {
             qCWarning(lcXDNetwork, "dropping entry %s of %s: %ls", id.constData(), key.constData(),
                       qUtf16Printable(error));
             continue;
         }
-        m_received.push_back(std::move(frame));
+        tally->bytes += decoded.frame.head.frameSize();
+        if (!decoded.publisher.isEmpty())
+            missed += m_sequencesByKey[key].record(decoded.publisher, decoded.number);
+        m_received.push_back(std::move(decoded.frame));
     }
+    if (missed > 0)
+        reportMissed(key, missed);
 }
 
-bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame,
+bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields, DecodedEntry *entry,
                                 QString *error) const
 {
     QByteArray bytes;
-    for (size_t i = 0; i + 1 < replyElementCount(fields); i += 2) {
-        if (replyBytes(replyElement(fields, i)) == streamFrameField())
-            bytes = replyBytes(replyElement(fields, i + 1));
+    QByteArray sequence;
+    const size_t fieldCount = replyElementCount(fields);
+    for (size_t i = 0; i + 1 < fieldCount; i += 2) {
+        const QByteArray name = replyBytes(replyElement(fields, i));
+        QByteArray *value = name == streamFrameField() ? &bytes : name == streamSequenceField() ? &sequence : nullptr;
+        if (!value || !value->isNull()) {
+            *error = QStringLiteral("not one \"%1\" field and at most one \"%2\" field")
+                             .arg(QString::fromLatin1(streamFrameField()), QString::fromLatin1(streamSequenceField()));
+            return false;
+        }
+        *value = replyBytes(replyElement(fields, i + 1));
     }
-    if (replyElementCount(fields) != 2 || bytes.isNull()) {
+    if (fieldCount % 2 != 0 || bytes.isNull()) {
         *error = QStringLiteral("not one \"%1\" field").arg(QString::fromLatin1(streamFrameField()));
         return false;
     }
+    if (!sequence.isNull() && !parseStreamSequence(sequence, &entry->publisher, &entry->number)) {
+        *error = QStringLiteral("a malformed \"%1\" field").arg(QString::fromLatin1(streamSequenceField()));
+        return false;
+    }
+    Frame *frame = &entry->frame;
     const DecodeStatus status = decodeFrame(bytes, m_sink->maximumMessageSize(), frame, error);
     if (status == DecodeStatus::NeedMoreData)
         *error = QStringLiteral("truncated frame of %1 bytes").arg(bytes.size());
@@ -271,6 +314,23 @@ bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields,
         return false;
     }
     return true;
+}
+
+// Redis trimmed the stream (MAXLEN) past entries this listener had not read: it fell
+// behind by more than the stream holds. Said from the event loop, like state changes.
+void RedisListener::reportMissed(const QByteArray &key, quint64 missed)
+{
+    const QString channel = QString::fromUtf8(m_channelByKey.value(key));
+    qCWarning(lcXDNetwork, "missed %llu messages on %s: Redis trimmed them before this listener read them",
+              static_cast<unsigned long long>(missed), key.constData());
+    QMetaObject::invokeMethod(
+            this,
+            [this, channel, missed] {
+                m_sink->messagesLost(XDTransport::Network, channel, missed,
+                                     QStringLiteral("Redis discarded them before this listener read them (it fell "
+                                                    "further behind than the stream holds)"));
+            },
+            Qt::QueuedConnection);
 }
 
 // Whatever the cause (a key holding something else than a stream, a server error), the

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/transport_p.h"
+#include "transports/redis/streamsequence_p.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
@@ -39,9 +40,21 @@ private:
     void readNext();
     void findStartPositions(const QList<QByteArray> &keys);
     void startPositionFound(const QByteArray &key, const redisReply *reply);
+    struct ReadTally
+    {
+        qint64 entries = 0;
+        qint64 bytes = 0;
+    };
+    struct DecodedEntry
+    {
+        Frame frame;
+        QByteArray publisher; // empty: the entry has no "sequence" field
+        quint64 number = 0;
+    };
     void readReply(const redisReply *reply);
-    void readEntries(const QByteArray &key, const redisReply *entries);
-    bool decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame, QString *error) const;
+    void readEntries(const QByteArray &key, const redisReply *entries, ReadTally *tally);
+    bool decodeEntry(const QByteArray &key, const redisReply *fields, DecodedEntry *entry, QString *error) const;
+    void reportMissed(const QByteArray &key, quint64 missed);
     void readFailed(const QString &error);
     void findUnreadableKeys();
     void deliverReceived();
@@ -53,6 +66,8 @@ private:
     QHash<QByteArray, QByteArray> m_channelByKey;  // stream key -> channel (UTF-8)
     QHash<QByteArray, QByteArray> m_positionByKey; // the last entry id seen per stream
     QSet<QByteArray> m_positionsToCheck;           // kept from a server that was replaced
+    QHash<QByteArray, StreamSequenceTracker> m_sequencesByKey; // finds trimmed entries
+    int m_entriesPerRead;                          // XREAD COUNT, from the last entries' size
     bool m_reading = false;                        // a command of the read loop is out
     int m_positionLookups = 0;
     QString m_lookupError;                         // the first failed lookup of a round

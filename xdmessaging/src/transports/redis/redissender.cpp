@@ -6,6 +6,7 @@
 #include "transports/redis/redisconnection_p.h"
 #include "transports/redis/rediskeys_p.h"
 #include "transports/redis/redisreply_p.h"
+#include "transports/redis/streamsequence_p.h"
 
 #include <QtCore/QThread>
 
@@ -56,8 +57,9 @@ public:
             RedisSender *sender = m_sender;
             const quint64 sequence = message.sequence;
             m_connection.command({QByteArrayLiteral("XADD"), message.key, QByteArrayLiteral("MAXLEN"),
-                                  QByteArrayLiteral("~"), QByteArray::number(StreamLengthBound),
-                                  QByteArrayLiteral("*"), streamFrameField(), message.frame},
+                                  QByteArrayLiteral("~"), QByteArray::number(streamLengthBound(message.frame.size())),
+                                  QByteArrayLiteral("*"), streamFrameField(), message.frame,
+                                  streamSequenceField(), message.streamSequence},
                                  [sender, sequence](const redisReply *reply) {
                                      if (reply) // null: the connection dropped; it is sent again
                                          sender->acknowledged(sequence, replyError(reply));
@@ -118,6 +120,7 @@ std::shared_ptr<RedisSender> RedisSender::instance(TransportFailure *failure)
 RedisSender::RedisSender(const RedisEndpoint &endpoint)
     : m_endpoint(endpoint),
       m_targetId(QUuid::createUuidV5(QUuid(), endpoint.description())),
+      m_publisher(newStreamPublisher()),
       m_thread(std::make_unique<RedisSenderThread>(this, endpoint))
 {
     m_thread->start();
@@ -187,6 +190,7 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
     message.frame = frame.head + frame.payload;
     message.senderToken = options.senderToken;
     message.sequence = m_nextSequence++;
+    message.streamSequence = formatStreamSequence(m_publisher, ++m_streamNumbers[message.key]);
     m_queue.push_back(std::move(message));
     m_queuedBytes += size;
     ++m_pendingBySender[options.senderToken];

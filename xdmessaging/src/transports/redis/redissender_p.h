@@ -43,6 +43,7 @@ public:
     {
         QByteArray key;
         QByteArray frame;
+        QByteArray streamSequence; // the entry's "sequence" field
         quint64 senderToken = 0;
         quint64 sequence = 0;
     };
@@ -77,6 +78,8 @@ private:
     qint64 m_queuedBytes = 0;
     bool m_queueStalled = false;         // a send timed out waiting for room in the queue
     quint64 m_nextSequence = 1;
+    const QByteArray m_publisher;               // this process, in the streams' entries
+    QHash<QByteArray, quint64> m_streamNumbers; // the last number given per stream
     std::deque<RetainedMessage> m_retained;
     qint64 m_retainedBytes = 0;
     QHash<quint64, qint64> m_pendingBySender;
