@@ -54,11 +54,12 @@ bool ReceiveTally::record(const char *message, qsizetype size, BenchHeader *head
 
 QByteArray ReceiveTally::resultLine() const
 {
-    return QStringLiteral("RESULT received=%1 duplicated=%2 lost=%3 malformed=%4 first_sent_ns=%5 "
-                          "last_received_ns=%6")
+    return QStringLiteral("RESULT received=%1 duplicated=%2 lost=%3 reported_lost=%4 malformed=%5 first_sent_ns=%6 "
+                          "last_received_ns=%7")
             .arg(m_unique)
             .arg(m_duplicated)
             .arg(m_expected - m_unique)
+            .arg(m_reportedLost)
             .arg(m_malformed)
             .arg(m_firstSentNs)
             .arg(m_lastReceivedNs)

@@ -49,7 +49,10 @@ public:
     bool record(const char *message, qsizetype size, BenchHeader *header = nullptr);
     bool complete() const { return m_unique == m_expected; }
     qint64 received() const { return m_received; }
-    // "RESULT received=... duplicated=... lost=... first_sent_ns=... last_received_ns=..."
+    // The library said this many messages were lost (XDListener::messagesLost).
+    void lossReported(qint64 count) { m_reportedLost += count; }
+    // "RESULT received=... duplicated=... lost=... reported_lost=... first_sent_ns=...
+    // last_received_ns=..."
     QByteArray resultLine() const;
 
 private:
@@ -59,6 +62,7 @@ private:
     qint64 m_unique = 0;
     qint64 m_duplicated = 0;
     qint64 m_malformed = 0;
+    qint64 m_reportedLost = 0;
     qint64 m_firstSentNs = 0;
     qint64 m_lastReceivedNs = 0;
 };

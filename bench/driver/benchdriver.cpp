@@ -52,7 +52,7 @@ void runScenarios(const DriverOptions &options, const BenchEnvironment &environm
                     continue;
                 const QString unavailable = environment.unavailableReason(system);
                 CaseResult result = !unavailable.isEmpty()
-                        ? CaseResult {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, unavailable}
+                        ? CaseResult {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, 0, unavailable}
                         : system == QLatin1String("memcpy") ? runMemcpy(scenario, options.quick)
                                                             : runner.run(scenario, system);
                 progress(QStringLiteral("%1 round %2 %3: %4").arg(scenario.name).arg(round + 1).arg(system, summary(result)));
@@ -61,7 +61,7 @@ void runScenarios(const DriverOptions &options, const BenchEnvironment &environm
         }
     }
     for (const QString &system : benchSystems()) {
-        if (!system.startsWith(QLatin1String("xdmessaging-")) || !selected(options.systems, system))
+        if (!systemRunsMemory(system) || !selected(options.systems, system))
             continue;
         const QString unavailable = environment.unavailableReason(system);
         if (!unavailable.isEmpty())

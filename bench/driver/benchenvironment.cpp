@@ -8,6 +8,8 @@
 #include <QtCore/QSysInfo>
 #include <QtCore/QThread>
 
+#include <XDMessaging/xdnetworksettings.h>
+
 #include <sys/stat.h>
 
 namespace {
@@ -29,6 +31,8 @@ QString cpuModel()
 BenchEnvironment::BenchEnvironment() : m_environment(QProcessEnvironment::systemEnvironment())
 {
     m_environment.remove(QStringLiteral("XDMESSAGING_TRANSPORT"));
+    m_environment.remove(QStringLiteral("XDMESSAGING_REDIS_URL"));
+    m_environment.remove(QStringLiteral("XDMESSAGING_REDIS_NAMESPACE"));
 }
 
 BenchEnvironment::~BenchEnvironment()
@@ -52,6 +56,7 @@ void BenchEnvironment::start()
     m_environment.insert(QStringLiteral("XDMESSAGING_RUNTIME_DIR"), runtimeDir());
     startDisplay();
     startDBus();
+    startRedis();
 }
 
 void BenchEnvironment::startDisplay()
@@ -85,6 +90,28 @@ void BenchEnvironment::startDBus()
     m_environment.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QString::fromUtf8(m_dbus.readLine().trimmed()));
 }
 
+void BenchEnvironment::startRedis()
+{
+    if (!XDNetworkSettings::isBuiltIn()) {
+        m_redisProblem = QStringLiteral("this XDMessaging is built without the network transport");
+        return;
+    }
+    if (QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty()) {
+        m_redisProblem = QStringLiteral("redis-server is not installed");
+        return;
+    }
+    if (!m_redis.start())
+        m_redisProblem = QStringLiteral("redis-server did not start: %1").arg(m_redis.errorString());
+}
+
+QProcessEnvironment BenchEnvironment::peerEnvironment(const QString &system) const
+{
+    QProcessEnvironment environment = m_environment;
+    if (system == QLatin1String("xdmessaging-network") && m_redis.isRunning())
+        environment.insert(QStringLiteral("XDMESSAGING_REDIS_URL"), m_redis.url());
+    return environment;
+}
+
 QString BenchEnvironment::unavailableReason(const QString &system) const
 {
     const bool needsDisplay = system == QLatin1String("xdmessaging-native") || system == QLatin1String("raw-xcb-property");
@@ -92,6 +119,8 @@ QString BenchEnvironment::unavailableReason(const QString &system) const
         return m_displayProblem;
     if (system == QLatin1String("qtdbus"))
         return m_dbusProblem;
+    if (system == QLatin1String("xdmessaging-network"))
+        return m_redisProblem;
     return {};
 }
 

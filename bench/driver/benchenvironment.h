@@ -2,9 +2,10 @@
 #pragma once
 
 // What the driver sets up once for a whole run, and tears down: a scratch directory for
-// sockets, a private runtime directory, an Xvfb when no display is given, and a
-// private dbus-daemon. Peers get all of it through their environment.
+// sockets, a private runtime directory, an Xvfb when no display is given, a private
+// dbus-daemon and a private redis-server. Peers get all of it through their environment.
 
+#include "redisserver.h"
 #include "xvfbserver.h"
 
 #include <QtCore/QJsonObject>
@@ -21,7 +22,9 @@ public:
 
     QString workDir() const { return m_workDir.path(); }
     QString runtimeDir() const;
-    QProcessEnvironment peerEnvironment() const { return m_environment; }
+    // Only xdmessaging-network peers see the Redis URL: a listener in Auto would
+    // otherwise listen on Redis too.
+    QProcessEnvironment peerEnvironment(const QString &system) const;
     // Why a system cannot run here, or empty.
     QString unavailableReason(const QString &system) const;
     // CPU, cores, kernel, Qt version, display used.
@@ -30,11 +33,14 @@ public:
 private:
     void startDisplay();
     void startDBus();
+    void startRedis();
 
     QTemporaryDir m_workDir;
     XvfbServer m_xvfb;
     QProcess m_dbus;
+    RedisServer m_redis;
     QProcessEnvironment m_environment;
     QString m_displayProblem;
     QString m_dbusProblem;
+    QString m_redisProblem;
 };

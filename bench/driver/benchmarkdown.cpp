@@ -33,6 +33,17 @@ std::optional<double> ratio(const CaseResult &result, const std::optional<CaseRe
     return *mine / *theirs;
 }
 
+
+// "27033 (reported)": the library told the listener of exactly these losses.
+QString lostCell(const CaseResult &result)
+{
+    if (result.reportedLost == 0)
+        return QString::number(result.lost);
+    if (result.reportedLost == result.lost)
+        return QStringLiteral("%1 (reported)").arg(result.lost);
+    return QStringLiteral("%1 (%2 reported)").arg(result.lost).arg(result.reportedLost);
+}
+
 } // namespace
 
 QString BenchReport::resultsTable() const
@@ -44,7 +55,7 @@ QString BenchReport::resultsTable() const
         const std::optional<double> r = ratio(result, find(result.scenario, baselineSystem()));
         table += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 | %10 | %11 |\n")
                          .arg(result.scenario, result.system, number(result.msgsPerS), number(result.mibPerS, 1),
-                              number(result.p50Us, 1), number(result.p99Us, 1), QString::number(result.lost),
+                              number(result.p50Us, 1), number(result.p99Us, 1), lostCell(result),
                               QString::number(result.duplicated),
                               r ? number(r, 2) + QStringLiteral("×") : QStringLiteral("-"))
                          .arg(number(result.maxSendMs, 1), result.note);
@@ -78,7 +89,8 @@ QString BenchReport::markdown(const QJsonObject &machine, const QString &command
 {
     return QStringLiteral("### Results\n\n"
                           "Medians over the rounds; lost and dup are summed over all rounds and count the "
-                          "live receivers. Throughput is what each receiver got per second. "
+                          "live receivers; \"reported\" losses are those the library told the listener of "
+                          "(XDListener::messagesLost). Throughput is what each receiver got per second. "
                           "\"vs raw-seqpacket\" is the rate over raw-seqpacket's (higher is faster), "
                           "for latency the p50 over raw-seqpacket's (lower is faster).\n\n%1\n"
                           "### Memory\n\n%2\n### Goals\n\n%3\n"

@@ -31,8 +31,8 @@ public:
     QList<GoalCheck> goals() const;
     QString markdown(const QJsonObject &machine, const QString &command) const;
     QJsonDocument json(const QJsonObject &machine) const;
-    // XDMessaging lost or duplicated a message somewhere: the one failure the smoke
-    // test reports (speed is never asserted).
+    // XDMessaging lost a message without telling the listener, or duplicated one: the
+    // one failure the smoke test reports (speed is never asserted).
     QStringList xdmessagingLosses() const;
 
 private:

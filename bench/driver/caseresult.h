@@ -18,6 +18,7 @@ struct CaseResult
     std::optional<double> p99Us;
     std::optional<double> maxSendMs; // the longest one send call held the sender
     qint64 lost = 0;                // over the live receivers (and over all rounds)
+    qint64 reportedLost = 0;        // ... of which the library told the listener
     qint64 duplicated = 0;
     QString note;
 };

@@ -89,7 +89,7 @@ PeerConfig CaseRunner::configFor(const Scenario &scenario, const QString &system
 std::unique_ptr<PeerProcess> CaseRunner::startPeer(const PeerConfig &config) const
 {
     return std::make_unique<PeerProcess>(m_program, m_environment.runtimeDir(), peerArguments(config),
-                                         m_environment.peerEnvironment());
+                                         m_environment.peerEnvironment(config.system));
 }
 
 bool CaseRunner::startReceivers(const Scenario &scenario, PeerConfig config, Peers &receivers,
@@ -164,6 +164,7 @@ bool CaseRunner::collectReceivers(Peers &receivers, size_t first, const Scenario
         }
         const auto got = fields(receivers[i]->lineStartingWith(QStringLiteral("RESULT ")));
         result.lost += got.value(QStringLiteral("lost"));
+        result.reportedLost += got.value(QStringLiteral("reported_lost"));
         result.duplicated += got.value(QStringLiteral("duplicated"));
         if (const auto rate = receiveRate(got)) {
             rateSum += *rate;
@@ -192,7 +193,7 @@ QString CaseRunner::resumeStopped(PeerProcess &stopped, Peers &senders, const Pe
 
 CaseResult CaseRunner::run(const Scenario &scenario, const QString &system)
 {
-    CaseResult result {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, {}};
+    CaseResult result {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, 0, {}};
     const PeerConfig config = configFor(scenario, system);
     Peers receivers;
     Peers senders;

@@ -8,7 +8,7 @@
 
 CaseResult runMemcpy(const Scenario &scenario, bool quick)
 {
-    CaseResult result {scenario.name, QStringLiteral("memcpy"), {}, {}, {}, {}, {}, 0, 0, {}};
+    CaseResult result {scenario.name, QStringLiteral("memcpy"), {}, {}, {}, {}, {}, 0, 0, 0, {}};
     // Far beyond the caches; a smaller ring for --quick, which only checks that it runs.
     const size_t ring = size_t(quick ? 32 : 256) * 1024 * 1024;
     const size_t size = size_t(scenario.size);

@@ -22,7 +22,7 @@ QStringList benchSystems()
             QStringLiteral("qtdbus"),         QStringLiteral("raw-xcb-property"),
             QStringLiteral("zeromq-pubsub"),  QStringLiteral("memcpy"),
             QStringLiteral("xdmessaging-localsocket"), QStringLiteral("xdmessaging-native"),
-            QStringLiteral("xdmessaging-auto")};
+            QStringLiteral("xdmessaging-auto"),        QStringLiteral("xdmessaging-network")};
 }
 
 const QString &baselineSystem()
@@ -37,4 +37,9 @@ bool systemRunsScenario(const QString &system, const Scenario &scenario)
         return true;
     return scenario.kind == ScenarioKind::Throughput && scenario.senders == 1 && scenario.receivers == 1
             && scenario.size >= 64 * 1024;
+}
+
+bool systemRunsMemory(const QString &system)
+{
+    return system.startsWith(QLatin1String("xdmessaging-")) && system != QLatin1String("xdmessaging-network");
 }

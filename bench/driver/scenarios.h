@@ -31,3 +31,6 @@ QStringList benchSystems();
 const QString &baselineSystem();
 // memcpy runs only for the large-message throughput scenarios.
 bool systemRunsScenario(const QString &system, const Scenario &scenario);
+// The memory runs measure the local transports' bounded queues: xdmessaging-* systems
+// other than xdmessaging-network, whose queue is Redis.
+bool systemRunsMemory(const QString &system);

@@ -27,6 +27,7 @@ const PeerSystem Systems[] = {
     {"xdmessaging-localsocket", xdMessagingReceive, xdMessagingSend},
     {"xdmessaging-native", xdMessagingReceive, xdMessagingSend},
     {"xdmessaging-auto", xdMessagingReceive, xdMessagingSend},
+    {"xdmessaging-network", xdMessagingReceive, xdMessagingSend},
 };
 
 } // namespace

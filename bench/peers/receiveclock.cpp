@@ -40,10 +40,10 @@ int QtReceiveLoop::exec()
         if (remaining == 0)
             QCoreApplication::exit(0);
         else
-            idle.start(remaining);
+            idle.start(m_clock.nextCheckMs());
     });
     idle.setSingleShot(true);
-    idle.start(m_clock.remainingMs());
+    idle.start(m_clock.nextCheckMs());
     if (!m_tally.complete())
         QCoreApplication::exec();
     reportLine(m_tally.resultLine());

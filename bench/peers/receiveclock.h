@@ -14,6 +14,9 @@ public:
     void messageArrived() { m_lastNs = monotonicNs(); }
     // How long a receiver may still wait for the next message, in ms; 0: stop now.
     int remainingMs() const;
+    // When to look again: messages arriving meanwhile move the end closer than the
+    // first message's timeout.
+    int nextCheckMs() const { return int(qMin<qint64>(remainingMs(), m_idleNs / 1000000)); }
 
 private:
     qint64 m_startNs;

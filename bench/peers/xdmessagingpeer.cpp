@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // XDMessaging itself, through its public API only: xdmessaging-localsocket,
-// xdmessaging-native and xdmessaging-auto differ in the transport asked for. Every
-// message reaches the receiver as an XDListener::messageReceived signal.
+// xdmessaging-native, xdmessaging-auto and xdmessaging-network differ in the transport
+// asked for. Every message reaches the receiver as an XDListener::messageReceived
+// signal; on xdmessaging-network it went through the driver's own redis-server.
 #include "benchmessage.h"
 #include "peers.h"
 #include "pingpong.h"
@@ -15,7 +16,7 @@
 
 XDTransport xdMessagingTransportOf(const PeerConfig &config)
 {
-    // xdmessaging-localsocket, xdmessaging-native, xdmessaging-auto
+    // xdmessaging-localsocket, xdmessaging-native, xdmessaging-auto, xdmessaging-network
     XDTransport transport = XDTransport::Auto;
     xdParseTransportName(config.system.section(QLatin1Char('-'), 1), &transport);
     return transport;
@@ -28,16 +29,48 @@ QString echoChannel(const PeerConfig &config)
     return config.channel + QLatin1String("-echo");
 }
 
+// A network listener gets what reaches Redis after it joined its channels' streams,
+// which it reports as Connected: only then may senders start.
+bool waitUntilListening(XDListener &listener, QString *error)
+{
+    if (listener.transport() != XDTransport::Network || listener.networkState() == XDNetworkState::Connected)
+        return true;
+    QEventLoop loop;
+    QObject::connect(&listener, &XDListener::networkStateChanged, &loop,
+                     [&](XDNetworkState state, const QString &reason) {
+                         if (state == XDNetworkState::Disconnected)
+                             *error = reason;
+                         if (state == XDNetworkState::Connected || state == XDNetworkState::Disconnected)
+                             loop.quit();
+                     });
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (listener.networkState() == XDNetworkState::Connected)
+        return true;
+    if (error->isEmpty())
+        *error = QStringLiteral("not connected to Redis within 10 s");
+    return false;
+}
+
+// Reached a listener, or (on the network, where listeners are unknown) Redis took it.
+bool delivered(const XDSendResult &result)
+{
+    return result && (result.listenersReached() > 0 || result.propagatedToNetwork());
+}
+
 } // namespace
 
 int xdMessagingReceive(const PeerConfig &config)
 {
     XDListener listener(xdMessagingTransportOf(config));
     XDBroadcaster echo(xdMessagingTransportOf(config));
-    if (!listener.registerChannel(config.channel))
-        return reportUnsupported(listener.errorString());
+    QString error;
+    if (!listener.registerChannel(config.channel) || !waitUntilListening(listener, &error))
+        return reportUnsupported(error.isEmpty() ? listener.errorString() : error);
     ReceiveTally tally(config.senders, config.messagesPerSender());
     QtReceiveLoop loop(config, tally);
+    QObject::connect(&listener, &XDListener::messagesLost,
+                     [&](const QString &, qint64 count) { tally.lossReported(count); });
     QObject::connect(&listener, &XDListener::messageReceived, [&](const XDMessage &message) {
         const QByteArray payload = message.payload();
         tally.record(payload.constData(), payload.size());
@@ -54,8 +87,9 @@ namespace {
 int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally)
 {
     XDListener echoes(xdMessagingTransportOf(config));
-    if (!echoes.registerChannel(echoChannel(config)))
-        return reportUnsupported(echoes.errorString());
+    QString error;
+    if (!echoes.registerChannel(echoChannel(config)) || !waitUntilListening(echoes, &error))
+        return reportUnsupported(error.isEmpty() ? echoes.errorString() : error);
     QEventLoop echoLoop;
     bool echoed = false;
     QObject::connect(&echoes, &XDListener::messageReceived, &echoLoop, [&] {
@@ -66,7 +100,7 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
     QObject::connect(&timeout, &QTimer::timeout, &echoLoop, &QEventLoop::quit);
     return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
         const XDSendResult result = broadcaster.sendToChannel(config.channel, message);
-        if (!result || result.listenersReached() == 0) {
+        if (!delivered(result)) {
             *error = result.errorString();
             return false;
         }
