@@ -294,6 +294,7 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("still listening")));
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
     QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("still listening"));
+    QCOMPARE(received.at(0).at(0).value<XDMessage>().senderName(), QCoreApplication::applicationName());
     const QStringList dropped = LibraryWarnings::captured().filter(QStringLiteral("dropping entry"));
     QVERIFY2(dropped.size() == 8, qPrintable(LibraryWarnings::captured().join(u'\n')));
     QTest::qWait(200);

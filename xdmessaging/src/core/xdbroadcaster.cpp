@@ -197,6 +197,9 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
     {
         std::lock_guard lock(sendersMutex);
         resolvedNetworkSender = sender;
+        // On XDTransport::Network this is the only sender resolved.
+        if (senderNameUtf8.isEmpty())
+            senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
     }
     BroadcasterRegistry &r = registry();
     std::lock_guard lock(r.mutex);
