@@ -4,6 +4,7 @@
 #include "listenerfixture.h"
 #include "peerprocess.h"
 #include "redisserver.h"
+#include "reliabilityreport.h"
 
 #include "codec/frame_p.h"
 
@@ -151,6 +152,11 @@ void tst_Network::redisRestartMidStreamLosesNothing()
     QCOMPARE(doneCounts(*listener), QStringLiteral("DONE %1 0 0").arg(Count));
     // The replayed repeats are no gap: nothing is reported lost.
     QCOMPARE(listener->lineStartingWith(QStringLiteral("LOST ")), QString());
+    reportReliability(QStringLiteral("network"),
+                      QStringLiteral("Redis SIGKILLed during %1 messages while the listener was stopped, down 8 s, "
+                                     "restarted empty").arg(Count),
+                      QStringLiteral("the listener got all %1 once, in order (the sender added its last 30 s "
+                                     "again); no loss reported").arg(Count));
 }
 
 // Redis drops every client connection, three times while messages flow (the server and
@@ -173,6 +179,9 @@ void tst_Network::droppedConnectionsLoseNothing()
     QVERIFY(listener->waitForFinished(30000));
     QCOMPARE(doneCounts(*listener), QStringLiteral("DONE %1 0 0").arg(Count));
     QVERIFY(listener->lineContaining(QStringLiteral("NETWORK 3")).contains(QStringLiteral("Redis at")));
+    reportReliability(QStringLiteral("network"),
+                      QStringLiteral("every Redis client connection killed 3 times during %1 messages").arg(Count),
+                      QStringLiteral("the listener got all %1 once, in order; the outages were reported").arg(Count));
 }
 
 // While Redis is down a broadcaster queues up to queueLimit(); beyond it sends fail,
@@ -299,6 +308,10 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     QVERIFY2(dropped.size() == 8, qPrintable(LibraryWarnings::captured().join(u'\n')));
     QTest::qWait(200);
     QCOMPARE(received.size(), 1);
+    reportReliability(QStringLiteral("network"),
+                      QStringLiteral("8 malformed entries (garbage, foreign fields, wrong channel, truncated, oversized, "
+                                     "bad sequence) and a PUBLISH on a channel's key"),
+                      QStringLiteral("each dropped and logged; the listener kept serving"));
 }
 
 // A listener that falls further behind than its channel's stream holds misses what Redis
@@ -350,6 +363,10 @@ void tst_Network::listenerTooFarBehindIsToldHowManyItMissed()
     QVERIFY2(errors.last().at(1).toString().contains(QStringLiteral("missed %1 messages").arg(lostCount)),
              qPrintable(errors.last().at(1).toString()));
     QCOMPARE(listener.networkState(), XDNetworkState::Connected);
+    reportReliability(QStringLiteral("network"),
+                      QStringLiteral("a listener's stream trimmed past what it had read (%1 messages)").arg(Before + After),
+                      QStringLiteral("%1 delivered in order, the %2 trimmed reported exactly (messagesLost); still "
+                                     "connected").arg(received.size()).arg(lostCount));
 }
 
 // Another client turns one channel's key into a string: the listener's other channel
