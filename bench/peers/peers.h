@@ -31,6 +31,11 @@ int xdMessagingReceive(const PeerConfig &config);
 int xdMessagingSend(const PeerConfig &config);
 // The transport an xdmessaging-* system name asks for.
 XDTransport xdMessagingTransportOf(const PeerConfig &config);
+class XDBroadcaster;
+class SendTally;
+// Sends config.count messages of config.size bytes on config.channel as fast as the
+// broadcaster takes them, timing each send.
+void xdMessagingBurst(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally);
 // The memory scenarios, xdmessaging-* systems only.
 int xdMessagingMemoryListener(const PeerConfig &config);
 int xdMessagingMemorySender(const PeerConfig &config);

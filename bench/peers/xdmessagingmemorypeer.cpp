@@ -58,18 +58,10 @@ int xdMessagingMemorySender(const PeerConfig &config)
 {
     XDBroadcaster broadcaster(xdMessagingTransportOf(config));
     broadcaster.setQueueLimit(SenderQueueLimit);
-    QByteArray message = makeBenchMessage(config.size);
     const qint64 before = statusKiB("VmRSS");
     SendTally tally;
     tally.begin();
-    for (qint64 i = 0; i < config.count; ++i) {
-        const qint64 start = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i), start, quint32(config.senderId), 0});
-        const XDSendResult result = broadcaster.sendToChannel(config.channel, message);
-        tally.sendTook(monotonicNs() - start);
-        tally.sendFailed(result.listenersFailed());
-        tally.sent();
-    }
+    xdMessagingBurst(broadcaster, config, tally);
     tally.finish();
     reportLine(QStringLiteral("MEMORY rss_growth_kib=%1 queue_limit_kib=%2")
                        .arg(statusKiB("VmHWM") - before)

@@ -115,13 +115,8 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
 
 } // namespace
 
-int xdMessagingSend(const PeerConfig &config)
+void xdMessagingBurst(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally)
 {
-    XDBroadcaster broadcaster(xdMessagingTransportOf(config));
-    SendTally tally;
-    tally.begin();
-    if (config.pingPong)
-        return pingPong(broadcaster, config, tally);
     QByteArray message = makeBenchMessage(config.size);
     for (qint64 i = 0; i < config.count; ++i) {
         const qint64 before = monotonicNs();
@@ -133,6 +128,16 @@ int xdMessagingSend(const PeerConfig &config)
         tally.sendFailed(result.listenersFailed());
         tally.sent();
     }
+}
+
+int xdMessagingSend(const PeerConfig &config)
+{
+    XDBroadcaster broadcaster(xdMessagingTransportOf(config));
+    SendTally tally;
+    tally.begin();
+    if (config.pingPong)
+        return pingPong(broadcaster, config, tally);
+    xdMessagingBurst(broadcaster, config, tally);
     // Handed over to every listener that reads; a stopped one keeps its queue until the
     // driver resumed it and said EXIT.
     broadcaster.flush();
