@@ -13,6 +13,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <memory>
 
 #include <csignal>
@@ -169,8 +170,16 @@ void tst_Network::droppedConnectionsLoseNothing()
     PeerProcess *listener = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
     QVERIFY(listener->waitForReady());
     PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count), QStringLiteral("d"), QStringLiteral("5")});
+    // The clients connected, not counting the redis-cli asking.
+    const auto connectedClients = [&] {
+        const QList<QByteArray> clients = m_redis->cli({QStringLiteral("CLIENT"), QStringLiteral("LIST"), QStringLiteral("TYPE"), QStringLiteral("normal")}).trimmed().split('\n');
+        return std::count_if(clients.cbegin(), clients.cend(), [](const QByteArray &line) { return line.contains("cmd=") && !line.contains("cmd=client|list"); });
+    };
     for (int drop = 0; drop < 3; ++drop) {
         QTest::qWait(300);
+        // Both have (re)connected: a slow start (sanitizers) or a reconnect backoff may
+        // take longer than the pause.
+        QTRY_VERIFY_WITH_TIMEOUT(connectedClients() >= 2, 20000);
         const QByteArray killed = m_redis->cli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"), QStringLiteral("normal")});
         QVERIFY2(killed.trimmed().toInt() >= 2, killed.constData()); // at least the sender's and the listener's
     }
