@@ -56,6 +56,13 @@ struct Target
     ListenerRecord listener;
 };
 
+// XDTransport::Network, asked for or by XDMESSAGING_TRANSPORT: Redis only, nothing local.
+bool isNetworkOnly(XDTransport requested)
+{
+    QString ignored;
+    return effectiveTransport(requested, &ignored) == XDTransport::Network;
+}
+
 } // namespace
 
 namespace XDMessagingPrivate {
@@ -96,7 +103,10 @@ void reportNetworkState(const SenderTransport *sender, const NetworkStatus &stat
 class XDBroadcasterPrivate
 {
 public:
-    explicit XDBroadcasterPrivate(XDTransport requested) : requested(requested) {}
+    explicit XDBroadcasterPrivate(XDTransport requested)
+        : requested(requested), networkOnly(isNetworkOnly(requested))
+    {
+    }
 
     XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
@@ -109,11 +119,6 @@ public:
             used.append(resolvedNetworkSender);
         return used;
     }
-    bool networkOnly() const
-    {
-        QString ignored;
-        return effectiveTransport(requested, &ignored) == XDTransport::Network;
-    }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
                             const QString &channel, TransportFailure *failure) const;
     // The UTF-8 form of channel when it is a valid name, else sets *problem. Senders
@@ -121,6 +126,8 @@ public:
     QByteArray channelUtf8(const QString &channel, QString *problem);
 
     const XDTransport requested;
+    // Decided once, with XDMESSAGING_TRANSPORT applied: every send asks.
+    const bool networkOnly;
     const quint64 token = newSenderToken();
     const qint64 pid = QCoreApplication::applicationPid();
     std::atomic<int> sendTimeout {DefaultSendTimeoutMs};
@@ -157,7 +164,7 @@ QByteArray XDBroadcasterPrivate::channelUtf8(const QString &channel, QString *pr
 
 QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportFailure *failure)
 {
-    if (networkOnly()) {
+    if (networkOnly) {
         if (auto network = networkSender(failure))
             return {network};
         return {};
@@ -249,7 +256,7 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     if (transports.isEmpty())
         return XDSendResult::failure(failure.error, QStringLiteral("cannot send: %1").arg(failure.message));
     TransportFailure networkFailure;
-    if (propagate.load() && !networkOnly()) {
+    if (propagate.load() && !networkOnly) {
         if (auto network = networkSender(&networkFailure))
             transports.append(std::move(network));
     }
@@ -325,7 +332,7 @@ XDBroadcaster::XDBroadcaster(XDTransport transport, QObject *parent)
     }
     // Connecting starts now, so that the first send finds Redis ready.
     TransportFailure ignored;
-    if (d->networkOnly())
+    if (d->networkOnly)
         d->senders(&ignored);
 }
 
@@ -427,7 +434,7 @@ XDTransport XDBroadcaster::transport() const
 
 bool XDBroadcaster::propagateToNetwork() const
 {
-    return d->propagate.load() || d->networkOnly();
+    return d->propagate.load() || d->networkOnly;
 }
 
 void XDBroadcaster::setPropagateToNetwork(bool propagate)
