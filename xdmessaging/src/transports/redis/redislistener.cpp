@@ -249,6 +249,8 @@ void RedisListener::readReply(const redisReply *reply)
 void RedisListener::readEntries(const QByteArray &key, const redisReply *entries, ReadTally *tally)
 {
     quint64 missed = 0;
+    StreamSequenceTracker &sequences = m_sequencesByKey[key];
+    QByteArray lastId; // where the next read of this stream starts
     for (size_t i = 0; i < replyElementCount(entries); ++i) {
         const redisReply *entry = replyElement(entries, i);
         const QByteArray id = replyBytes(replyElement(entry, 0));
@@ -257,7 +259,7 @@ void RedisListener::readEntries(const QByteArray &key, const redisReply *entries
             qCWarning(lcXDNetwork, "%s answered with a malformed entry; skipping the read", key.constData());
             break;
         }
-        m_positionByKey.insert(key, id);
+        lastId = id;
         DecodedEntry decoded;
         QString error;
         ++tally->entries;
@@ -268,9 +270,11 @@ void RedisListener::readEntries(const QByteArray &key, const redisReply *entries
         }
         tally->bytes += decoded.frame.head.frameSize();
         if (!decoded.publisher.isEmpty())
-            missed += m_sequencesByKey[key].record(decoded.publisher, decoded.number);
+            missed += sequences.record(decoded.publisher, decoded.number);
         m_received.push_back(std::move(decoded.frame));
     }
+    if (!lastId.isNull())
+        m_positionByKey.insert(key, lastId);
     if (missed > 0)
         reportMissed(key, missed);
 }

@@ -274,7 +274,6 @@ void RedisSender::replayRetainedLocked()
         if (it->acknowledgedAt < oldest)
             break;
         OutgoingMessage message = std::move(it->message);
-        message.sequence = m_nextSequence++;
         m_queuedBytes += message.frame.size();
         ++m_pendingBySender[message.senderToken];
         m_queue.push_front(std::move(message));
