@@ -5,13 +5,29 @@
 #   2. builds everything with AddressSanitizer and UndefinedBehaviorSanitizer and runs
 #      the whole suite,
 #   3. builds everything with warnings as errors and runs the whole suite (last, so the
-#      output ends with its summary).
+#      output ends with its summary),
+# then prints the wall time of each phase, and ctest's summary of the last one again.
 # XDMESSAGING_FUZZ_SECONDS (default 60) bounds each fuzzer; 0 skips fuzzing, and
 # XDMESSAGING_SANITIZERS=0 skips the sanitizer build, for a quick local run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Wall time of each phase, printed at the end, so a CI that grows slower is seen long
+# before it reaches its limit.
+phase_times=()
+phase_started=$SECONDS
+end_phase() {
+    phase_times+=("$(printf '%-12s %5d s' "$1" $((SECONDS - phase_started)))")
+    phase_started=$SECONDS
+}
+print_phase_times() {
+    echo "== wall time per phase"
+    printf '%s\n' "${phase_times[@]}"
+    printf '%-12s %5d s\n' total "$SECONDS"
+}
+
 scripts/install-deps.sh
+end_phase install
 jobs=$(nproc)
 fuzz_seconds=${XDMESSAGING_FUZZ_SECONDS:-60}
 sanitizers=${XDMESSAGING_SANITIZERS:-1}
@@ -38,6 +54,7 @@ if [ "$fuzz_seconds" -gt 0 ]; then
         echo "$name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log" || echo done)"
         rm -rf "$work"
     done
+    end_phase fuzzing
 fi
 
 if [ "$sanitizers" != 0 ]; then
@@ -49,9 +66,15 @@ if [ "$sanitizers" != 0 ]; then
         "-DCMAKE_SHARED_LINKER_FLAGS=$sanitize" < /dev/null > /dev/null
     cmake --build build-asan -j"$jobs" < /dev/null > /dev/null
     # The install test builds a separate, unsanitized project against the library.
+    asan_status=0
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
         ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600 \
-        -E install-consumer < /dev/null
+        -E install-consumer < /dev/null || asan_status=$?
+    end_phase sanitizers
+    if [ "$asan_status" != 0 ]; then
+        print_phase_times
+        exit "$asan_status"
+    fi
 fi
 
 echo "== release build, warnings as errors"
@@ -59,4 +82,12 @@ build_dir=${XDMESSAGING_BUILD_DIR:-build-tests}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
       -DXDMESSAGING_WARNINGS_AS_ERRORS=ON < /dev/null > /dev/null
 cmake --build "$build_dir" -j"$jobs" < /dev/null > /dev/null
-ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout 600 < /dev/null
+release_status=0
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout 600 < /dev/null \
+    | tee "$build_dir/ctest-summary.log" || release_status=$?
+end_phase release
+print_phase_times
+# The output ends, as runners and readers expect, with ctest's summary.
+echo "== ctest summary (release build)"
+sed -n '/tests passed, /,$p' "$build_dir/ctest-summary.log"
+exit "$release_status"

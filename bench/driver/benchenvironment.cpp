@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "benchenvironment.h"
 
+#include "childlifetime.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -81,6 +83,7 @@ void BenchEnvironment::startDBus()
         m_dbusProblem = QStringLiteral("dbus-daemon is not installed");
         return;
     }
+    endWithThisProcess(m_dbus);
     m_dbus.start(program, {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1"),
                            QStringLiteral("--address=unix:dir=") + m_workDir.path()});
     if (!m_dbus.waitForReadyRead(10000) || !m_dbus.canReadLine()) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "peerprocess.h"
 
+#include "childlifetime.h"
+
 #include <QtCore/QDeadlineTimer>
 
 #include <algorithm>
@@ -14,7 +16,10 @@ PeerProcess::PeerProcess(const QString &program, const QString &runtimeDir, cons
     environment.remove(QStringLiteral("XDMESSAGING_TRANSPORT"));
     environment.insert(extraEnvironment);
     m_process.setProcessEnvironment(environment);
+    // Its error output goes to the test's, so sanitizer reports show in ctest's log; the
+    // peer dies with the test, so that pipe is never held open by an orphan.
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    endWithThisProcess(m_process);
     m_process.start(program, arguments);
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "redisserver.h"
 
+#include "childlifetime.h"
+
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QThread>
 
@@ -32,6 +34,7 @@ quint16 freeLoopbackPort()
 RedisServer::RedisServer(const QString &password) : m_password(password)
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    endWithThisProcess(m_process);
 }
 
 RedisServer::~RedisServer()
@@ -105,6 +108,7 @@ QString RedisServer::url(const QString &password) const
 QByteArray RedisServer::cli(const QStringList &arguments, const QByteArray &stdinData)
 {
     QProcess client;
+    endWithThisProcess(client);
     QStringList all {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port)};
     if (!m_password.isEmpty())
         all << QStringLiteral("--no-auth-warning") << QStringLiteral("-a") << m_password;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "xvfbserver.h"
 
+#include "childlifetime.h"
+
 #include <QtCore/QDeadlineTimer>
+#include <QtCore/QFile>
 #include <QtCore/QStandardPaths>
 
 #include <fcntl.h>
@@ -27,13 +30,19 @@ bool XvfbServer::start(int timeoutMs)
     }
     // The write end must survive exec in the child: dup it to a fixed, non-CLOEXEC fd there.
     const int writeFd = displayPipe[1];
-    m_process.setChildProcessModifier([writeFd] {
+    endWithThisProcess(m_process, [writeFd] {
         if (writeFd == 3)
             ::fcntl(3, F_SETFD, 0);
         else
             ::dup2(writeFd, 3);
     });
-    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // Xvfb's output goes to a file of ours, never to the test's output: ctest waits for
+    // every holder of its pipe to close it.
+    m_process.setStandardOutputFile(QProcess::nullDevice());
+    if (m_logDirectory.isValid())
+        m_process.setStandardErrorFile(m_logDirectory.filePath(QStringLiteral("xvfb.log")));
+    else
+        m_process.setStandardErrorFile(QProcess::nullDevice());
     m_process.start(QStringLiteral("Xvfb"),
                     {QStringLiteral("-displayfd"), QStringLiteral("3"), QStringLiteral("-screen"),
                      QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
@@ -58,12 +67,20 @@ bool XvfbServer::start(int timeoutMs)
     }
     ::close(displayPipe[0]);
     if (!number.endsWith('\n')) {
-        m_error = QStringLiteral("Xvfb did not report a display number in time");
+        m_error = QStringLiteral("Xvfb did not report a display number in time: ") + logTail();
         stop();
         return false;
     }
     m_display = QLatin1Char(':') + QString::fromLatin1(number.trimmed());
     return true;
+}
+
+QString XvfbServer::logTail() const
+{
+    QFile log(m_logDirectory.filePath(QStringLiteral("xvfb.log")));
+    if (!log.open(QIODevice::ReadOnly))
+        return QStringLiteral("(no log)");
+    return QString::fromLocal8Bit(log.readAll().right(500)).trimmed();
 }
 
 void XvfbServer::stop()

@@ -3,6 +3,7 @@
 
 #include <QtCore/QProcess>
 #include <QtCore/QString>
+#include <QtCore/QTemporaryDir>
 
 // An Xvfb of the caller's own, on a display number the server picks itself
 // (-displayfd), so tests can run side by side. Ended, by its PID, on destruction.
@@ -27,6 +28,8 @@ public:
     static bool isAvailable();
 
 private:
+    QString logTail() const;
+    QTemporaryDir m_logDirectory; // Xvfb's error output, quoted when it fails to start
     QProcess m_process;
     QString m_display;
     QString m_error;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The native-window transport and Auto mode, under an Xvfb the test starts itself.
+#include "childlifetime.h"
 #include "peerprocess.h"
 #include "xvfbserver.h"
 
@@ -231,6 +232,7 @@ void tst_X11::garbageInTheRegistryIsIgnored()
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("DISPLAY"), m_xvfb.display());
         process.setProcessEnvironment(environment);
+        endWithThisProcess(process);
         process.start(QStringLiteral("xprop"), arguments);
         return process.waitForFinished(10000) && process.exitCode() == 0;
     };

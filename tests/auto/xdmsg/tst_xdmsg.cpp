@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The xdmsg interface scripts rely on: output formats, exit codes, error lines.
+#include "childlifetime.h"
 #include "redisserver.h"
 
 #include <XDMessaging/xdnetworksettings.h>
@@ -78,6 +79,7 @@ QProcess *tst_Xdmsg::start(const QStringList &arguments)
     environment.insert(QStringLiteral("XDMESSAGING_RUNTIME_DIR"), m_runtimeDir->path());
     environment.remove(QStringLiteral("XDMESSAGING_TRANSPORT"));
     process->setProcessEnvironment(environment);
+    endWithThisProcess(*process);
     process->start(QStringLiteral(XDMSG_PATH), arguments);
     m_processes.push_back(std::move(process));
     return m_processes.back().get();
