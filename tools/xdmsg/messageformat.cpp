@@ -83,9 +83,9 @@ QByteArray listenersTable(const QList<XDListenerInfo> &listeners)
 {
     QString table = QStringLiteral("PID\tNAME\tTRANSPORTS\tCHANNELS\n");
     for (const XDListenerInfo &listener : listeners) {
-        table += QString::number(listener.pid) + QLatin1Char('\t') + escapeText(listener.name)
-                + QLatin1Char('\t') + joinTransports(listener.transports) + QLatin1Char('\t')
-                + listener.channels.join(QStringLiteral(", ")) + QLatin1Char('\n');
+        table += QString::number(listener.pid()) + QLatin1Char('\t') + escapeText(listener.name())
+                + QLatin1Char('\t') + joinTransports(listener.transports()) + QLatin1Char('\t')
+                + listener.channels().join(QStringLiteral(", ")) + QLatin1Char('\n');
     }
     return table.toUtf8();
 }
@@ -95,11 +95,11 @@ QByteArray listenersJson(const QList<XDListenerInfo> &listeners)
     QJsonArray array;
     for (const XDListenerInfo &listener : listeners) {
         QJsonObject object;
-        object.insert(QStringLiteral("id"), listener.id.toString(QUuid::WithoutBraces));
-        object.insert(QStringLiteral("pid"), listener.pid);
-        object.insert(QStringLiteral("name"), listener.name);
-        object.insert(QStringLiteral("transports"), transportNames(listener.transports));
-        object.insert(QStringLiteral("channels"), QJsonArray::fromStringList(listener.channels));
+        object.insert(QStringLiteral("id"), listener.id().toString(QUuid::WithoutBraces));
+        object.insert(QStringLiteral("pid"), listener.pid());
+        object.insert(QStringLiteral("name"), listener.name());
+        object.insert(QStringLiteral("transports"), transportNames(listener.transports()));
+        object.insert(QStringLiteral("channels"), QJsonArray::fromStringList(listener.channels()));
         array.append(object);
     }
     QJsonObject root;

@@ -242,7 +242,7 @@ void tst_ChannelName::longestNamesTravelIntact()
     XDBroadcaster broadcaster;
     const QList<XDListenerInfo> listed = broadcaster.listeners();
     QCOMPARE(listed.size(), 1);
-    QCOMPARE(listed.first().channels, QStringList {channel});
+    QCOMPARE(listed.first().channels(), QStringList {channel});
     const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("hello"));
     QVERIFY2(result, qPrintable(result.errorString()));
     QCOMPARE(result.listenersReached(), 1);

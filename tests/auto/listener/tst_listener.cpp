@@ -249,24 +249,24 @@ void tst_Listener::listenersAreListed()
     QVERIFY(listener.registerChannel(QStringLiteral("second")));
     const QList<XDListenerInfo> listeners = XDBroadcaster().listeners();
     QCOMPARE(listeners.size(), 1);
-    QCOMPARE(listeners.first().id, listener.id());
-    QCOMPARE(listeners.first().pid, qint64(::getpid()));
-    QCOMPARE(listeners.first().channels, (QStringList {channel, QStringLiteral("second")}));
-    QCOMPARE(listeners.first().transports, QList<XDTransport> {XDTransport::LocalSocket});
-    QCOMPARE(listeners.first().name, QCoreApplication::applicationName());
+    QCOMPARE(listeners.first().id(), listener.id());
+    QCOMPARE(listeners.first().pid(), qint64(::getpid()));
+    QCOMPARE(listeners.first().channels(), (QStringList {channel, QStringLiteral("second")}));
+    QCOMPARE(listeners.first().transports(), QList<XDTransport> {XDTransport::LocalSocket});
+    QCOMPARE(listeners.first().name(), QCoreApplication::applicationName());
     QCOMPARE(listener.activeTransports(), QList<XDTransport> {XDTransport::LocalSocket});
 
     // The listing follows the listener: fewer channels, then gone.
     XDBroadcaster broadcaster;
     QVERIFY(listener.unregisterChannel(channel));
-    QCOMPARE(broadcaster.listeners().first().channels, QStringList {QStringLiteral("second")});
+    QCOMPARE(broadcaster.listeners().first().channels(), QStringList {QStringLiteral("second")});
     {
         XDListener other;
         QVERIFY(other.registerChannel(channel));
         QCOMPARE(broadcaster.listeners().size(), 2);
     }
     QCOMPARE(broadcaster.listeners().size(), 1);
-    QCOMPARE(broadcaster.listeners().first().id, listener.id());
+    QCOMPARE(broadcaster.listeners().first().id(), listener.id());
 }
 
 void tst_Listener::flushWaitsForTheKernel()

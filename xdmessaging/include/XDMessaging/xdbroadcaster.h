@@ -45,6 +45,14 @@ class XDBroadcasterPrivate;
 class XDMESSAGING_EXPORT XDBroadcaster : public QObject
 {
     Q_OBJECT
+    Q_PROPERTY(XDTransport transport READ transport WRITE setTransport NOTIFY transportChanged)
+    Q_PROPERTY(int sendTimeout READ sendTimeout WRITE setSendTimeout NOTIFY sendTimeoutChanged)
+    Q_PROPERTY(qint64 queueLimit READ queueLimit WRITE setQueueLimit NOTIFY queueLimitChanged)
+    Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize
+                       NOTIFY maximumMessageSizeChanged)
+    Q_PROPERTY(bool propagateToNetwork READ propagateToNetwork WRITE setPropagateToNetwork
+                       NOTIFY propagateToNetworkChanged)
+    Q_PROPERTY(XDNetworkState networkState READ networkState NOTIFY networkStateChanged)
 public:
     /*! Creates a broadcaster on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */
     explicit XDBroadcaster(QObject *parent = nullptr);
@@ -83,19 +91,27 @@ public:
     */
     QList<XDListenerInfo> listeners(QString *errorString = nullptr) const;
 
-    /*! The transport asked for at construction (after \c XDMESSAGING_TRANSPORT). */
+    /*! The transport asked for (after \c XDMESSAGING_TRANSPORT). */
     XDTransport transport() const;
+    /*!
+        Sends on \a transport from the next send on. What was queued on the old
+        transports is still handed over, and flush() still waits for it.
+    */
+    void setTransport(XDTransport transport);
 
     /*! How long a send may wait for a listener that is not reading; default 1000 ms. */
     int sendTimeout() const;
+    /*! Sets the send timeout to \a msecs milliseconds (at least 0). */
     void setSendTimeout(int msecs);
 
     /*! The most bytes queued for one listener before sends wait; default 64 MiB. */
     qint64 queueLimit() const;
+    /*! Sets the queue limit to \a bytes (at least 0). */
     void setQueueLimit(qint64 bytes);
 
     /*! The largest payload allowed, in bytes; default 16 MiB. */
     qint64 maximumMessageSize() const;
+    /*! Sets the largest payload allowed to \a bytes (0 to 4 GiB - 1). */
     void setMaximumMessageSize(qint64 bytes);
 
     /*!
@@ -115,6 +131,7 @@ public:
         XDError::TransportUnavailable; local listeners still get the message.
     */
     bool propagateToNetwork() const;
+    /*! Turns propagation through Redis on or off, as \a propagate says. */
     void setPropagateToNetwork(bool propagate);
 
     /*! How this broadcaster's connection to Redis is doing; Off when it does not propagate. */
@@ -124,6 +141,16 @@ public:
     static constexpr qint64 DefaultMaximumMessageSize = 16 * 1024 * 1024;
 
 Q_SIGNALS:
+    /*! setTransport() changed the transport. */
+    void transportChanged();
+    /*! setSendTimeout() changed the send timeout. */
+    void sendTimeoutChanged();
+    /*! setQueueLimit() changed the queue limit. */
+    void queueLimitChanged();
+    /*! setMaximumMessageSize() changed the limit. */
+    void maximumMessageSizeChanged();
+    /*! propagateToNetwork() changed (setPropagateToNetwork(), or a transport to or from Network). */
+    void propagateToNetworkChanged();
     /*!
         Messages this broadcaster had already accepted could not be handed to a listener
         (it died or closed the connection). \a messageCount messages were lost for it.

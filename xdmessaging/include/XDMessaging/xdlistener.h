@@ -45,6 +45,14 @@ class XDListenerPrivate;
 class XDMESSAGING_EXPORT XDListener : public QObject
 {
     Q_OBJECT
+    Q_PROPERTY(QStringList channels READ channels WRITE setChannels NOTIFY channelsChanged)
+    Q_PROPERTY(XDTransport transport READ transport WRITE setTransport NOTIFY transportChanged)
+    Q_PROPERTY(XDNetworkState networkState READ networkState NOTIFY networkStateChanged)
+    Q_PROPERTY(XDError error READ error NOTIFY errorStringChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize
+                       NOTIFY maximumMessageSizeChanged)
+    Q_PROPERTY(QUuid id READ id CONSTANT)
 public:
     /*! Creates a listener on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */
     explicit XDListener(QObject *parent = nullptr);
@@ -65,9 +73,22 @@ public:
     bool unregisterChannel(const QString &channel);
     /*! The registered channels, in registration order. */
     QStringList channels() const;
+    /*!
+        Registers what is new in \a channels and unregisters what is missing from it, in
+        the order given. A channel that cannot be registered is left out, and error() and
+        errorString() say why once the others are done; channels() then tells what is
+        registered. This is the \c channels property that QML assigns.
+    */
+    void setChannels(const QStringList &channels);
 
-    /*! The transport asked for at construction (after \c XDMESSAGING_TRANSPORT). */
+    /*! The transport asked for (after \c XDMESSAGING_TRANSPORT). */
     XDTransport transport() const;
+    /*!
+        Listens on \a transport from now on. A listener that is already listening stops
+        on its old transports and registers its channels again on the new ones; messages
+        sent meanwhile may be missed. Failures are reported as by registerChannel().
+    */
+    void setTransport(XDTransport transport);
     /*! The transports this listener is actually listening on; empty before the first channel. */
     QList<XDTransport> activeTransports() const;
     /*! The listener's identity, the same on every transport. */
@@ -87,6 +108,14 @@ public:
 Q_SIGNALS:
     /*! A message arrived on one of the registered channels. */
     void messageReceived(const XDMessage &message);
+    /*! A channel was registered or unregistered; channels() has the new list. */
+    void channelsChanged();
+    /*! setTransport() changed the transport asked for. */
+    void transportChanged();
+    /*! error() and errorString() changed: a new error, or the last one cleared by success. */
+    void errorStringChanged();
+    /*! setMaximumMessageSize() changed the limit. */
+    void maximumMessageSizeChanged();
     /*! Something failed after construction (a transport could not start, ...). */
     void errorOccurred(XDError error, const QString &errorString);
     /*!

@@ -11,20 +11,6 @@
 #include <QtCore/QString>
 
 /*!
-    How a listener's or broadcaster's connection to Redis is doing.
-
-    \value Off           This object does not use the network (not asked for, or no
-                         Redis URL is configured).
-    \value Connecting    The first connection to Redis is being made.
-    \value Connected     Connected to Redis: messages propagate.
-    \value Disconnected  Redis cannot be reached (or refused the password); the library
-                         retries with backoff and says why in the signal's error string.
-                         Broadcasters keep what they accepted in a bounded queue and
-                         send it once Redis is back.
-*/
-enum class XDNetworkState { Off, Connecting, Connected, Disconnected };
-
-/*!
     The process-wide settings of the network transport. One way to configure it, for
     every listener and broadcaster of the process:
 
@@ -61,5 +47,3 @@ public:
     /*! Returns why \a url is not a usable Redis URL, or an empty string when it is. */
     static QString redisUrlProblem(const QString &url);
 };
-
-Q_DECLARE_METATYPE(XDNetworkState)

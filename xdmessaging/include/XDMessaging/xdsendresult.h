@@ -6,6 +6,7 @@
 #include <QtCore/QSharedDataPointer>
 #include <QtCore/QStringList>
 
+class QDebug;
 class XDSendResultPrivate;
 
 /*!
@@ -16,10 +17,23 @@ class XDSendResultPrivate;
     listens on succeeds and reaches nobody. When some listeners could not take the
     message, the others still got it: listenersReached() counts them and failures()
     says, per listener, why the rest did not.
+
+    A gadget, so QML reads it as a value with the properties \c ok, \c error,
+    \c errorString, \c listenersReached, \c listenersFailed, \c propagatedToNetwork and
+    \c failures.
 */
 class XDMESSAGING_EXPORT XDSendResult
 {
+    Q_GADGET
+    Q_PROPERTY(bool ok READ isOk CONSTANT)
+    Q_PROPERTY(XDError error READ error CONSTANT)
+    Q_PROPERTY(QString errorString READ errorString CONSTANT)
+    Q_PROPERTY(int listenersReached READ listenersReached CONSTANT)
+    Q_PROPERTY(int listenersFailed READ listenersFailed CONSTANT)
+    Q_PROPERTY(bool propagatedToNetwork READ propagatedToNetwork CONSTANT)
+    Q_PROPERTY(QStringList failures READ failures CONSTANT)
 public:
+    /*! A successful result that reached nobody. */
     XDSendResult();
     XDSendResult(const XDSendResult &other);
     XDSendResult &operator=(const XDSendResult &other);
@@ -62,3 +76,6 @@ private:
 };
 
 Q_DECLARE_METATYPE(XDSendResult)
+
+/*! Writes whether the send succeeded, how many listeners it reached, and any error to \a debug. */
+XDMESSAGING_EXPORT QDebug operator<<(QDebug debug, const XDSendResult &result);

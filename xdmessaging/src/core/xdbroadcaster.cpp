@@ -115,8 +115,13 @@ public:
     {
         std::lock_guard lock(sendersMutex);
         QList<std::shared_ptr<SenderTransport>> used = resolvedSenders;
-        if (resolvedNetworkSender && !used.contains(resolvedNetworkSender))
-            used.append(resolvedNetworkSender);
+        QList<std::shared_ptr<SenderTransport>> others = retiredSenders;
+        if (resolvedNetworkSender)
+            others.append(resolvedNetworkSender);
+        for (const auto &transport : std::as_const(others)) {
+            if (!used.contains(transport))
+                used.append(transport);
+        }
         return used;
     }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
@@ -124,10 +129,17 @@ public:
     // The UTF-8 form of channel when it is a valid name, else sets *problem. Senders
     // repeat their channel: the last one is remembered, checked and converted once.
     QByteArray channelUtf8(const QString &channel, QString *problem);
+    // propagateToNetwork() changed, and with it networkState().
+    void propagationChanged(XDBroadcaster *q)
+    {
+        Q_EMIT q->propagateToNetworkChanged();
+        Q_EMIT q->networkStateChanged(q->networkState(), QString());
+    }
 
-    const XDTransport requested;
-    // Decided once, with XDMESSAGING_TRANSPORT applied: every send asks.
-    const bool networkOnly;
+    // Set at construction and by setTransport(); networkOnly is decided then, with
+    // XDMESSAGING_TRANSPORT applied, because every send asks.
+    std::atomic<XDTransport> requested;
+    std::atomic<bool> networkOnly;
     const quint64 token = newSenderToken();
     const qint64 pid = QCoreApplication::applicationPid();
     std::atomic<int> sendTimeout {DefaultSendTimeoutMs};
@@ -137,6 +149,8 @@ public:
 
     std::mutex sendersMutex;
     QList<std::shared_ptr<SenderTransport>> resolvedSenders; // kept once resolved
+    // Senders of the transports used before setTransport(): flush() still waits for them.
+    QList<std::shared_ptr<SenderTransport>> retiredSenders;
     std::shared_ptr<SenderTransport> resolvedNetworkSender;  // kept once resolved
     QByteArray senderNameUtf8;
 
@@ -408,17 +422,17 @@ QList<XDListenerInfo> XDBroadcaster::listeners(QString *errorString) const
             const auto known = indexById.constFind(record.id);
             if (known != indexById.constEnd()) {
                 XDListenerInfo &info = infos[*known];
-                if (!info.transports.contains(transport->kind()))
-                    info.transports.append(transport->kind());
+                if (!info.transports().contains(transport->kind()))
+                    info.setTransports(info.transports() << transport->kind());
                 continue;
             }
             XDListenerInfo info;
-            info.id = record.id;
-            info.pid = record.pid;
-            info.name = record.name;
-            info.transports = record.transports.isEmpty() ? QList<XDTransport> {transport->kind()}
-                                                          : record.transports;
-            info.channels = record.channels;
+            info.setId(record.id);
+            info.setPid(record.pid);
+            info.setName(record.name);
+            info.setTransports(record.transports.isEmpty() ? QList<XDTransport> {transport->kind()}
+                                                           : record.transports);
+            info.setChannels(record.channels);
             indexById.insert(record.id, infos.size());
             infos.append(info);
         }
@@ -432,6 +446,29 @@ XDTransport XDBroadcaster::transport() const
     return effectiveTransport(d->requested, &ignored);
 }
 
+void XDBroadcaster::setTransport(XDTransport transport)
+{
+    const bool wasPropagating = propagateToNetwork();
+    {
+        std::lock_guard lock(d->sendersMutex);
+        if (transport == d->requested)
+            return;
+        d->requested = transport;
+        d->networkOnly = isNetworkOnly(transport);
+        for (const auto &sender : std::as_const(d->resolvedSenders)) {
+            if (!d->retiredSenders.contains(sender))
+                d->retiredSenders.append(sender);
+        }
+        d->resolvedSenders.clear();
+    }
+    TransportFailure ignored;
+    if (d->networkOnly)
+        d->senders(&ignored); // connecting starts now, as at construction
+    Q_EMIT transportChanged();
+    if (propagateToNetwork() != wasPropagating)
+        d->propagationChanged(this);
+}
+
 bool XDBroadcaster::propagateToNetwork() const
 {
     return d->propagate.load() || d->networkOnly;
@@ -439,12 +476,15 @@ bool XDBroadcaster::propagateToNetwork() const
 
 void XDBroadcaster::setPropagateToNetwork(bool propagate)
 {
+    const bool wasPropagating = propagateToNetwork();
     d->propagate = propagate;
     // Connecting starts now, so that the first send finds Redis ready; a failure is
     // reported by the sends.
     TransportFailure ignored;
     if (propagate)
         d->networkSender(&ignored);
+    if (propagateToNetwork() != wasPropagating)
+        d->propagationChanged(this);
 }
 
 XDNetworkState XDBroadcaster::networkState() const
@@ -466,7 +506,9 @@ int XDBroadcaster::sendTimeout() const
 
 void XDBroadcaster::setSendTimeout(int msecs)
 {
-    d->sendTimeout = qMax(0, msecs);
+    const int timeout = qMax(0, msecs);
+    if (d->sendTimeout.exchange(timeout) != timeout)
+        Q_EMIT sendTimeoutChanged();
 }
 
 qint64 XDBroadcaster::queueLimit() const
@@ -476,7 +518,9 @@ qint64 XDBroadcaster::queueLimit() const
 
 void XDBroadcaster::setQueueLimit(qint64 bytes)
 {
-    d->queueLimit = qMax<qint64>(0, bytes);
+    const qint64 limit = qMax<qint64>(0, bytes);
+    if (d->queueLimit.exchange(limit) != limit)
+        Q_EMIT queueLimitChanged();
 }
 
 qint64 XDBroadcaster::maximumMessageSize() const
@@ -486,5 +530,7 @@ qint64 XDBroadcaster::maximumMessageSize() const
 
 void XDBroadcaster::setMaximumMessageSize(qint64 bytes)
 {
-    d->maximumMessageSize = qBound<qint64>(0, bytes, std::numeric_limits<quint32>::max());
+    const qint64 maximum = qBound<qint64>(0, bytes, std::numeric_limits<quint32>::max());
+    if (d->maximumMessageSize.exchange(maximum) != maximum)
+        Q_EMIT maximumMessageSizeChanged();
 }

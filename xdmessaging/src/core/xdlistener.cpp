@@ -30,13 +30,20 @@ public:
     void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) override;
 
     bool ensureStarted();
+    void stopTransports();
     bool publish();
     ListenerManifest manifest() const;
+    // Register or unregister one channel; false (reported through fail()) when that
+    // failed. Neither clears an earlier error: the caller decides when all went well.
+    bool addChannel(const QString &channel);
+    bool removeChannel(const QString &channel);
     bool fail(XDError code, const QString &message);
+    void setError(XDError code, const QString &message);
+    void clearError() { setError(XDError::NoError, QString()); }
     void setNetworkState(XDNetworkState state, const QString &error);
 
     XDListener *const q;
-    const XDTransport requested;
+    XDTransport requested;
     const QUuid id = QUuid::createUuid();
     QStringList channels;
     QHash<QByteArray, QString> channelsByUtf8; // what frames are filtered by
@@ -114,12 +121,22 @@ ListenerManifest XDListenerPrivate::manifest() const
     return manifest;
 }
 
-bool XDListenerPrivate::fail(XDError code, const QString &message)
+void XDListenerPrivate::setError(XDError code, const QString &message)
 {
+    if (code == error && message == errorString)
+        return;
     error = code;
     errorString = message;
+    Q_EMIT q->errorStringChanged();
+}
+
+bool XDListenerPrivate::fail(XDError code, const QString &message)
+{
     qCDebug(lcXDCore, "listener error: %ls", qUtf16Printable(message));
-    Q_EMIT q->errorOccurred(code, message);
+    const QPointer<XDListener> alive(q);
+    setError(code, message);
+    if (alive)
+        Q_EMIT q->errorOccurred(code, message);
     return false;
 }
 
@@ -150,6 +167,48 @@ bool XDListenerPrivate::ensureStarted()
     return true;
 }
 
+void XDListenerPrivate::stopTransports()
+{
+    transports.clear();
+    filterDuplicates = false;
+    setNetworkState(XDNetworkState::Off, QString());
+}
+
+bool XDListenerPrivate::addChannel(const QString &channel)
+{
+    const QString problem = xdChannelNameProblem(channel);
+    if (!problem.isEmpty()) {
+        return fail(XDError::InvalidChannelName,
+                    QStringLiteral("cannot register channel \"%1\": %2").arg(printableChannelName(channel), problem));
+    }
+    if (!ensureStarted())
+        return false;
+    if (channels.contains(channel))
+        return true;
+    // Accept the channel locally before senders can see it.
+    channels.append(channel);
+    channelsByUtf8.insert(channel.toUtf8(), channel);
+    if (!publish()) {
+        channels.removeLast();
+        channelsByUtf8.remove(channel.toUtf8());
+        return false;
+    }
+    return true;
+}
+
+bool XDListenerPrivate::removeChannel(const QString &channel)
+{
+    if (!channels.contains(channel)) {
+        return fail(XDError::InvalidChannelName,
+                    QStringLiteral("channel \"%1\" is not registered").arg(printableChannelName(channel)));
+    }
+    // Filter first: from here on nothing of this channel is delivered, whatever senders
+    // still believe.
+    channels.removeAll(channel);
+    channelsByUtf8.remove(channel.toUtf8());
+    return publish();
+}
+
 bool XDListenerPrivate::publish()
 {
     const ListenerManifest current = manifest();
@@ -178,46 +237,24 @@ XDListener::~XDListener()
 
 bool XDListener::registerChannel(const QString &channel)
 {
-    const QString problem = xdChannelNameProblem(channel);
-    if (!problem.isEmpty()) {
-        return d->fail(XDError::InvalidChannelName,
-                       QStringLiteral("cannot register channel \"%1\": %2").arg(printableChannelName(channel), problem));
-    }
-    if (!d->ensureStarted())
+    const qsizetype before = d->channels.size();
+    if (!d->addChannel(channel))
         return false;
-    if (d->channels.contains(channel)) {
-        d->error = XDError::NoError;
-        d->errorString.clear();
-        return true;
-    }
-    // Accept the channel locally before senders can see it.
-    d->channels.append(channel);
-    d->channelsByUtf8.insert(channel.toUtf8(), channel);
-    if (!d->publish()) {
-        d->channels.removeLast();
-        d->channelsByUtf8.remove(channel.toUtf8());
-        return false;
-    }
-    d->error = XDError::NoError;
-    d->errorString.clear();
+    d->clearError();
+    if (d->channels.size() != before)
+        Q_EMIT channelsChanged();
     return true;
 }
 
 bool XDListener::unregisterChannel(const QString &channel)
 {
-    if (!d->channels.contains(channel)) {
-        return d->fail(XDError::InvalidChannelName,
-                       QStringLiteral("channel \"%1\" is not registered").arg(printableChannelName(channel)));
-    }
-    // Filter first: from here on nothing of this channel is delivered, whatever senders
-    // still believe.
-    d->channels.removeAll(channel);
-    d->channelsByUtf8.remove(channel.toUtf8());
-    if (!d->publish())
-        return false;
-    d->error = XDError::NoError;
-    d->errorString.clear();
-    return true;
+    const qsizetype before = d->channels.size();
+    const bool unregistered = d->removeChannel(channel);
+    if (unregistered)
+        d->clearError();
+    if (d->channels.size() != before)
+        Q_EMIT channelsChanged();
+    return unregistered;
 }
 
 QStringList XDListener::channels() const
@@ -225,10 +262,47 @@ QStringList XDListener::channels() const
     return d->channels;
 }
 
+void XDListener::setChannels(const QStringList &channels)
+{
+    const QStringList before = d->channels;
+    XDError firstError = XDError::NoError;
+    QString firstErrorString;
+    const auto keepFirstFailure = [&](bool succeeded) {
+        if (!succeeded && firstError == XDError::NoError) {
+            firstError = d->error;
+            firstErrorString = d->errorString;
+        }
+    };
+    for (const QString &channel : before) {
+        if (!channels.contains(channel))
+            keepFirstFailure(d->removeChannel(channel));
+    }
+    for (const QString &channel : channels) {
+        if (!d->channels.contains(channel))
+            keepFirstFailure(d->addChannel(channel));
+    }
+    d->setError(firstError, firstErrorString);
+    if (d->channels != before)
+        Q_EMIT channelsChanged();
+}
+
 XDTransport XDListener::transport() const
 {
     QString ignored;
     return effectiveTransport(d->requested, &ignored);
+}
+
+void XDListener::setTransport(XDTransport transport)
+{
+    if (transport == d->requested)
+        return;
+    d->requested = transport;
+    if (!d->transports.empty()) {
+        d->stopTransports();
+        if (!d->channels.isEmpty() && d->ensureStarted() && d->publish())
+            d->clearError();
+    }
+    Q_EMIT transportChanged();
 }
 
 QList<XDTransport> XDListener::activeTransports() const
@@ -251,7 +325,11 @@ qint64 XDListener::maximumMessageSize() const
 
 void XDListener::setMaximumMessageSize(qint64 bytes)
 {
-    d->maximumSize = qBound<qint64>(0, bytes, std::numeric_limits<quint32>::max());
+    const qint64 bounded = qBound<qint64>(0, bytes, std::numeric_limits<quint32>::max());
+    if (bounded == d->maximumSize)
+        return;
+    d->maximumSize = bounded;
+    Q_EMIT maximumMessageSizeChanged();
 }
 
 XDNetworkState XDListener::networkState() const

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "core/xdmessage_p.h"
 
+#include "core/messageid_p.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDebug>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 
 XDMessage XDMessagePrivate::fromFrame(XDMessagingPrivate::Frame &&frame, const QString &channel,
                                       const QString &senderName, XDTransport transport)
@@ -16,6 +22,25 @@ XDMessage XDMessagePrivate::fromFrame(XDMessagingPrivate::Frame &&frame, const Q
     d->id = frame.head.meta.id;
     d->transport = transport;
     return XDMessage(d);
+}
+
+XDMessage XDMessage::create(const QString &channel, const QByteArray &payload, PayloadType type)
+{
+    auto *d = new XDMessagePrivate;
+    d->channel = channel;
+    d->payload = payload;
+    d->payloadType = type;
+    d->senderPid = QCoreApplication::applicationPid();
+    d->senderName = QCoreApplication::applicationName();
+    d->timestampMs = QDateTime::currentMSecsSinceEpoch();
+    d->id = XDMessagingPrivate::nextMessageId();
+    d->transport = XDTransport::Auto;
+    return XDMessage(d);
+}
+
+XDMessage XDMessage::create(const QString &channel, const QString &text)
+{
+    return create(channel, text.toUtf8(), PayloadType::Text);
 }
 
 XDMessage::XDMessage() = default;
@@ -61,6 +86,21 @@ QJsonDocument XDMessage::json(QJsonParseError *error) const
     return QJsonDocument::fromJson(payload(), error);
 }
 
+QJsonValue XDMessage::jsonValue() const
+{
+    // QJsonDocument holds only objects and arrays; a JSON text that is a single value
+    // is read as the one element of an array.
+    const QByteArray bytes = payload();
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
+    if (error.error == QJsonParseError::NoError)
+        return document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
+    const QJsonDocument wrapped = QJsonDocument::fromJson('[' + bytes + ']', &error);
+    if (error.error != QJsonParseError::NoError || wrapped.array().size() != 1)
+        return QJsonValue(QJsonValue::Undefined);
+    return wrapped.array().first();
+}
+
 qint64 XDMessage::senderPid() const
 {
     return d ? d->senderPid : 0;
@@ -86,4 +126,15 @@ QUuid XDMessage::id() const
 XDTransport XDMessage::transport() const
 {
     return d ? d->transport : XDTransport::Auto;
+}
+
+QDebug operator<<(QDebug debug, const XDMessage &message)
+{
+    const QDebugStateSaver saver(debug);
+    debug.nospace();
+    if (message.isNull())
+        return debug << "XDMessage()";
+    return debug << "XDMessage(channel: " << message.channel() << ", from: " << message.senderName()
+                 << " (" << message.senderPid() << "), " << message.payloadType() << ", "
+                 << message.payload().size() << " bytes)";
 }

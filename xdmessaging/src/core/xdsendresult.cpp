@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/xdsendresult_p.h"
 
+#include <QtCore/QDebug>
+
 XDSendResult::XDSendResult() : d(new XDSendResultPrivate) {}
 XDSendResult::XDSendResult(const XDSendResult &other) = default;
 XDSendResult &XDSendResult::operator=(const XDSendResult &other) = default;
@@ -47,4 +49,20 @@ XDSendResult XDSendResult::failure(XDError error, const QString &errorString)
 bool XDSendResult::propagatedToNetwork() const
 {
     return d->propagated;
+}
+
+QDebug operator<<(QDebug debug, const XDSendResult &result)
+{
+    const QDebugStateSaver saver(debug);
+    debug.nospace() << "XDSendResult(";
+    if (result.isOk())
+        debug << "ok";
+    else
+        debug << result.error() << ", " << result.errorString();
+    debug << ", reached " << result.listenersReached();
+    if (result.listenersFailed() > 0)
+        debug << ", failed " << result.listenersFailed();
+    if (result.propagatedToNetwork())
+        debug << ", propagated";
+    return debug << ')';
 }
