@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The README's demo command: installs what is needed, builds, and runs the Messenger.
-#   - On a desktop (a usable $DISPLAY): opens three Messenger windows to play with.
-#   - Without a display: starts an Xvfb of its own, opens three Messenger windows, makes
-#     them talk on Status and UserMessage, prints the traffic an xdmsg listener saw,
-#     saves a screenshot and prints its path.
+#   - On a desktop (a usable $DISPLAY): opens three Messenger windows and a QML Messenger
+#     to play with.
+#   - Without a display: starts an Xvfb of its own, opens three Messenger windows and a
+#     QML Messenger, makes them talk on Status and UserMessage, prints the traffic an
+#     xdmsg listener saw, saves a screenshot and prints its path.
 # Options: --screenshot FILE (where the headless run saves it), --headless (even when
 # a display is available).
 set -euo pipefail
@@ -22,15 +23,23 @@ done
 
 scripts/install-deps.sh
 cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF < /dev/null > /dev/null
-cmake --build build-demo -j"$(nproc)" --target messenger xdmsg < /dev/null > /dev/null
+targets=(messenger xdmsg)
+# The QML Messenger is there when Qt Quick is (install-deps.sh installs it).
+if cmake --build build-demo --target help < /dev/null | grep -w qml-messenger > /dev/null; then
+    targets+=(qml-messenger)
+fi
+cmake --build build-demo -j"$(nproc)" --target "${targets[@]}" < /dev/null > /dev/null
 messenger=build-demo/messenger/messenger
+qml_messenger=build-demo/qml/qml-messenger
+[ -x "$qml_messenger" ] || qml_messenger=
 xdmsg=build-demo/tools/xdmsg/xdmsg
 
 if [ "$headless" = 0 ] && [ -n "${DISPLAY:-}" ] && xdpyinfo > /dev/null 2>&1; then
-    echo "Opening three Messenger windows on $DISPLAY; close them when done."
+    echo "Opening three Messenger windows and a QML Messenger on $DISPLAY; close them when done."
     "$messenger" --instance Alice --position 40,40 &
     "$messenger" --instance Bob --position 600,40 &
-    "$messenger" --instance Claire --lang fr --position 320,460 &
+    "$messenger" --instance Claire --lang fr --position 40,460 &
+    [ -z "$qml_messenger" ] || "$qml_messenger" --instance Dana --position 600,460 &
     wait
     exit 0
 fi
@@ -52,6 +61,7 @@ pids+=($!)
 for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -1 "$work/display")"
 export QT_QPA_PLATFORM=xcb
+export QT_QUICK_BACKEND=software # Xvfb has no GPU
 echo "== Xvfb on $DISPLAY"
 
 "$xdmsg" listen Status UserMessage > "$work/traffic" 2> "$work/listen.err" &
@@ -68,12 +78,21 @@ start_window() { # name language x,y
 }
 start_window Alice en 20,20
 start_window Bob de 600,20
-start_window Claire fr 310,420
+start_window Claire fr 20,420
+# The QML Messenger: the same chat through the QML module. Ready once it listens.
+if [ -n "$qml_messenger" ]; then
+    mkfifo "$work/Dana.in"
+    "$qml_messenger" --instance Dana --position 600,420 --stdin < "$work/Dana.in" > "$work/Dana.log" 2>&1 &
+    pids+=($!)
+    exec {Dana_input}> "$work/Dana.in"
+    for _ in $(seq 200); do "$xdmsg" channels 2>/dev/null | grep -q "QML Messenger" && break; sleep 0.05; done
+fi
 
 say() { echo "$2" >&"$1"; sleep 0.4; }
 say "$Alice_input" "Hello everyone, Alice here."
 say "$Bob_input" "Hallo Alice! <b>Markup</b> stays literal."
 say "$Claire_input" "Bonjour à tous !"
+[ -z "$qml_messenger" ] || say "$Dana_input" "Dana here, in the QML Messenger."
 "$xdmsg" send UserMessage "xdmsg, the command-line tool, says hi too"
 sleep 1
 

@@ -10,6 +10,10 @@ packages=(
     # Qt 6: core, widgets, test, linguist tools, SVG icons, the xcb platform
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6svg6 qt6-qpa-plugins libgl-dev fonts-dejavu-core
+    # the QML module, its Qt Quick Test, and the QML Messenger (Qt Quick Controls)
+    qt6-declarative-dev qml6-module-qttest qml6-module-qtquick qml6-module-qtquick-controls
+    qml6-module-qtquick-layouts qml6-module-qtquick-templates qml6-module-qtquick-window
+    qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
     # native-window transport (X11 through xcb) and a display server for demo and tests
     libxcb1-dev xvfb xauth x11-utils imagemagick
     # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq)

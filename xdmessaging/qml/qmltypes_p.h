@@ -18,6 +18,14 @@ QML_NAMED_ELEMENT(XD)
 QML_NAMESPACE_EXTENDED(XD)
 } // namespace XDQmlEnums
 
+// XDMessage.Binary, XDMessage.Text, XDMessage.Json: the payload types, for comparing
+// with message.payloadType.
+namespace XDQmlMessageEnums {
+Q_NAMESPACE
+QML_NAMED_ELEMENT(XDMessage)
+QML_NAMESPACE_EXTENDED(XDMessage)
+} // namespace XDQmlMessageEnums
+
 struct XDQmlMessage
 {
     Q_GADGET

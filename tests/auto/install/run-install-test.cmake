@@ -20,12 +20,20 @@ if(EXPECT_MESSENGER)
     list(APPEND expected_files bin/messenger share/applications/org.xdmessaging.Messenger.desktop
          share/icons/hicolor/scalable/apps/org.xdmessaging.Messenger.svg)
 endif()
+if(EXPECT_QML)
+    list(APPEND expected_files ${QML_DIR}/XDMessaging/qmldir ${QML_DIR}/XDMessaging/xdmessaging_qml.qmltypes
+         ${QML_DIR}/XDMessaging/libxdmessaging_qml.so)
+endif()
 foreach(expected ${expected_files})
     if(NOT EXISTS "${prefix}/${expected}")
         message(FATAL_ERROR "not installed: ${expected}")
     endif()
 endforeach()
 run_step(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${WORK_DIR}/consumer-build"
-         -G "${CMAKE_GENERATOR}" "-DCMAKE_PREFIX_PATH=${prefix}")
+         -G "${CMAKE_GENERATOR}" "-DCMAKE_PREFIX_PATH=${prefix}" "-DEXPECT_QML=${EXPECT_QML}")
 run_step(${CMAKE_COMMAND} --build "${WORK_DIR}/consumer-build")
 run_step("${WORK_DIR}/consumer-build/xdmessaging-consumer")
+if(EXPECT_QML)
+    run_step(${CMAKE_COMMAND} -E env "QML_IMPORT_PATH=${prefix}/${QML_DIR}" QT_QPA_PLATFORM=offscreen
+             "${WORK_DIR}/consumer-build/xdmessaging-qml-consumer")
+endif()

@@ -16,7 +16,7 @@ TestCase {
         transport: XD.LocalSocket
         channels: [testCase.first]
         onMessageReceived: (message) => testCase.received.push({
-            channel: message.channel, text: message.text, json: message.json,
+            channel: message.channel, text: message.text, json: message.json, payloadType: message.payloadType,
             senderName: message.senderName, senderPid: message.senderPid,
             size: message.payload.byteLength, transport: message.transport })
     }
@@ -67,6 +67,7 @@ TestCase {
         tryVerify(() => received.length === 1)
         compare(received[0].json.kind, "text")
         compare(received[0].json.n, 3)
+        compare(received[0].payloadType, XDMessage.Json)
     }
 
     function test_receivesFromXdmsg() {
@@ -117,6 +118,9 @@ TestCase {
         verify(broadcaster.send(first).ok)
         tryVerify(() => received.length === 4)
         compare(received[0].text, "from QML")
+        compare(received[0].payloadType, XDMessage.Text)
+        compare(received[1].payloadType, XDMessage.Json)
+        compare(received[2].payloadType, XDMessage.Binary)
         compare(received[1].json.kind, "joined")
         compare(received[1].json.from, "QML")
         compare(received[2].size, 4)

@@ -82,7 +82,7 @@ public:
         reported as failed, for at most \a msecs milliseconds (-1: sendTimeout()).
         Returns false when data is still queued.
     */
-    bool flush(int msecs = -1);
+    Q_INVOKABLE bool flush(int msecs = -1);
 
     /*!
         Every live listener this process can reach on the broadcaster's transports, each

@@ -45,7 +45,8 @@ public:
         \value Text    UTF-8 text.
         \value Json    A JSON document in compact form.
     */
-    enum class PayloadType : quint8 { Binary = 0, Text = 1, Json = 2 };
+    // An int underneath, as QML reads enum properties (the frame stores one byte).
+    enum class PayloadType { Binary = 0, Text = 1, Json = 2 };
     Q_ENUM(PayloadType)
 
     XDMessage();

@@ -84,7 +84,8 @@ QDebug operator<<(QDebug debug, const XDListenerInfo &info)
     QStringList transports;
     for (const XDTransport transport : info.transports())
         transports.append(xdTransportName(transport));
-    return debug.nospace() << "XDListenerInfo(" << info.name() << " (" << info.pid() << "), "
-                           << info.id().toString(QUuid::WithoutBraces) << ", transports: "
-                           << transports.join(QLatin1Char(',')) << ", channels: " << info.channels() << ')';
+    debug.nospace() << "XDListenerInfo(" << info.name() << " (" << info.pid() << "), ";
+    debug.noquote() << info.id().toString(QUuid::WithoutBraces) << ", transports: "
+                    << transports.join(QLatin1Char(','));
+    return debug.quote() << ", channels: " << info.channels() << ')';
 }

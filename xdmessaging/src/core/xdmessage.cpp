@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QMetaEnum>
 
 XDMessage XDMessagePrivate::fromFrame(XDMessagingPrivate::Frame &&frame, const QString &channel,
                                       const QString &senderName, XDTransport transport)
@@ -134,7 +135,8 @@ QDebug operator<<(QDebug debug, const XDMessage &message)
     debug.nospace();
     if (message.isNull())
         return debug << "XDMessage()";
+    const char *type = QMetaEnum::fromType<XDMessage::PayloadType>().valueToKey(int(message.payloadType()));
     return debug << "XDMessage(channel: " << message.channel() << ", from: " << message.senderName()
-                 << " (" << message.senderPid() << "), " << message.payloadType() << ", "
-                 << message.payload().size() << " bytes)";
+                 << " (" << message.senderPid() << "), " << type << ", " << message.payload().size()
+                 << " bytes)";
 }
