@@ -22,6 +22,9 @@ packages=(
     libhiredis-dev redis-server
     # fuzzing and sanitizers (clang's libFuzzer and runtimes); setpriv for security tests
     clang-14 libfuzzer-14-dev libclang-rt-14-dev util-linux
+    # formatting check, API reference (Doxygen, qhelpgenerator), Debian packages (CPack's
+    # dpkg-shlibdeps and file, lintian, man to render the man page)
+    clang-format-14 doxygen qt6-documentation-tools dpkg-dev file lintian man-db
 )
 
 missing=()

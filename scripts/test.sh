@@ -7,8 +7,13 @@
 #   3. builds everything with warnings as errors and runs the whole suite (last, so the
 #      output ends with its summary),
 # then prints the wall time of each phase, and ctest's summary of the last one again.
+#   and between 2 and 3 builds the Debian packages and checks them with lintian, and
+#   builds the API reference with every missing documentation comment an error.
 # XDMESSAGING_FUZZ_SECONDS (default 60) bounds each fuzzer; 0 skips fuzzing, and
 # XDMESSAGING_SANITIZERS=0 skips the sanitizer build, for a quick local run.
+# XDMESSAGING_PACKAGES: "install" (the default in CI, CI=true) also installs the
+# packages on this machine, tests them there and purges them; "build" (the default
+# elsewhere) only builds and checks them; 0 skips them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +36,7 @@ end_phase install
 jobs=$(nproc)
 fuzz_seconds=${XDMESSAGING_FUZZ_SECONDS:-60}
 sanitizers=${XDMESSAGING_SANITIZERS:-1}
+if [ "${CI:-}" = true ]; then packages=${XDMESSAGING_PACKAGES:-install}; else packages=${XDMESSAGING_PACKAGES:-build}; fi
 
 if [ "$fuzz_seconds" -gt 0 ]; then
     echo "== fuzzing (${fuzz_seconds} s per target)"
@@ -77,11 +83,19 @@ if [ "$sanitizers" != 0 ]; then
     fi
 fi
 
-echo "== release build, warnings as errors"
+if [ "$packages" != 0 ]; then
+    echo "== Debian packages"
+    if [ "$packages" = install ]; then scripts/packages.sh --install; else scripts/packages.sh; fi
+    end_phase packages
+fi
+
+echo "== release build, warnings as errors; API reference"
 build_dir=${XDMESSAGING_BUILD_DIR:-build-tests}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
-      -DXDMESSAGING_WARNINGS_AS_ERRORS=ON < /dev/null > /dev/null
+      -DXDMESSAGING_WARNINGS_AS_ERRORS=ON -DXDMESSAGING_DOCS_WARNINGS_AS_ERRORS=ON < /dev/null > /dev/null
 cmake --build "$build_dir" -j"$jobs" < /dev/null > /dev/null
+cmake --build "$build_dir" --target docs < /dev/null > "$build_dir/docs.log" 2>&1 || { cat "$build_dir/docs.log"; exit 1; }
+echo "API reference: $build_dir/docs/html/index.html, $build_dir/docs/XDMessaging.qch"
 release_status=0
 ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --timeout 600 < /dev/null \
     | tee "$build_dir/ctest-summary.log" || release_status=$?

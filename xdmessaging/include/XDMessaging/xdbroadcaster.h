@@ -45,13 +45,19 @@ class XDBroadcasterPrivate;
 class XDMESSAGING_EXPORT XDBroadcaster : public QObject
 {
     Q_OBJECT
+    /*! The transport sent on; see transport() and setTransport(). */
     Q_PROPERTY(XDTransport transport READ transport WRITE setTransport NOTIFY transportChanged)
+    /*! How long a send may wait for a listener that is not reading, in milliseconds. */
     Q_PROPERTY(int sendTimeout READ sendTimeout WRITE setSendTimeout NOTIFY sendTimeoutChanged)
+    /*! The most bytes queued for one listener; see queueLimit(). */
     Q_PROPERTY(qint64 queueLimit READ queueLimit WRITE setQueueLimit NOTIFY queueLimitChanged)
+    /*! The largest payload allowed, in bytes. */
     Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize
                        NOTIFY maximumMessageSizeChanged)
+    /*! Whether messages also go through Redis; see propagateToNetwork(). */
     Q_PROPERTY(bool propagateToNetwork READ propagateToNetwork WRITE setPropagateToNetwork
                        NOTIFY propagateToNetworkChanged)
+    /*! How the connection to Redis is doing; XDNetworkState::Off when not propagating. */
     Q_PROPERTY(XDNetworkState networkState READ networkState NOTIFY networkStateChanged)
 public:
     /*! Creates a broadcaster on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */

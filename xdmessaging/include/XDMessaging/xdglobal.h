@@ -22,60 +22,56 @@
 namespace XD {
 Q_NAMESPACE_EXPORT(XDMESSAGING_EXPORT)
 
-/*!
-    The way messages travel between processes.
-
-    \value Auto          Every transport available to this process. Listeners listen on all
-                         of them; a broadcaster reaches each listener exactly once, over the
-                         fastest transport it has. The environment variable
-                         \c XDMESSAGING_TRANSPORT (\c auto, \c native, \c localsocket,
-                         \c network) replaces \c Auto with one transport.
-    \value NativeWindow  A hidden native window per listener (X11); needs a display.
-    \value LocalSocket   Unix-domain sockets in a per-user runtime directory; works in
-                         console applications, services and Wayland sessions.
-    \value Network       Propagation across machines through Redis.
-*/
-enum class XDTransport { Auto, NativeWindow, LocalSocket, Network };
+/*! The way messages travel between processes. */
+enum class XDTransport {
+    /*!
+        Every transport available to this process. Listeners listen on all of them; a
+        broadcaster reaches each listener exactly once, over the fastest transport it has.
+        The environment variable \c XDMESSAGING_TRANSPORT (\c auto, \c native,
+        \c localsocket, \c network) replaces \c Auto with one transport.
+    */
+    Auto,
+    /*! A hidden native window per listener (X11); needs a display. */
+    NativeWindow,
+    /*!
+        Unix-domain sockets in a per-user runtime directory; works in console
+        applications, services and Wayland sessions.
+    */
+    LocalSocket,
+    /*! Propagation across machines through Redis (see XDNetworkSettings). */
+    Network,
+};
 Q_ENUM_NS(XDTransport)
 
-/*!
-    What went wrong. Every failure also carries a human-readable errorString().
-
-    \value NoError               Nothing went wrong.
-    \value InvalidChannelName    Empty, longer than 255 UTF-8 bytes, or has control characters.
-    \value MessageTooLarge       The payload is larger than the configured maximum; nothing was sent.
-    \value TransportUnavailable  The transport is not built in or cannot run here (no display, ...).
-    \value RuntimeDirectoryError The per-user runtime directory is missing, unsafe or unwritable.
-    \value ListenerUnreachable   A listener could not be delivered to (died, refused, not reading).
-    \value ListenerNotReading    A listener's send queue stayed full past the send timeout.
-    \value MessagesLost          A network listener fell so far behind that Redis discarded
-                                 messages it had not read.
-*/
+/*! What went wrong. Every failure also carries a human-readable errorString(). */
 enum class XDError {
-    NoError,
-    InvalidChannelName,
-    MessageTooLarge,
-    TransportUnavailable,
-    RuntimeDirectoryError,
-    ListenerUnreachable,
-    ListenerNotReading,
+    NoError,               ///< Nothing went wrong.
+    InvalidChannelName,    ///< Empty, longer than 255 UTF-8 bytes, or has control characters.
+    MessageTooLarge,       ///< The payload is larger than the configured maximum; nothing was sent.
+    TransportUnavailable,  ///< The transport is not built in or cannot run here (no display, ...).
+    RuntimeDirectoryError, ///< The per-user runtime directory is missing, unsafe or unwritable.
+    ListenerUnreachable,   ///< A listener could not be delivered to (died, refused, not reading).
+    ListenerNotReading,    ///< A listener's send queue stayed full past the send timeout.
+    /*! A network listener fell so far behind that Redis discarded messages it had not read. */
     MessagesLost,
 };
 Q_ENUM_NS(XDError)
 
-/*!
-    How a listener's or broadcaster's connection to Redis is doing.
-
-    \value Off           This object does not use the network (not asked for, or no
-                         Redis URL is configured).
-    \value Connecting    The first connection to Redis is being made.
-    \value Connected     Connected to Redis: messages propagate.
-    \value Disconnected  Redis cannot be reached (or refused the password); the library
-                         retries with backoff and says why in the signal's error string.
-                         Broadcasters keep what they accepted in a bounded queue and
-                         send it once Redis is back.
-*/
-enum class XDNetworkState { Off, Connecting, Connected, Disconnected };
+/*! How a listener's or broadcaster's connection to Redis is doing. */
+enum class XDNetworkState {
+    /*! This object does not use the network (not asked for, or no Redis URL is configured). */
+    Off,
+    /*! The first connection to Redis is being made. */
+    Connecting,
+    /*! Connected to Redis: messages propagate. */
+    Connected,
+    /*!
+        Redis cannot be reached (or refused the password); the library retries with
+        backoff and says why in the signal's error string. Broadcasters keep what they
+        accepted in a bounded queue and send it once Redis is back.
+    */
+    Disconnected,
+};
 Q_ENUM_NS(XDNetworkState)
 
 } // namespace XD

@@ -45,13 +45,20 @@ class XDListenerPrivate;
 class XDMESSAGING_EXPORT XDListener : public QObject
 {
     Q_OBJECT
+    /*! The registered channels; assigning registers and unregisters the difference. */
     Q_PROPERTY(QStringList channels READ channels WRITE setChannels NOTIFY channelsChanged)
+    /*! The transport listened on; see transport() and setTransport(). */
     Q_PROPERTY(XDTransport transport READ transport WRITE setTransport NOTIFY transportChanged)
+    /*! How the connection to Redis is doing; XDNetworkState::Off when not on the network. */
     Q_PROPERTY(XDNetworkState networkState READ networkState NOTIFY networkStateChanged)
+    /*! The last error; XDError::NoError after a success. */
     Q_PROPERTY(XDError error READ error NOTIFY errorStringChanged)
+    /*! What the last error was, in words; empty after a success. */
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    /*! The largest payload accepted, in bytes. */
     Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize
                        NOTIFY maximumMessageSizeChanged)
+    /*! The listener's identity, the same on every transport. */
     Q_PROPERTY(QUuid id READ id CONSTANT)
 public:
     /*! Creates a listener on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */
@@ -96,6 +103,7 @@ public:
 
     /*! The largest payload accepted, in bytes; larger frames are dropped and logged. */
     qint64 maximumMessageSize() const;
+    /*! Sets the largest payload accepted to \a bytes (0 to 4 GiB - 1). */
     void setMaximumMessageSize(qint64 bytes);
 
     /*! How the listener's connection to Redis is doing; Off when it does not listen on the network. */
@@ -103,6 +111,7 @@ public:
 
     /*! The last error; XDError::NoError when the last operation succeeded. */
     XDError error() const;
+    /*! What the last error was, in words; empty when the last operation succeeded. */
     QString errorString() const;
 
 Q_SIGNALS:

@@ -27,34 +27,47 @@ class XDMessagePrivate;
 class XDMESSAGING_EXPORT XDMessage
 {
     Q_GADGET
+    /*! The channel it was sent on. */
     Q_PROPERTY(QString channel READ channel CONSTANT)
+    /*! The payload decoded as UTF-8. */
     Q_PROPERTY(QString text READ text CONSTANT)
+    /*! The payload as bytes. */
     Q_PROPERTY(QByteArray payload READ payload CONSTANT)
+    /*! The payload parsed as JSON; see jsonValue(). */
     Q_PROPERTY(QJsonValue json READ jsonValue CONSTANT)
+    /*! How the sender handed the payload over. */
     Q_PROPERTY(PayloadType payloadType READ payloadType CONSTANT)
+    /*! The process id of the sender. */
     Q_PROPERTY(qint64 senderPid READ senderPid CONSTANT)
+    /*! The sender's application name. */
     Q_PROPERTY(QString senderName READ senderName CONSTANT)
+    /*! When the sender sent it. */
     Q_PROPERTY(QDateTime timestamp READ timestamp CONSTANT)
+    /*! The message's unique id. */
     Q_PROPERTY(QUuid id READ id CONSTANT)
+    /*! The transport that carried it. */
     Q_PROPERTY(XDTransport transport READ transport CONSTANT)
 public:
-    /*!
-        How the sender handed over the payload.
-
-        \value Binary  Bytes (the QByteArray overload of XDBroadcaster::sendToChannel()).
-        \value Text    UTF-8 text.
-        \value Json    A JSON document in compact form.
-    */
-    // An int underneath, as QML reads enum properties (the frame stores one byte).
-    enum class PayloadType { Binary = 0, Text = 1, Json = 2 };
+    /*! How the sender handed over the payload. An int underneath, as QML reads enum
+        properties (the frame stores one byte). */
+    enum class PayloadType {
+        Binary = 0, ///< Bytes (the QByteArray overload of XDBroadcaster::sendToChannel()).
+        Text = 1,   ///< UTF-8 text.
+        Json = 2,   ///< A JSON document in compact form.
+    };
     Q_ENUM(PayloadType)
 
     XDMessage();
+    /*! Copies \a other; cheap, the data is shared. */
     XDMessage(const XDMessage &other);
+    /*! Takes the data of \a other. */
     XDMessage(XDMessage &&other) noexcept;
+    /*! Makes this a copy of \a other. */
     XDMessage &operator=(const XDMessage &other);
+    /*! Takes the data of \a other. */
     XDMessage &operator=(XDMessage &&other) noexcept;
     ~XDMessage();
+    /*! Swaps this message with \a other. */
     void swap(XDMessage &other) noexcept { d.swap(other.d); }
 
     /*!

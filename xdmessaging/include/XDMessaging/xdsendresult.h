@@ -25,22 +25,32 @@ class XDSendResultPrivate;
 class XDMESSAGING_EXPORT XDSendResult
 {
     Q_GADGET
+    /*! Whether every listener accepted the message; see isOk(). */
     Q_PROPERTY(bool ok READ isOk CONSTANT)
+    /*! The first error. */
     Q_PROPERTY(XDError error READ error CONSTANT)
+    /*! What failed, in words. */
     Q_PROPERTY(QString errorString READ errorString CONSTANT)
+    /*! How many listeners on this machine accepted the message. */
     Q_PROPERTY(int listenersReached READ listenersReached CONSTANT)
+    /*! How many listeners could not take it. */
     Q_PROPERTY(int listenersFailed READ listenersFailed CONSTANT)
+    /*! Whether it was accepted for propagation through Redis. */
     Q_PROPERTY(bool propagatedToNetwork READ propagatedToNetwork CONSTANT)
+    /*! One line per listener that failed. */
     Q_PROPERTY(QStringList failures READ failures CONSTANT)
 public:
     /*! A successful result that reached nobody. */
     XDSendResult();
+    /*! Copies \a other; cheap, the data is shared. */
     XDSendResult(const XDSendResult &other);
+    /*! Makes this a copy of \a other. */
     XDSendResult &operator=(const XDSendResult &other);
     ~XDSendResult();
 
     /*! Returns true when the message was accepted for every listener of the channel. */
     bool isOk() const;
+    /*! The same as isOk(): \c if (result) reads as "if it went well". */
     explicit operator bool() const { return isOk(); }
 
     /*! The first error; XDError::NoError on success. */
