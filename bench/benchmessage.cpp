@@ -22,8 +22,7 @@ QByteArray makeBenchMessage(int size)
 ReceiveTally::ReceiveTally(int senders, qint64 countPerSender)
     : m_seen(size_t(senders), std::vector<bool>(size_t(countPerSender), false)),
       m_expected(qint64(senders) * countPerSender)
-{
-}
+{}
 
 bool ReceiveTally::record(const char *message, qsizetype size, BenchHeader *headerOut)
 {
@@ -98,14 +97,14 @@ void SendTally::finish()
         p99 = m_roundTripsNs[std::min(m_roundTripsNs.size() - 1, m_roundTripsNs.size() * 99 / 100)] / 2;
     }
     reportLine(QStringLiteral("RESULT sent=%1 failed=%2 start_ns=%3 end_ns=%4 max_hold_ns=%5 p50_ns=%6 p99_ns=%7")
-            .arg(m_sent)
-            .arg(m_failed)
-            .arg(m_startNs)
-            .arg(monotonicNs())
-            .arg(m_maxHoldNs)
-            .arg(p50)
-            .arg(p99)
-            .toUtf8());
+                       .arg(m_sent)
+                       .arg(m_failed)
+                       .arg(m_startNs)
+                       .arg(monotonicNs())
+                       .arg(m_maxHoldNs)
+                       .arg(p50)
+                       .arg(p99)
+                       .toUtf8());
     awaitDriver("EXIT");
 }
 

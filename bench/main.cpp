@@ -26,14 +26,17 @@ int runPeerProcess(const QStringList &arguments)
 bool parseDriverOptions(const QStringList &arguments, DriverOptions *options)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-            "Benchmarks XDMessaging against raw sockets, QLocalSocket, Qt D-Bus, xcb and ZeroMQ.\n"
-            "Scenarios: ") + [] {
+    parser.setApplicationDescription(
+            QStringLiteral("Benchmarks XDMessaging against raw sockets, QLocalSocket, Qt D-Bus, xcb and ZeroMQ.\n"
+                           "Scenarios: ")
+            +
+            [] {
                 QStringList names;
                 for (const Scenario &scenario : benchScenarios())
                     names.append(scenario.name);
                 return names.join(QLatin1String(", "));
-            }() + QStringLiteral("\nSystems: ") + benchSystems().join(QLatin1String(", ")));
+            }()
+            + QStringLiteral("\nSystems: ") + benchSystems().join(QLatin1String(", ")));
     parser.addHelpOption();
     const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("Small counts and one round (under 30 s)."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Also write the results as JSON to <file>."),
@@ -42,8 +45,8 @@ bool parseDriverOptions(const QStringList &arguments, DriverOptions *options)
                                     QStringLiteral("n"), QStringLiteral("3"));
     const QCommandLineOption systems(QStringLiteral("system"), QStringLiteral("Run only this system (repeatable)."),
                                      QStringLiteral("name"));
-    const QCommandLineOption scenarios(QStringLiteral("scenario"), QStringLiteral("Run only this scenario (repeatable)."),
-                                       QStringLiteral("name"));
+    const QCommandLineOption scenarios(QStringLiteral("scenario"),
+                                       QStringLiteral("Run only this scenario (repeatable)."), QStringLiteral("name"));
     parser.addOptions({quick, json, rounds, systems, scenarios});
     parser.process(arguments);
     options->quick = parser.isSet(quick);

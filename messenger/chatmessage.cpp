@@ -15,11 +15,11 @@ struct KindName
 };
 
 constexpr KindName KindNames[] = {
-    {ChatMessage::Kind::Text, u"text"},
-    {ChatMessage::Kind::Joined, u"joined"},
-    {ChatMessage::Kind::Left, u"left"},
-    {ChatMessage::Kind::Subscribed, u"subscribed"},
-    {ChatMessage::Kind::Unsubscribed, u"unsubscribed"},
+        {ChatMessage::Kind::Text, u"text"},
+        {ChatMessage::Kind::Joined, u"joined"},
+        {ChatMessage::Kind::Left, u"left"},
+        {ChatMessage::Kind::Subscribed, u"subscribed"},
+        {ChatMessage::Kind::Unsubscribed, u"unsubscribed"},
 };
 
 constexpr int MaximumNameLength = 64;

@@ -14,7 +14,7 @@ struct ChatMessage
     enum class Kind { Text, Joined, Left, Subscribed, Unsubscribed };
     Kind kind = Kind::Text;
     QString from;
-    QString text;    // Kind::Text
+    QString text; // Kind::Text
     QString channel; // Kind::Subscribed, Kind::Unsubscribed
 
     QJsonDocument toJson() const;

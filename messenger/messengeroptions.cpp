@@ -14,14 +14,34 @@ bool parseMessengerOptions(const QStringList &arguments, MessengerOptions *optio
     parser.addHelpOption();
     parser.addVersionOption();
     // Not "--name": QGuiApplication takes that one for the X11 resource name.
-    const QCommandLineOption name(QStringLiteral("instance"), QCoreApplication::translate("MessengerOptions", "The name shown to others."), QStringLiteral("NAME"));
-    const QCommandLineOption transport(QStringLiteral("transport"), QCoreApplication::translate("MessengerOptions", "auto, native, localsocket or network."), QStringLiteral("T"), QStringLiteral("auto"));
-    const QCommandLineOption language(QStringLiteral("lang"), QCoreApplication::translate("MessengerOptions", "Language: en, de or fr (default: the system's)."), QStringLiteral("LANG"));
-    const QCommandLineOption say(QStringLiteral("say"), QCoreApplication::translate("MessengerOptions", "Send TEXT on UserMessage after start (repeatable)."), QStringLiteral("TEXT"));
-    const QCommandLineOption quitAfter(QStringLiteral("quit-after"), QCoreApplication::translate("MessengerOptions", "Close the window after SECONDS."), QStringLiteral("SECONDS"));
-    const QCommandLineOption echo(QStringLiteral("echo"), QCoreApplication::translate("MessengerOptions", "Also print every log line to standard output."));
-    const QCommandLineOption readStdin(QStringLiteral("stdin"), QCoreApplication::translate("MessengerOptions", "Send each line of standard input as if typed."));
-    const QCommandLineOption position(QStringLiteral("position"), QCoreApplication::translate("MessengerOptions", "Put the window at X,Y."), QStringLiteral("X,Y"));
+    const QCommandLineOption name(QStringLiteral("instance"),
+                                  QCoreApplication::translate("MessengerOptions", "The name shown to others."),
+                                  QStringLiteral("NAME"));
+    const QCommandLineOption transport(
+            QStringLiteral("transport"),
+            QCoreApplication::translate("MessengerOptions", "auto, native, localsocket or network."),
+            QStringLiteral("T"), QStringLiteral("auto"));
+    const QCommandLineOption language(
+            QStringLiteral("lang"),
+            QCoreApplication::translate("MessengerOptions", "Language: en, de or fr (default: the system's)."),
+            QStringLiteral("LANG"));
+    const QCommandLineOption say(
+            QStringLiteral("say"),
+            QCoreApplication::translate("MessengerOptions", "Send TEXT on UserMessage after start (repeatable)."),
+            QStringLiteral("TEXT"));
+    const QCommandLineOption quitAfter(
+            QStringLiteral("quit-after"),
+            QCoreApplication::translate("MessengerOptions", "Close the window after SECONDS."),
+            QStringLiteral("SECONDS"));
+    const QCommandLineOption echo(
+            QStringLiteral("echo"),
+            QCoreApplication::translate("MessengerOptions", "Also print every log line to standard output."));
+    const QCommandLineOption readStdin(
+            QStringLiteral("stdin"),
+            QCoreApplication::translate("MessengerOptions", "Send each line of standard input as if typed."));
+    const QCommandLineOption position(QStringLiteral("position"),
+                                      QCoreApplication::translate("MessengerOptions", "Put the window at X,Y."),
+                                      QStringLiteral("X,Y"));
     parser.addOptions({name, transport, language, say, quitAfter, echo, readStdin, position});
 
     auto fail = [exitCode](const QString &message) {
@@ -37,7 +57,8 @@ bool parseMessengerOptions(const QStringList &arguments, MessengerOptions *optio
         return false;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()), qPrintable(QCoreApplication::applicationVersion()));
+        std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
+                    qPrintable(QCoreApplication::applicationVersion()));
         *exitCode = 0;
         return false;
     }

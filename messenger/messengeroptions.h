@@ -9,13 +9,13 @@
 // What the command line asks of a Messenger window.
 struct MessengerOptions
 {
-    QString name;               // empty: "Messenger <pid>"
+    QString name; // empty: "Messenger <pid>"
     XDTransport transport = XDTransport::Auto;
-    QString language;           // empty: the system locale
-    QStringList say;            // sent on UserMessage once the window is up
-    int quitAfterMs = -1;       // close by itself (scripted demos)
-    bool echo = false;          // print each log line to stdout too
-    bool readStdin = false;     // send each line of stdin as if typed (scripted demos)
+    QString language; // empty: the system locale
+    QStringList say; // sent on UserMessage once the window is up
+    int quitAfterMs = -1; // close by itself (scripted demos)
+    bool echo = false; // print each log line to stdout too
+    bool readStdin = false; // send each line of stdin as if typed (scripted demos)
     bool hasPosition = false;
     QPoint position;
 };

@@ -36,9 +36,9 @@ const QString MessengerWindow::UserMessageChannel = QStringLiteral("UserMessage"
 
 namespace {
 
-const QColor StatusColor(0x2e, 0x7d, 0x32);      // green
+const QColor StatusColor(0x2e, 0x7d, 0x32); // green
 const QColor UserMessageColor(0x15, 0x65, 0xc0); // blue
-const QColor ErrorColor(0xc6, 0x28, 0x28);       // red
+const QColor ErrorColor(0xc6, 0x28, 0x28); // red
 constexpr int SayIntervalMs = 300;
 
 } // namespace
@@ -127,10 +127,12 @@ void MessengerWindow::buildUi()
     if (XDNetworkSettings::isBuiltIn() && XDNetworkSettings::isConfigured()) {
         m_propagateBox = new QCheckBox(tr("Propagate to network"));
         m_propagateBox->setObjectName(QStringLiteral("propagateCheckBox"));
-        m_propagateBox->setToolTip(tr("Also send through Redis at %1 to other machines")
-                                           .arg(QUrl(XDNetworkSettings::redisUrl()).toDisplayString(QUrl::RemovePassword)));
+        m_propagateBox->setToolTip(
+                tr("Also send through Redis at %1 to other machines")
+                        .arg(QUrl(XDNetworkSettings::redisUrl()).toDisplayString(QUrl::RemovePassword)));
         channels->addWidget(m_propagateBox);
-        connect(m_propagateBox, &QCheckBox::toggled, this, [this](bool on) { m_broadcaster->setPropagateToNetwork(on); });
+        connect(m_propagateBox, &QCheckBox::toggled, this,
+                [this](bool on) { m_broadcaster->setPropagateToNetwork(on); });
     }
     layout->addLayout(channels);
 
@@ -154,13 +156,12 @@ void MessengerWindow::buildUi()
     connect(m_messageEdit, &QLineEdit::returnPressed, this, &MessengerWindow::sendTypedMessage);
     connect(m_sendButton, &QPushButton::clicked, this, &MessengerWindow::sendTypedMessage);
     connect(m_statusBox, &QCheckBox::toggled, this, [this](bool on) { setChannelListened(StatusChannel, on); });
-    connect(m_userMessageBox, &QCheckBox::toggled, this, [this](bool on) { setChannelListened(UserMessageChannel, on); });
-    connect(m_transportCombo, &QComboBox::currentIndexChanged, this, [this] {
-        startTransport(m_transportCombo->currentData().value<XDTransport>());
-    });
-    connect(m_nameEdit, &QLineEdit::textChanged, this, [this] {
-        setWindowTitle(tr("Messenger: %1").arg(instanceName()));
-    });
+    connect(m_userMessageBox, &QCheckBox::toggled, this,
+            [this](bool on) { setChannelListened(UserMessageChannel, on); });
+    connect(m_transportCombo, &QComboBox::currentIndexChanged, this,
+            [this] { startTransport(m_transportCombo->currentData().value<XDTransport>()); });
+    connect(m_nameEdit, &QLineEdit::textChanged, this,
+            [this] { setWindowTitle(tr("Messenger: %1").arg(instanceName())); });
     setWindowTitle(tr("Messenger: %1").arg(instanceName()));
     resize(520, 360);
     if (m_options.hasPosition)
@@ -183,18 +184,21 @@ void MessengerWindow::startTransport(XDTransport transport)
     m_listener = std::make_unique<XDListener>(transport);
     m_broadcaster = std::make_unique<XDBroadcaster>(transport);
     connect(m_listener.get(), &XDListener::messageReceived, this, &MessengerWindow::showMessage);
-    connect(m_listener.get(), &XDListener::errorOccurred, this, [this](XDError, const QString &text) { showError(text); });
+    connect(m_listener.get(), &XDListener::errorOccurred, this,
+            [this](XDError, const QString &text) { showError(text); });
     connect(m_broadcaster.get(), &XDBroadcaster::deliveryFailed, this,
             [this](const QString &listener, int count, const QString &reason) {
                 showError(tr("%n message(s) not delivered to %1: %2", nullptr, count).arg(listener, reason));
             });
-    connect(m_broadcaster.get(), &XDBroadcaster::networkStateChanged, this, [this](XDNetworkState state, const QString &text) {
-        if (state == XDNetworkState::Disconnected)
-            showError(tr("network unreachable, messages wait for it: %1").arg(text));
-    });
+    connect(m_broadcaster.get(), &XDBroadcaster::networkStateChanged, this,
+            [this](XDNetworkState state, const QString &text) {
+                if (state == XDNetworkState::Disconnected)
+                    showError(tr("network unreachable, messages wait for it: %1").arg(text));
+            });
     if (m_propagateBox)
         m_broadcaster->setPropagateToNetwork(m_propagateBox->isChecked());
-    const QList<QPair<QCheckBox *, QString>> boxes = {{m_statusBox, StatusChannel}, {m_userMessageBox, UserMessageChannel}};
+    const QList<QPair<QCheckBox *, QString>> boxes = {{m_statusBox, StatusChannel},
+                                                      {m_userMessageBox, UserMessageChannel}};
     for (const auto &[box, channel] : boxes) {
         if (box->isChecked() && !m_listener->registerChannel(channel))
             return; // errorOccurred has shown why
@@ -270,8 +274,8 @@ void MessengerWindow::showError(const QString &text)
 // Text goes in as plain text: markup in a message is shown, never rendered.
 void MessengerWindow::appendLine(const QColor &color, const QString &sender, const QString &text)
 {
-    const QString line = QStringLiteral("[%1] %2: %3")
-                                 .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), sender, text);
+    const QString line =
+            QStringLiteral("[%1] %2: %3").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), sender, text);
     QTextCharFormat format;
     format.setForeground(color);
     QTextCursor cursor(m_log->document());
@@ -281,9 +285,10 @@ void MessengerWindow::appendLine(const QColor &color, const QString &sender, con
     cursor.insertText(line, format);
     m_log->ensureCursorVisible();
     if (m_options.echo) {
-        std::printf("%s %s\n", qPrintable(color == StatusColor ? StatusChannel
-                                          : color == UserMessageColor ? UserMessageChannel
-                                                                      : QStringLiteral("error")),
+        std::printf("%s %s\n",
+                    qPrintable(color == StatusColor        ? StatusChannel
+                               : color == UserMessageColor ? UserMessageChannel
+                                                           : QStringLiteral("error")),
                     qPrintable(line));
         std::fflush(stdout);
     }

@@ -24,7 +24,9 @@ void progress(const QString &line)
 QString summary(const CaseResult &result)
 {
     if (result.p50Us)
-        return QStringLiteral("p50 %1 us, p99 %2 us").arg(*result.p50Us, 0, 'f', 1).arg(result.p99Us.value_or(0), 0, 'f', 1);
+        return QStringLiteral("p50 %1 us, p99 %2 us")
+                .arg(*result.p50Us, 0, 'f', 1)
+                .arg(result.p99Us.value_or(0), 0, 'f', 1);
     if (result.msgsPerS)
         return QStringLiteral("%1 msgs/s, %2 MiB/s, %3 lost")
                 .arg(*result.msgsPerS, 0, 'f', 0)
@@ -51,11 +53,15 @@ void runScenarios(const DriverOptions &options, const BenchEnvironment &environm
                 if (!selected(options.systems, system) || !systemRunsScenario(system, scenario))
                     continue;
                 const QString unavailable = environment.unavailableReason(system);
-                CaseResult result = !unavailable.isEmpty()
-                        ? CaseResult {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, 0, unavailable}
+                CaseResult result =
+                        !unavailable.isEmpty()
+                                ? CaseResult {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, 0, unavailable}
                         : system == QLatin1String("memcpy") ? runMemcpy(scenario, options.quick)
                                                             : runner.run(scenario, system);
-                progress(QStringLiteral("%1 round %2 %3: %4").arg(scenario.name).arg(round + 1).arg(system, summary(result)));
+                progress(QStringLiteral("%1 round %2 %3: %4")
+                                 .arg(scenario.name)
+                                 .arg(round + 1)
+                                 .arg(system, summary(result)));
                 report.add(result);
             }
         }

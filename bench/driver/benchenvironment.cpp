@@ -87,7 +87,8 @@ void BenchEnvironment::startDBus()
     m_dbus.start(program, {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1"),
                            QStringLiteral("--address=unix:dir=") + m_workDir.path()});
     if (!m_dbus.waitForReadyRead(10000) || !m_dbus.canReadLine()) {
-        m_dbusProblem = QStringLiteral("dbus-daemon did not start: %1").arg(QString::fromUtf8(m_dbus.readAllStandardError()));
+        m_dbusProblem =
+                QStringLiteral("dbus-daemon did not start: %1").arg(QString::fromUtf8(m_dbus.readAllStandardError()));
         return;
     }
     m_environment.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QString::fromUtf8(m_dbus.readLine().trimmed()));
@@ -117,7 +118,8 @@ QProcessEnvironment BenchEnvironment::peerEnvironment(const QString &system) con
 
 QString BenchEnvironment::unavailableReason(const QString &system) const
 {
-    const bool needsDisplay = system == QLatin1String("xdmessaging-native") || system == QLatin1String("raw-xcb-property");
+    const bool needsDisplay =
+            system == QLatin1String("xdmessaging-native") || system == QLatin1String("raw-xcb-property");
     if (needsDisplay && !m_displayProblem.isEmpty())
         return m_displayProblem;
     if (system == QLatin1String("qtdbus"))

@@ -33,7 +33,6 @@ std::optional<double> ratio(const CaseResult &result, const std::optional<CaseRe
     return *mine / *theirs;
 }
 
-
 // "27033 (reported)": the library told the listener of exactly these losses.
 QString lostCell(const CaseResult &result)
 {
@@ -48,9 +47,9 @@ QString lostCell(const CaseResult &result)
 
 QString BenchReport::resultsTable() const
 {
-    QString table = QStringLiteral(
-            "| scenario | system | msgs/s | MiB/s | p50 µs | p99 µs | lost | dup | vs raw-seqpacket | longest send ms | note |\n"
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+    QString table = QStringLiteral("| scenario | system | msgs/s | MiB/s | p50 µs | p99 µs | lost | dup | vs "
+                                   "raw-seqpacket | longest send ms | note |\n"
+                                   "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
     for (const CaseResult &result : results()) {
         const std::optional<double> r = ratio(result, find(result.scenario, baselineSystem()));
         table += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9 | %10 | %11 |\n")
@@ -79,7 +78,9 @@ QString BenchReport::goalsTable() const
 {
     QString table = QStringLiteral("| goal | measured | met |\n|---|---|---|\n");
     for (const GoalCheck &goal : goals()) {
-        const QString met = !goal.met ? QStringLiteral("not measured") : *goal.met ? QStringLiteral("yes") : QStringLiteral("**no**");
+        const QString met = !goal.met   ? QStringLiteral("not measured")
+                            : *goal.met ? QStringLiteral("yes")
+                                        : QStringLiteral("**no**");
         table += QStringLiteral("| %1 | %2 | %3 |\n").arg(goal.goal, goal.measured, met);
     }
     return table;

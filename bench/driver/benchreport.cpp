@@ -69,9 +69,8 @@ QList<CaseResult> BenchReport::results() const
             continue;
         done.append(key);
         QList<CaseResult> rounds;
-        std::copy_if(m_rounds.cbegin(), m_rounds.cend(), std::back_inserter(rounds), [&](const CaseResult &r) {
-            return r.scenario == result.scenario && r.system == result.system;
-        });
+        std::copy_if(m_rounds.cbegin(), m_rounds.cend(), std::back_inserter(rounds),
+                     [&](const CaseResult &r) { return r.scenario == result.scenario && r.system == result.system; });
         combined.append(combine(rounds));
     }
     return combined;

@@ -14,11 +14,11 @@ struct CaseResult
     QString system;
     std::optional<double> msgsPerS; // per receiver
     std::optional<double> mibPerS;
-    std::optional<double> p50Us;    // one way
+    std::optional<double> p50Us; // one way
     std::optional<double> p99Us;
     std::optional<double> maxSendMs; // the longest one send call held the sender
-    qint64 lost = 0;                // over the live receivers (and over all rounds)
-    qint64 reportedLost = 0;        // ... of which the library told the listener
+    qint64 lost = 0; // over the live receivers (and over all rounds)
+    qint64 reportedLost = 0; // ... of which the library told the listener
     qint64 duplicated = 0;
     QString note;
 };
@@ -29,7 +29,7 @@ struct MemoryResult
     QString scenario;
     QString system;
     std::optional<double> rssGrowthKiB;
-    std::optional<double> limitKiB;   // the bound it must stay within, when there is one
+    std::optional<double> limitKiB; // the bound it must stay within, when there is one
     std::optional<double> maxSendMs;
     QString note;
 };

@@ -46,8 +46,9 @@ QString peerProblem(PeerProcess &peer, const QString &role)
 // Messages per second one receiver got: from the first message sent to the last received.
 std::optional<double> receiveRate(const QHash<QString, qint64> &result)
 {
-    const double seconds = double(result.value(QStringLiteral("last_received_ns"))
-                                  - result.value(QStringLiteral("first_sent_ns"))) / 1e9;
+    const double seconds =
+            double(result.value(QStringLiteral("last_received_ns")) - result.value(QStringLiteral("first_sent_ns")))
+            / 1e9;
     const qint64 received = result.value(QStringLiteral("received"));
     if (received < 2 || seconds <= 0)
         return std::nullopt;
@@ -58,8 +59,7 @@ std::optional<double> receiveRate(const QHash<QString, qint64> &result)
 
 CaseRunner::CaseRunner(const QString &program, const BenchEnvironment &environment, bool quick)
     : m_program(program), m_environment(environment), m_quick(quick)
-{
-}
+{}
 
 QString CaseRunner::nextChannel()
 {
@@ -92,8 +92,8 @@ std::unique_ptr<PeerProcess> CaseRunner::startPeer(const PeerConfig &config) con
                                          m_environment.peerEnvironment(config.system));
 }
 
-bool CaseRunner::startReceivers(const Scenario &scenario, PeerConfig config, Peers &receivers,
-                                QStringList *addresses, QString *problem) const
+bool CaseRunner::startReceivers(const Scenario &scenario, PeerConfig config, Peers &receivers, QStringList *addresses,
+                                QString *problem) const
 {
     config.role = QStringLiteral("receive");
     for (int i = 0; i < scenario.receivers; ++i) {
@@ -111,8 +111,8 @@ bool CaseRunner::startReceivers(const Scenario &scenario, PeerConfig config, Pee
     return true;
 }
 
-bool CaseRunner::startSenders(const Scenario &scenario, PeerConfig config, const QStringList &addresses,
-                              Peers &senders, QString *problem) const
+bool CaseRunner::startSenders(const Scenario &scenario, PeerConfig config, const QStringList &addresses, Peers &senders,
+                              QString *problem) const
 {
     config.role = QStringLiteral("send");
     config.targets = addresses;
@@ -188,7 +188,9 @@ QString CaseRunner::resumeStopped(PeerProcess &stopped, Peers &senders, const Pe
     if (!stopped.waitForFinished(graceMs))
         return QStringLiteral("the stopped receiver was still waiting %1 s after SIGCONT").arg(graceMs / 1000.0);
     const auto got = fields(stopped.lineStartingWith(QStringLiteral("RESULT ")));
-    return QStringLiteral("the stopped receiver got %1 of %2 after SIGCONT").arg(got.value(QStringLiteral("received"))).arg(config.count);
+    return QStringLiteral("the stopped receiver got %1 of %2 after SIGCONT")
+            .arg(got.value(QStringLiteral("received")))
+            .arg(config.count);
 }
 
 CaseResult CaseRunner::run(const Scenario &scenario, const QString &system)
@@ -206,7 +208,8 @@ CaseResult CaseRunner::run(const Scenario &scenario, const QString &system)
         ::kill(pid_t(receivers.front()->pid()), SIGSTOP);
     for (auto &sender : senders)
         sender->writeLine("GO");
-    if (!collectSenders(senders, config.pingPong, result) || !collectReceivers(receivers, stalled ? 1 : 0, scenario, result))
+    if (!collectSenders(senders, config.pingPong, result)
+        || !collectReceivers(receivers, stalled ? 1 : 0, scenario, result))
         return result;
     if (stalled) {
         const QString note = resumeStopped(*receivers.front(), senders, config);

@@ -40,8 +40,8 @@ private:
     QString resumeStopped(PeerProcess &stopped, Peers &senders, const PeerConfig &config) const;
     // A listener, then a sender that runs straight through; the listener stays stopped
     // when stopListener. False, with *problem, when the listener did not get ready.
-    bool runStraight(const PeerConfig &listenerConfig, const PeerConfig &senderConfig, bool stopListener,
-                     Peers &peers, QString *problem) const;
+    bool runStraight(const PeerConfig &listenerConfig, const PeerConfig &senderConfig, bool stopListener, Peers &peers,
+                     QString *problem) const;
     qint64 countFor(const Scenario &scenario) const { return m_quick ? scenario.quickCount : scenario.fullCount; }
 
     QString m_program;

@@ -8,9 +8,9 @@
 #include <QtCore/QString>
 
 enum class ScenarioKind {
-    Latency,    // ping-pong, one way = half a round trip
+    Latency, // ping-pong, one way = half a round trip
     Throughput, // what each receiver got per second
-    Stalled,    // as Throughput, with the first receiver SIGSTOPped for the whole burst
+    Stalled, // as Throughput, with the first receiver SIGSTOPped for the whole burst
 };
 
 struct Scenario
@@ -20,7 +20,7 @@ struct Scenario
     int senders;
     int receivers;
     int size;
-    qint64 fullCount;  // messages per sender in a full run
+    qint64 fullCount; // messages per sender in a full run
     qint64 quickCount; // ... with --quick
 };
 

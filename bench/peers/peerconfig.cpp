@@ -64,14 +64,16 @@ bool parsePeerConfig(const QStringList &arguments, PeerConfig *config, QString *
 
 QStringList peerArguments(const PeerConfig &config)
 {
-    QStringList arguments {QStringLiteral("--peer"), config.role, QStringLiteral("--system"), config.system,
-                           QStringLiteral("--channel"), config.channel, QStringLiteral("--work-dir"), config.workDir,
-                           QStringLiteral("--count"), QString::number(config.count),
-                           QStringLiteral("--senders"), QString::number(config.senders),
-                           QStringLiteral("--size"), QString::number(config.size),
+    QStringList arguments {QStringLiteral("--peer"),      config.role,
+                           QStringLiteral("--system"),    config.system,
+                           QStringLiteral("--channel"),   config.channel,
+                           QStringLiteral("--work-dir"),  config.workDir,
+                           QStringLiteral("--count"),     QString::number(config.count),
+                           QStringLiteral("--senders"),   QString::number(config.senders),
+                           QStringLiteral("--size"),      QString::number(config.size),
                            QStringLiteral("--sender-id"), QString::number(config.senderId),
-                           QStringLiteral("--idle-ms"), QString::number(config.idleMs),
-                           QStringLiteral("--warmup"), QString::number(config.warmup)};
+                           QStringLiteral("--idle-ms"),   QString::number(config.idleMs),
+                           QStringLiteral("--warmup"),    QString::number(config.warmup)};
     if (!config.endpoint.isEmpty())
         arguments << QStringLiteral("--endpoint") << config.endpoint;
     if (!config.targets.isEmpty())

@@ -13,21 +13,21 @@ int notBuiltIn(const PeerConfig &config)
 }
 
 const PeerSystem Systems[] = {
-    {"raw-seqpacket", rawSeqpacketReceive, rawSeqpacketSend},
-    {"qlocalsocket", qLocalSocketReceive, qLocalSocketSend},
+        {"raw-seqpacket", rawSeqpacketReceive, rawSeqpacketSend},
+        {"qlocalsocket", qLocalSocketReceive, qLocalSocketSend},
 #ifdef XDMESSAGING_BENCH_HAVE_DBUS
-    {"qtdbus", qtDbusReceive, qtDbusSend},
+        {"qtdbus", qtDbusReceive, qtDbusSend},
 #endif
 #ifdef XDMESSAGING_BENCH_HAVE_XCB
-    {"raw-xcb-property", rawXcbReceive, rawXcbSend},
+        {"raw-xcb-property", rawXcbReceive, rawXcbSend},
 #endif
 #ifdef XDMESSAGING_BENCH_HAVE_ZMQ
-    {"zeromq-pubsub", zeroMqReceive, zeroMqSend},
+        {"zeromq-pubsub", zeroMqReceive, zeroMqSend},
 #endif
-    {"xdmessaging-localsocket", xdMessagingReceive, xdMessagingSend},
-    {"xdmessaging-native", xdMessagingReceive, xdMessagingSend},
-    {"xdmessaging-auto", xdMessagingReceive, xdMessagingSend},
-    {"xdmessaging-network", xdMessagingReceive, xdMessagingSend},
+        {"xdmessaging-localsocket", xdMessagingReceive, xdMessagingSend},
+        {"xdmessaging-native", xdMessagingReceive, xdMessagingSend},
+        {"xdmessaging-auto", xdMessagingReceive, xdMessagingSend},
+        {"xdmessaging-network", xdMessagingReceive, xdMessagingSend},
 };
 
 } // namespace

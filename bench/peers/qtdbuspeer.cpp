@@ -62,8 +62,7 @@ int qtDbusReceive(const PeerConfig &config)
             bus.send(benchSignal(config, QStringLiteral("pong"), payload));
         loop.messageArrived();
     };
-    if (!bus.connect(QString(), pathOf(config), Interface, QStringLiteral("message"), &slot,
-                     SLOT(onSignal(QByteArray)))
+    if (!bus.connect(QString(), pathOf(config), Interface, QStringLiteral("message"), &slot, SLOT(onSignal(QByteArray)))
         || !syncWithBus(bus))
         return reportUnsupported(QStringLiteral("cannot subscribe: %1").arg(bus.lastError().message()));
     reportLine("READY");
@@ -83,8 +82,7 @@ int pingPong(QDBusConnection &bus, const PeerConfig &config, SendTally &tally)
         echoed = true;
         echoLoop.quit();
     };
-    if (!bus.connect(QString(), pathOf(config), Interface, QStringLiteral("pong"), &slot,
-                     SLOT(onSignal(QByteArray)))
+    if (!bus.connect(QString(), pathOf(config), Interface, QStringLiteral("pong"), &slot, SLOT(onSignal(QByteArray)))
         || !syncWithBus(bus))
         return reportUnsupported(QStringLiteral("cannot subscribe to pong"));
     QTimer timeout; // an echo that never comes ends the run, not the benchmark

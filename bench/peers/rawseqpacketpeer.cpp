@@ -90,7 +90,8 @@ int rawSeqpacketReceive(const PeerConfig &config)
     const QString path = config.workDir + QLatin1Char('/') + config.endpoint + QLatin1String(".seqpacket");
     const int listenFd = listenOn(path, config.size);
     if (listenFd < 0)
-        return reportUnsupported(QStringLiteral("cannot listen on %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        return reportUnsupported(
+                QStringLiteral("cannot listen on %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
     reportLine("ADDRESS " + path.toUtf8());
     reportLine("READY");
 
@@ -130,7 +131,7 @@ int pingPong(int fd, const PeerConfig &config, SendTally &tally)
     QByteArray echo(config.size + 1, Qt::Uninitialized);
     return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
         const bool ok = ::send(fd, message.constData(), size_t(message.size()), MSG_NOSIGNAL) == message.size()
-                && ::recv(fd, echo.data(), size_t(echo.size()), 0) > 0;
+                        && ::recv(fd, echo.data(), size_t(echo.size()), 0) > 0;
         if (!ok)
             *error = QString::fromLocal8Bit(std::strerror(errno));
         return ok;
@@ -165,7 +166,8 @@ int rawSeqpacketSend(const PeerConfig &config)
                 continue;
             if (errno == EMSGSIZE)
                 return reportUnsupported(QStringLiteral("a %1-byte message exceeds SOCK_SEQPACKET's limit "
-                                                        "(net.core.wmem_max)").arg(message.size()));
+                                                        "(net.core.wmem_max)")
+                                                 .arg(message.size()));
             tally.sendFailed(); // timed out on a receiver that is not reading: drop it
             ::close(fd);
             fd = -1;

@@ -28,7 +28,11 @@ class XcbPeer
 {
 public:
     bool open(QString *error);
-    ~XcbPeer() { if (m_connection) xcb_disconnect(m_connection); }
+    ~XcbPeer()
+    {
+        if (m_connection)
+            xcb_disconnect(m_connection);
+    }
     xcb_connection_t *connection() const { return m_connection; }
     xcb_window_t window() const { return m_window; }
     xcb_atom_t inbox() const { return m_inbox; }
@@ -78,7 +82,7 @@ bool XcbPeer::waitForInbox(int timeoutMs)
         while (xcb_generic_event_t *event = xcb_poll_for_event(m_connection)) {
             const auto *property = reinterpret_cast<xcb_property_notify_event_t *>(event);
             appended |= (event->response_type & 0x7f) == XCB_PROPERTY_NOTIFY && property->atom == m_inbox
-                    && property->state == XCB_PROPERTY_NEW_VALUE;
+                        && property->state == XCB_PROPERTY_NEW_VALUE;
             std::free(event);
         }
         if (appended || xcb_connection_has_error(m_connection))
@@ -92,7 +96,8 @@ bool XcbPeer::waitForInbox(int timeoutMs)
 QByteArray XcbPeer::takeInbox()
 {
     XcbReply<xcb_get_property_reply_t> reply(xcb_get_property_reply(
-            m_connection, xcb_get_property(m_connection, 1, m_window, m_inbox, XCB_GET_PROPERTY_TYPE_ANY, 0, UINT32_MAX / 4),
+            m_connection,
+            xcb_get_property(m_connection, 1, m_window, m_inbox, XCB_GET_PROPERTY_TYPE_ANY, 0, UINT32_MAX / 4),
             nullptr));
     if (!reply)
         return {};
@@ -109,7 +114,7 @@ bool XcbPeer::sync()
 {
     return XcbReply<xcb_get_input_focus_reply_t>(
                    xcb_get_input_focus_reply(m_connection, xcb_get_input_focus(m_connection), nullptr))
-            != nullptr;
+           != nullptr;
 }
 
 } // namespace
@@ -155,14 +160,17 @@ int rawXcbSend(const PeerConfig &config)
     SendTally tally;
     tally.begin();
     if (config.pingPong) {
-        return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
-            peer.append(targets.front(), message.constData(), int(message.size()));
-            xcb_flush(peer.connection());
-            const bool echoed = peer.waitForInbox(10000) && peer.takeInbox().size() >= message.size();
-            if (!echoed)
-                *error = QStringLiteral("no echo within 10 s");
-            return echoed;
-        }, peer.window());
+        return runPingPong(
+                config, tally,
+                [&](const QByteArray &message, QString *error) {
+                    peer.append(targets.front(), message.constData(), int(message.size()));
+                    xcb_flush(peer.connection());
+                    const bool echoed = peer.waitForInbox(10000) && peer.takeInbox().size() >= message.size();
+                    if (!echoed)
+                        *error = QStringLiteral("no echo within 10 s");
+                    return echoed;
+                },
+                peer.window());
     }
     QByteArray message = makeBenchMessage(config.size);
     for (qint64 i = 0; i < config.count; ++i) {

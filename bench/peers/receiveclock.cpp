@@ -11,8 +11,7 @@ constexpr qint64 FirstMessageTimeoutNs = 60'000'000'000;
 
 ReceiveClock::ReceiveClock(const PeerConfig &config)
     : m_startNs(monotonicNs()), m_idleNs(qint64(config.idleMs) * 1000000)
-{
-}
+{}
 
 int ReceiveClock::remainingMs() const
 {
@@ -21,9 +20,7 @@ int ReceiveClock::remainingMs() const
     return end <= now ? 0 : int((end - now + 999999) / 1000000);
 }
 
-QtReceiveLoop::QtReceiveLoop(const PeerConfig &config, ReceiveTally &tally) : m_clock(config), m_tally(tally)
-{
-}
+QtReceiveLoop::QtReceiveLoop(const PeerConfig &config, ReceiveTally &tally) : m_clock(config), m_tally(tally) {}
 
 void QtReceiveLoop::messageArrived()
 {

@@ -50,7 +50,10 @@ int xdMessagingMemoryListener(const PeerConfig &config)
     });
     reportLine("READY");
     loop.exec();
-    reportLine(QStringLiteral("MEMORY rss_growth_kib=%1 channels=%2").arg(statusKiB("VmHWM") - before).arg(ListenerChannels).toUtf8());
+    reportLine(QStringLiteral("MEMORY rss_growth_kib=%1 channels=%2")
+                       .arg(statusKiB("VmHWM") - before)
+                       .arg(ListenerChannels)
+                       .toUtf8());
     return 0;
 }
 

@@ -52,7 +52,8 @@ int zeroMqReceive(const PeerConfig &config)
         if (config.pingPong)
             echo.bind(address + ".echo");
     } catch (const zmq::error_t &e) {
-        return reportUnsupported(QStringLiteral("cannot bind %1: %2").arg(QString::fromStdString(address), QString::fromUtf8(e.what())));
+        return reportUnsupported(
+                QStringLiteral("cannot bind %1: %2").arg(QString::fromStdString(address), QString::fromUtf8(e.what())));
     }
     reportLine("ADDRESS " + QByteArray::fromStdString(address));
     reportLine("READY");
@@ -86,8 +87,7 @@ int pingPong(zmq::context_t &context, zmq::socket_t &publisher, const PeerConfig
     echoes.connect(config.targets.front().toStdString() + ".echo");
     return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
         zmq::message_t echo;
-        const bool ok = publisher.send(zmq::buffer(message.constData(), size_t(message.size())))
-                && echoes.recv(echo);
+        const bool ok = publisher.send(zmq::buffer(message.constData(), size_t(message.size()))) && echoes.recv(echo);
         if (!ok)
             *error = QStringLiteral("no echo within 10 s");
         return ok;

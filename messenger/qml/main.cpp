@@ -13,13 +13,16 @@ int main(int argc, char *argv[])
     QGuiApplication::setApplicationName(QStringLiteral("QML Messenger"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Chat with the Messenger and xdmsg on the channels Status and UserMessage."));
+    parser.setApplicationDescription(
+            QStringLiteral("Chat with the Messenger and xdmsg on the channels Status and UserMessage."));
     parser.addHelpOption();
     const QCommandLineOption instance(QStringLiteral("instance"), QStringLiteral("The name others see."),
-                                      QStringLiteral("name"), QStringLiteral("QML %1").arg(QCoreApplication::applicationPid()));
+                                      QStringLiteral("name"),
+                                      QStringLiteral("QML %1").arg(QCoreApplication::applicationPid()));
     const QCommandLineOption position(QStringLiteral("position"), QStringLiteral("Where the window opens."),
                                       QStringLiteral("x,y"));
-    const QCommandLineOption readStdin(QStringLiteral("stdin"), QStringLiteral("Send each line of standard input as if typed."));
+    const QCommandLineOption readStdin(QStringLiteral("stdin"),
+                                       QStringLiteral("Send each line of standard input as if typed."));
     parser.addOptions({instance, position, readStdin});
     parser.process(app);
 

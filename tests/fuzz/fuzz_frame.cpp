@@ -19,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (status != DecodeStatus::Complete)
             break;
         // What decodes must re-encode to the same bytes.
-        const EncodedFrame encoded = encodeFrame(frame.head.meta, frame.head.channel,
-                                                 frame.head.senderName, frame.payload);
+        const EncodedFrame encoded =
+                encodeFrame(frame.head.meta, frame.head.channel, frame.head.senderName, frame.payload);
         const qsizetype used = qsizetype(frame.head.frameSize());
         if (QByteArray(encoded.head + encoded.payload) != stream.first(used))
             __builtin_trap();

@@ -70,11 +70,11 @@ bool RedisServer::startOnPort(quint16 port)
         return false;
     }
     m_port = port;
-    QStringList arguments {QStringLiteral("--port"), QString::number(port),
-                           QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                           QStringLiteral("--save"), QString(),
+    QStringList arguments {QStringLiteral("--port"),       QString::number(port),
+                           QStringLiteral("--bind"),       QStringLiteral("127.0.0.1"),
+                           QStringLiteral("--save"),       QString(),
                            QStringLiteral("--appendonly"), QStringLiteral("no"),
-                           QStringLiteral("--dir"), m_directory.path()};
+                           QStringLiteral("--dir"),        m_directory.path()};
     if (!m_password.isEmpty())
         arguments << QStringLiteral("--requirepass") << m_password;
     m_process.start(QStringLiteral("redis-server"), arguments);

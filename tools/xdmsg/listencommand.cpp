@@ -50,7 +50,8 @@ int runListen(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral("Print the messages sent to the CHANNELs, one per line."));
     addTransportOption(parser);
     parser.addOption({QStringLiteral("count"), QStringLiteral("Exit (0) after N messages."), QStringLiteral("N")});
-    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Exit (1) after SECONDS without having got N messages."),
+    parser.addOption({QStringLiteral("timeout"),
+                      QStringLiteral("Exit (1) after SECONDS without having got N messages."),
                       QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per message.")});
     parser.addPositionalArgument(QStringLiteral("CHANNEL..."), QStringLiteral("The channels to listen on."));
@@ -61,10 +62,12 @@ int runListen(const QStringList &arguments)
     if (channels.isEmpty())
         return usageError(QStringLiteral("listen needs at least one CHANNEL"));
     bool ok = true;
-    const qint64 count = parser.isSet(QStringLiteral("count")) ? parser.value(QStringLiteral("count")).toLongLong(&ok) : 0;
+    const qint64 count =
+            parser.isSet(QStringLiteral("count")) ? parser.value(QStringLiteral("count")).toLongLong(&ok) : 0;
     if (!ok || count < 0)
         return usageError(QStringLiteral("--count takes a whole number"));
-    const double timeoutSeconds = parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toDouble(&ok) : 0;
+    const double timeoutSeconds =
+            parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toDouble(&ok) : 0;
     if (!ok || timeoutSeconds < 0)
         return usageError(QStringLiteral("--timeout takes a number of seconds"));
 
@@ -103,7 +106,8 @@ int runListen(const QStringList &arguments)
     const QList<XDTransport> active = listener.activeTransports();
     for (const XDTransport kind : active)
         transports.append(xdTransportName(kind));
-    const QString listening = QStringLiteral("listening on %1 (%2)").arg(channels.join(QStringLiteral(", ")), transports.join(QLatin1Char(',')));
+    const QString listening = QStringLiteral("listening on %1 (%2)")
+                                      .arg(channels.join(QStringLiteral(", ")), transports.join(QLatin1Char(',')));
     // On the network, scripts may send as soon as this line appears: only say it once
     // Redis is connected. Outages are reported; the listener reconnects by itself.
     if (listener.networkState() == XDNetworkState::Off)

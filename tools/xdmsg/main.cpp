@@ -10,24 +10,23 @@
 
 namespace {
 
-const char Usage[] =
-        "Usage:\n"
-        "  xdmsg send [--transport T] [--propagate] [--verbose] CHANNEL TEXT\n"
-        "        send TEXT to every listener of CHANNEL\n"
-        "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
-        "        send each line of standard input as one message, in order\n"
-        "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] CHANNEL...\n"
-        "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON\n"
-        "  xdmsg channels [--json]\n"
-        "        list every live listener: pid, name, transports, channels\n"
-        "\n"
-        "Transports (T): auto, native, localsocket, network.\n"
-        "\n"
-        "Options:\n"
-        "  -h, --help     show help (also after a command)\n"
-        "  -v, --version  show the version\n"
-        "\n"
-        "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
+const char Usage[] = "Usage:\n"
+                     "  xdmsg send [--transport T] [--propagate] [--verbose] CHANNEL TEXT\n"
+                     "        send TEXT to every listener of CHANNEL\n"
+                     "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
+                     "        send each line of standard input as one message, in order\n"
+                     "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] CHANNEL...\n"
+                     "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON\n"
+                     "  xdmsg channels [--json]\n"
+                     "        list every live listener: pid, name, transports, channels\n"
+                     "\n"
+                     "Transports (T): auto, native, localsocket, network.\n"
+                     "\n"
+                     "Options:\n"
+                     "  -h, --help     show help (also after a command)\n"
+                     "  -v, --version  show the version\n"
+                     "\n"
+                     "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
 
 } // namespace
 

@@ -57,8 +57,7 @@ QString escapeText(const QString &text)
 
 QByteArray messageLine(const XDMessage &message)
 {
-    return (escapeText(message.channel()) + QLatin1Char('\t') + escapeText(message.text())
-            + QLatin1Char('\n'))
+    return (escapeText(message.channel()) + QLatin1Char('\t') + escapeText(message.text()) + QLatin1Char('\n'))
             .toUtf8();
 }
 
@@ -83,9 +82,9 @@ QByteArray listenersTable(const QList<XDListenerInfo> &listeners)
 {
     QString table = QStringLiteral("PID\tNAME\tTRANSPORTS\tCHANNELS\n");
     for (const XDListenerInfo &listener : listeners) {
-        table += QString::number(listener.pid()) + QLatin1Char('\t') + escapeText(listener.name())
-                + QLatin1Char('\t') + joinTransports(listener.transports()) + QLatin1Char('\t')
-                + listener.channels().join(QStringLiteral(", ")) + QLatin1Char('\n');
+        table += QString::number(listener.pid()) + QLatin1Char('\t') + escapeText(listener.name()) + QLatin1Char('\t')
+                 + joinTransports(listener.transports()) + QLatin1Char('\t')
+                 + listener.channels().join(QStringLiteral(", ")) + QLatin1Char('\n');
     }
     return table.toUtf8();
 }

@@ -31,7 +31,7 @@ void account(const XDSendResult &result, SendTotals *totals)
     ++totals->messagesWithFailures;
     totals->fatal = totals->fatal || result.listenersFailed() == 0;
     totals->usage = totals->usage || result.error() == XDError::InvalidChannelName
-            || result.error() == XDError::MessageTooLarge;
+                    || result.error() == XDError::MessageTooLarge;
 }
 
 // Sends every line of standard input, in order; stops early only on a fatal error.
@@ -93,7 +93,8 @@ int runSend(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("verbose"))) {
         if (fromStdin) {
-            printError(QStringLiteral("sent %1 messages to \"%2\": %3 deliveries, %4 messages not delivered to every listener")
+            printError(QStringLiteral(
+                               "sent %1 messages to \"%2\": %3 deliveries, %4 messages not delivered to every listener")
                                .arg(totals.messages)
                                .arg(channel)
                                .arg(totals.deliveries)

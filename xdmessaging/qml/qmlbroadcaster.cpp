@@ -13,11 +13,11 @@ XDSendResult XDQmlBroadcaster::send(const QString &channel, const QVariant &scri
 {
     // Objects and arrays arrive as QJSValue; their variant form is a map or a list.
     const QVariant payload = scriptValue.metaType() == QMetaType::fromType<QJSValue>()
-            ? scriptValue.value<QJSValue>().toVariant()
-            : scriptValue;
+                                     ? scriptValue.value<QJSValue>().toVariant()
+                                     : scriptValue;
     switch (payload.metaType().id()) {
     case QMetaType::UnknownType: // undefined
-    case QMetaType::Nullptr:     // null
+    case QMetaType::Nullptr: // null
         return sendToChannel(channel, QByteArray());
     case QMetaType::QString:
         return sendToChannel(channel, payload.toString());
@@ -28,8 +28,7 @@ XDSendResult XDQmlBroadcaster::send(const QString &channel, const QVariant &scri
     case QMetaType::QJsonObject:
     case QMetaType::QJsonArray: {
         const QJsonValue json = QJsonValue::fromVariant(payload);
-        return sendToChannel(channel, json.isObject() ? QJsonDocument(json.toObject())
-                                                      : QJsonDocument(json.toArray()));
+        return sendToChannel(channel, json.isObject() ? QJsonDocument(json.toObject()) : QJsonDocument(json.toArray()));
     }
     default: // numbers, booleans, dates: as the text a script would print
         return sendToChannel(channel, payload.toString());

@@ -11,8 +11,8 @@
 
 namespace {
 
-const QString Eacute = QString::fromUtf8("\xc3\xa9");       // U+00E9, 2 bytes in UTF-8
-const QString Euro = QString::fromUtf8("\xe2\x82\xac");     // U+20AC, 3 bytes
+const QString Eacute = QString::fromUtf8("\xc3\xa9"); // U+00E9, 2 bytes in UTF-8
+const QString Euro = QString::fromUtf8("\xe2\x82\xac"); // U+20AC, 3 bytes
 const QString Grin = QString::fromUtf8("\xf0\x9f\x98\x80"); // U+1F600, 4 bytes, 2 UTF-16 units
 
 QString ascii(int count)
@@ -182,11 +182,11 @@ void tst_ChannelName::sendRefusesInvalidNames()
     QFETCH(QString, problem);
     XDBroadcaster broadcaster;
     const QList<XDSendResult> results {
-        broadcaster.sendToChannel(channel, QStringLiteral("text")),
-        broadcaster.sendToChannel(channel, "classic"),
-        broadcaster.sendToChannel(channel, QByteArray("bytes")),
-        broadcaster.sendToChannel(channel, QJsonDocument(QJsonArray {1, 2})),
-        XDBroadcaster::send(channel, QStringLiteral("static")),
+            broadcaster.sendToChannel(channel, QStringLiteral("text")),
+            broadcaster.sendToChannel(channel, "classic"),
+            broadcaster.sendToChannel(channel, QByteArray("bytes")),
+            broadcaster.sendToChannel(channel, QJsonDocument(QJsonArray {1, 2})),
+            XDBroadcaster::send(channel, QStringLiteral("static")),
     };
     for (const XDSendResult &result : results) {
         QVERIFY(!result);
@@ -258,7 +258,8 @@ void tst_ChannelName::namesAreCaseSensitive_data()
     QTest::addColumn<QString>("otherCase");
     QTest::newRow("Foo / foo") << QStringLiteral("Foo") << QStringLiteral("foo");
     QTest::newRow("Foo / FOO") << QStringLiteral("Foo") << QStringLiteral("FOO");
-    QTest::newRow("non-ASCII") << QString(QStringLiteral("Caf") + Eacute) << QString(QStringLiteral("CAF") + QChar(0x00C9));
+    QTest::newRow("non-ASCII") << QString(QStringLiteral("Caf") + Eacute)
+                               << QString(QStringLiteral("CAF") + QChar(0x00C9));
 }
 
 void tst_ChannelName::namesAreCaseSensitive()
@@ -305,9 +306,9 @@ void tst_ChannelName::oversizedMessageReachesNobody()
     for (int i = 0; i < 300; ++i)
         largeArray.append(i);
     const QList<XDSendResult> refused {
-        broadcaster.sendToChannel(channel, Euro.repeated(342)),
-        broadcaster.sendToChannel(channel, QByteArray(1025, 'b')),
-        broadcaster.sendToChannel(channel, QJsonDocument(largeArray)),
+            broadcaster.sendToChannel(channel, Euro.repeated(342)),
+            broadcaster.sendToChannel(channel, QByteArray(1025, 'b')),
+            broadcaster.sendToChannel(channel, QJsonDocument(largeArray)),
     };
     for (const XDSendResult &result : refused) {
         QVERIFY(!result);

@@ -102,8 +102,7 @@ void tst_Codec::twoFramesInOneStream()
     QString error;
     QCOMPARE(decodeFrame(stream, Limit, &frame, &error), DecodeStatus::Complete);
     QCOMPARE(frame.payload, QByteArray("one"));
-    QCOMPARE(decodeFrame(QByteArrayView(stream).sliced(first.size()), Limit, &frame, &error),
-             DecodeStatus::Complete);
+    QCOMPARE(decodeFrame(QByteArrayView(stream).sliced(first.size()), Limit, &frame, &error), DecodeStatus::Complete);
     QCOMPARE(frame.payload, QByteArray("two"));
 }
 
@@ -267,7 +266,9 @@ void tst_Codec::strictUtf8_data()
     QTest::newRow("lead FF") << QByteArray("\xff") << false;
     QTest::newRow("truncated two-byte at the end") << QByteArray("a\xc3") << false;
     QTest::newRow("truncated four-byte at the end") << QByteArray("\xf0\x9f\x98") << false;
-    QTest::newRow("truncated, followed by ascii") << QByteArray("\xe2\x82" "a") << false;
+    QTest::newRow("truncated, followed by ascii") << QByteArray("\xe2\x82"
+                                                                "a")
+                                                  << false;
     QTest::newRow("bad third byte") << QByteArray("\xe2\x28\xa1") << false;
     QTest::newRow("bad fourth byte") << QByteArray("\xf0\x9f\x98\x41") << false;
     QTest::newRow("two continuations after a two-byte lead") << QByteArray("\xc3\xa9\xa9") << false;
@@ -348,7 +349,8 @@ void tst_Codec::manifestAcceptsWhatItMay_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QStringList>("channels");
     QTest::newRow("no channels") << valid << QStringList();
-    QTest::newRow("unknown key, from a later version") << valid + "colour blue\nchannel c\n" << QStringList {QStringLiteral("c")};
+    QTest::newRow("unknown key, from a later version") << valid + "colour blue\nchannel c\n"
+                                                       << QStringList {QStringLiteral("c")};
     QTest::newRow("unknown transport") << valid + "transport pigeon\n" << QStringList();
     QTest::newRow("channel with spaces") << valid + "channel a b c\n" << QStringList {QStringLiteral("a b c")};
     QByteArray most = valid;
@@ -408,7 +410,8 @@ void tst_Codec::manifestGarbage_data()
     QTest::newRow("pid with a plus") << QByteArray(valid).replace("pid 12", "pid +12");
     QTest::newRow("empty pid") << QByteArray(valid).replace("pid 12", "pid ");
     QTest::newRow("missing id") << QByteArray(valid).replace("id 2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275\n", "");
-    QTest::newRow("nil uuid") << QByteArray(valid).replace("2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275", "00000000-0000-0000-0000-000000000000");
+    QTest::newRow("nil uuid") << QByteArray(valid).replace("2bca06be-6f3b-4fa4-a4bd-c2bab7ecc275",
+                                                           "00000000-0000-0000-0000-000000000000");
     QTest::newRow("empty channel") << valid + "channel \n";
     QTest::newRow("channel of 256 bytes") << valid + "channel " + QByteArray(256, 'c') + '\n';
     QTest::newRow("invalid UTF-8 channel") << valid + "channel \xc0\xaf\n";

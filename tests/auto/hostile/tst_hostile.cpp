@@ -163,7 +163,8 @@ void tst_Hostile::partialFrameFromADyingSenderIsNeverDelivered()
     }
     QCOMPARE(m_fixture->received().size(), 0);
     expectStillServing();
-    reportReliability(QStringLiteral("fault"), QStringLiteral("a sender dying one byte short of a message (10 B, 100 B, 200 KB)"),
+    reportReliability(QStringLiteral("fault"),
+                      QStringLiteral("a sender dying one byte short of a message (10 B, 100 B, 200 KB)"),
                       QStringLiteral("no partial message delivered; listener kept serving"));
 }
 
@@ -183,7 +184,8 @@ void tst_Hostile::slowWriterStillDelivers()
 void tst_Hostile::validFramesBeforeGarbageAreKept()
 {
     RawClient client(m_fixture->socketPath());
-    QVERIFY(client.write(frameBytes(m_fixture->channel().toUtf8(), "first") + frameBytes(m_fixture->channel().toUtf8(), "second")
+    QVERIFY(client.write(frameBytes(m_fixture->channel().toUtf8(), "first")
+                         + frameBytes(m_fixture->channel().toUtf8(), "second")
                          + QByteArray("garbage after valid frames, long enough for a header")));
     QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
     QCOMPARE(m_fixture->received().size(), 2);

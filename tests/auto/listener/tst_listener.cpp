@@ -365,7 +365,8 @@ void tst_Listener::bogusTransportVariable()
     qunsetenv("XDMESSAGING_TRANSPORT");
     QVERIFY(!registered);
     QCOMPARE(listener.error(), XDError::TransportUnavailable);
-    QVERIFY2(listener.errorString().contains(QStringLiteral("XDMESSAGING_TRANSPORT")), qPrintable(listener.errorString()));
+    QVERIFY2(listener.errorString().contains(QStringLiteral("XDMESSAGING_TRANSPORT")),
+             qPrintable(listener.errorString()));
     QCOMPARE(result.error(), XDError::TransportUnavailable);
     // An explicit transport is not overridden by the variable.
     qputenv("XDMESSAGING_TRANSPORT", "carrier-pigeon");
@@ -446,13 +447,21 @@ void tst_Listener::messagesCrossThreadsThroughQueuedConnections()
     worker.start();
     QStringList texts;
     QMutex mutex;
-    connect(&listener, &XDListener::messageReceived, &receiver, [&](const XDMessage &message) {
-        QMutexLocker lock(&mutex);
-        texts.append(message.text() + QLatin1Char('@') + message.channel());
-    }, Qt::QueuedConnection);
+    connect(
+            &listener, &XDListener::messageReceived, &receiver,
+            [&](const XDMessage &message) {
+                QMutexLocker lock(&mutex);
+                texts.append(message.text() + QLatin1Char('@') + message.channel());
+            },
+            Qt::QueuedConnection);
     XDBroadcaster broadcaster;
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("across")));
-    QTRY_VERIFY_WITH_TIMEOUT([&] { QMutexLocker lock(&mutex); return texts.size() == 1; }(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QMutexLocker lock(&mutex);
+                return texts.size() == 1;
+            }(),
+            5000);
     worker.quit();
     QVERIFY(worker.wait(5000));
     QCOMPARE(texts.first(), QStringLiteral("across@") + channel);

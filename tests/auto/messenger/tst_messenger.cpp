@@ -97,17 +97,22 @@ void tst_Messenger::checkboxesChangeTheListenersChannels()
     userMessage->click();
     QCOMPARE(window->subscribedChannels(), both);
     // The toggles were announced on Status, which this window hears again.
-    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Toggler: now listens to UserMessage")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Toggler: now listens to UserMessage")),
+            5000);
 }
 
 void tst_Messenger::messageFromAnotherProcessIsShownLiterally()
 {
     const auto window = newWindow(QStringLiteral("Reader"));
     const QString markup = QStringLiteral("<b>bold</b> & <i>not italic</i>");
-    PeerProcess send(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::UserMessageChannel, markup});
-    PeerProcess status(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::StatusChannel, QStringLiteral("service restarted")});
+    PeerProcess send(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(),
+                     {QStringLiteral("send"), MessengerWindow::UserMessageChannel, markup});
+    PeerProcess status(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(),
+                       {QStringLiteral("send"), MessengerWindow::StatusChannel, QStringLiteral("service restarted")});
     QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(markup), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("service restarted")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("service restarted")),
+                             10000);
     QCOMPARE(colorOfLine(*window, markup), Blue);
     QCOMPARE(colorOfLine(*window, QStringLiteral("service restarted")), Green);
     QCOMPARE(colorOfLine(*window, QStringLiteral("Reader: joined")), Green);
@@ -137,7 +142,8 @@ void tst_Messenger::enterAndSendButtonSendEmptyLineDoesNot()
     edit->clear();
     button->click();
     // A marker from another process: everything sent before it would have arrived first.
-    PeerProcess marker(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(), {QStringLiteral("send"), MessengerWindow::UserMessageChannel, QStringLiteral("marker")});
+    PeerProcess marker(QStringLiteral(XDMSG_PATH), m_runtimeDir->path(),
+                       {QStringLiteral("send"), MessengerWindow::UserMessageChannel, QStringLiteral("marker")});
     QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).last().contains(QStringLiteral("marker")), 10000);
     QCOMPARE(int(logLines(*window).size()), linesBefore + 1);
 }
@@ -173,11 +179,13 @@ void tst_Messenger::translationsReplaceEnglish()
     QFETCH(QString, send);
     QFETCH(QString, joined);
     QTranslator translator;
-    QVERIFY(translator.load(QLocale(language), QStringLiteral("messenger"), QStringLiteral("_"), QStringLiteral(":/i18n")));
+    QVERIFY(translator.load(QLocale(language), QStringLiteral("messenger"), QStringLiteral("_"),
+                            QStringLiteral(":/i18n")));
     QVERIFY(QCoreApplication::installTranslator(&translator));
     const auto window = newWindow(QStringLiteral("Polyglot"));
     QCOMPARE(window->findChild<QPushButton *>(QStringLiteral("sendButton"))->text(), send);
-    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Polyglot: ") + joined), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Polyglot: ") + joined),
+                             5000);
     QCoreApplication::removeTranslator(&translator);
     const auto english = newWindow(QStringLiteral("Anglophone"));
     QCOMPARE(english->findChild<QPushButton *>(QStringLiteral("sendButton"))->text(), QStringLiteral("Send"));
@@ -191,7 +199,8 @@ void tst_Messenger::twoMessengerProcessesTalkBothWays()
     const auto start = [&](const QString &name) {
         return std::make_unique<PeerProcess>(QStringLiteral(MESSENGER_PATH), m_runtimeDir->path(),
                                              QStringList {QStringLiteral("--instance"), name, QStringLiteral("--echo"),
-                                                          QStringLiteral("--stdin"), QStringLiteral("--lang"), QStringLiteral("en")},
+                                                          QStringLiteral("--stdin"), QStringLiteral("--lang"),
+                                                          QStringLiteral("en")},
                                              display);
     };
     auto alice = start(QStringLiteral("Alice"));
@@ -203,8 +212,10 @@ void tst_Messenger::twoMessengerProcessesTalkBothWays()
     QTRY_VERIFY_WITH_TIMEOUT(!bob->lineContaining(QStringLiteral("Alice: hello from Alice")).isEmpty(), 20000);
     bob->process().write("hello from Bob\n");
     QTRY_VERIFY_WITH_TIMEOUT(!alice->lineContaining(QStringLiteral("Bob: hello from Bob")).isEmpty(), 20000);
-    QVERIFY(alice->lineContaining(QStringLiteral("Bob: hello from Bob")).startsWith(MessengerWindow::UserMessageChannel));
-    QVERIFY(bob->lineContaining(QStringLiteral("Alice: hello from Alice")).startsWith(MessengerWindow::UserMessageChannel));
+    QVERIFY(alice->lineContaining(QStringLiteral("Bob: hello from Bob"))
+                    .startsWith(MessengerWindow::UserMessageChannel));
+    QVERIFY(bob->lineContaining(QStringLiteral("Alice: hello from Alice"))
+                    .startsWith(MessengerWindow::UserMessageChannel));
 }
 
 // "Propagate to network" appears when a Redis URL is configured; a propagation that
@@ -230,8 +241,10 @@ void tst_Messenger::propagateCheckboxOnlyWithARedisUrl()
     auto *edit = window->findChild<QLineEdit *>(QStringLiteral("messageEdit"));
     edit->setText(QStringLiteral("anyone out there?"));
     QTest::keyClick(edit, Qt::Key_Return);
-    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("not propagated")), 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("anyone out there?")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("not propagated")),
+                             5000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("anyone out there?")),
+                             5000);
 }
 
 int main(int argc, char *argv[])

@@ -9,7 +9,6 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
-
 namespace {
 
 QString randomChannel()
@@ -28,10 +27,15 @@ QString checkSequences(const QStringList &messages, const QHash<QString, qint64>
         const int n = body.section(QLatin1Char(':'), 1).toInt();
         const qint64 pid = line.section(QLatin1Char(' '), 2, 2).toLongLong();
         if (pid != senderPidByTag.value(tag))
-            return QStringLiteral("tag %1: sender pid %2, expected %3").arg(tag).arg(pid).arg(senderPidByTag.value(tag));
+            return QStringLiteral("tag %1: sender pid %2, expected %3")
+                    .arg(tag)
+                    .arg(pid)
+                    .arg(senderPidByTag.value(tag));
         if (n != next.value(tag))
             return QStringLiteral("tag %1: got %2, expected %3 (lost, reordered or duplicated)")
-                    .arg(tag).arg(n).arg(next.value(tag));
+                    .arg(tag)
+                    .arg(n)
+                    .arg(next.value(tag));
         next[tag] = n + 1;
     }
     for (const QString &tag : senderPidByTag.keys()) {
@@ -73,7 +77,8 @@ void tst_MultiProcess::cleanup()
 
 PeerProcess *tst_MultiProcess::startListener(const QStringList &channels)
 {
-    m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(), QStringList {QStringLiteral("listen")} + channels));
+    m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(),
+                                                    QStringList {QStringLiteral("listen")} + channels));
     return m_peers.back().get();
 }
 
@@ -93,7 +98,8 @@ void tst_MultiProcess::manySendersManyListeners()
     for (int i = 0; i < Senders; ++i) {
         const QString tag = QStringLiteral("s%1").arg(i);
         m_peers.push_back(std::make_unique<PeerProcess>(
-                QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(), QStringList {QStringLiteral("send"), channel, QString::number(PerSender), tag}));
+                QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(),
+                QStringList {QStringLiteral("send"), channel, QString::number(PerSender), tag}));
         senders.append(m_peers.back().get());
         QVERIFY(senders.last()->process().waitForStarted(10000));
         senderPidByTag.insert(tag, senders.last()->pid());
@@ -135,7 +141,8 @@ void tst_MultiProcess::killedListenerIsCleanedUp()
     QCOMPARE(runtime.entryList({QStringLiteral("*.sock")}, QDir::System).size(), 1);
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("k:1")));
     QTRY_COMPARE_WITH_TIMEOUT(survivor->messages().size(), 2, 10000);
-    const QString problem = checkSequences(survivor->messages(), {{QStringLiteral("k"), QCoreApplication::applicationPid()}}, 2);
+    const QString problem =
+            checkSequences(survivor->messages(), {{QStringLiteral("k"), QCoreApplication::applicationPid()}}, 2);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(broadcaster.listeners().size(), 1);
 }

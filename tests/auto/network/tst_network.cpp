@@ -104,13 +104,17 @@ void tst_Network::messagesFlowBothWaysBetweenMachines()
     constexpr int Count = 300;
     const QString channel = randomName(QStringLiteral("net-"));
     const QString countArg = QString::number(Count);
-    PeerProcess *listenerA = startPeer(m_machineA->path(), {QStringLiteral("count"), channel, QStringLiteral("2"), countArg});
-    PeerProcess *listenerB = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("2"), countArg});
+    PeerProcess *listenerA =
+            startPeer(m_machineA->path(), {QStringLiteral("count"), channel, QStringLiteral("2"), countArg});
+    PeerProcess *listenerB =
+            startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("2"), countArg});
     QVERIFY(listenerA->waitForReady());
     QVERIFY(listenerB->waitForReady());
 
-    PeerProcess *senderA = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, countArg, QStringLiteral("a"), QStringLiteral("0")});
-    PeerProcess *senderB = startPeer(m_machineB->path(), {QStringLiteral("propagate"), channel, countArg, QStringLiteral("b"), QStringLiteral("0")});
+    PeerProcess *senderA = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, countArg,
+                                                          QStringLiteral("a"), QStringLiteral("0")});
+    PeerProcess *senderB = startPeer(m_machineB->path(), {QStringLiteral("propagate"), channel, countArg,
+                                                          QStringLiteral("b"), QStringLiteral("0")});
     QVERIFY(senderA->waitForFinished(60000));
     QVERIFY(senderB->waitForFinished(60000));
     // Each sender reached its own machine's listener locally, once per message.
@@ -134,9 +138,11 @@ void tst_Network::redisRestartMidStreamLosesNothing()
     const QString channel = randomName(QStringLiteral("restart-"));
     const QString key = m_namespace + QStringLiteral(":channel:") + channel;
     auto streamLength = [&] { return m_redis->cli({QStringLiteral("XLEN"), key}).trimmed().toInt(); };
-    PeerProcess *listener = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
+    PeerProcess *listener = startPeer(m_machineB->path(),
+                                      {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
     QVERIFY(listener->waitForReady());
-    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count), QStringLiteral("r"), QStringLiteral("10")});
+    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count),
+                                                         QStringLiteral("r"), QStringLiteral("10")});
 
     QTRY_VERIFY_WITH_TIMEOUT(streamLength() >= 50, 20000);
     QCOMPARE(::kill(pid_t(listener->pid()), SIGSTOP), 0);
@@ -155,9 +161,11 @@ void tst_Network::redisRestartMidStreamLosesNothing()
     QCOMPARE(listener->lineStartingWith(QStringLiteral("LOST ")), QString());
     reportReliability(QStringLiteral("network"),
                       QStringLiteral("Redis SIGKILLed during %1 messages while the listener was stopped, down 8 s, "
-                                     "restarted empty").arg(Count),
+                                     "restarted empty")
+                              .arg(Count),
                       QStringLiteral("the listener got all %1 once, in order (the sender added its last 30 s "
-                                     "again); no loss reported").arg(Count));
+                                     "again); no loss reported")
+                              .arg(Count));
 }
 
 // Redis drops every client connection, three times while messages flow (the server and
@@ -167,20 +175,28 @@ void tst_Network::droppedConnectionsLoseNothing()
 {
     constexpr int Count = 300;
     const QString channel = randomName(QStringLiteral("dropped-"));
-    PeerProcess *listener = startPeer(m_machineB->path(), {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
+    PeerProcess *listener = startPeer(m_machineB->path(),
+                                      {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
     QVERIFY(listener->waitForReady());
-    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count), QStringLiteral("d"), QStringLiteral("5")});
+    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count),
+                                                         QStringLiteral("d"), QStringLiteral("5")});
     // The clients connected, not counting the redis-cli asking.
     const auto connectedClients = [&] {
-        const QList<QByteArray> clients = m_redis->cli({QStringLiteral("CLIENT"), QStringLiteral("LIST"), QStringLiteral("TYPE"), QStringLiteral("normal")}).trimmed().split('\n');
-        return std::count_if(clients.cbegin(), clients.cend(), [](const QByteArray &line) { return line.contains("cmd=") && !line.contains("cmd=client|list"); });
+        const QList<QByteArray> clients = m_redis->cli({QStringLiteral("CLIENT"), QStringLiteral("LIST"),
+                                                        QStringLiteral("TYPE"), QStringLiteral("normal")})
+                                                  .trimmed()
+                                                  .split('\n');
+        return std::count_if(clients.cbegin(), clients.cend(), [](const QByteArray &line) {
+            return line.contains("cmd=") && !line.contains("cmd=client|list");
+        });
     };
     for (int drop = 0; drop < 3; ++drop) {
         QTest::qWait(300);
         // Both have (re)connected: a slow start (sanitizers) or a reconnect backoff may
         // take longer than the pause.
         QTRY_VERIFY_WITH_TIMEOUT(connectedClients() >= 2, 20000);
-        const QByteArray killed = m_redis->cli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"), QStringLiteral("normal")});
+        const QByteArray killed = m_redis->cli(
+                {QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"), QStringLiteral("normal")});
         QVERIFY2(killed.trimmed().toInt() >= 2, killed.constData()); // at least the sender's and the listener's
     }
     QVERIFY(sender->waitForFinished(60000));
@@ -213,7 +229,8 @@ void tst_Network::fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted()
     m_redis->kill();
     QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Disconnected, 10000);
     QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<XDNetworkState>() == XDNetworkState::Disconnected);
-    QVERIFY2(states.last().at(1).toString().contains(QStringLiteral("Redis at")), qPrintable(states.last().at(1).toString()));
+    QVERIFY2(states.last().at(1).toString().contains(QStringLiteral("Redis at")),
+             qPrintable(states.last().at(1).toString()));
     int accepted = 0;
     XDSendResult refused;
     while (refused.isOk() && accepted < 1000) {
@@ -247,7 +264,8 @@ void tst_Network::rightPasswordWorksWrongPasswordIsAClearError()
     const QString channel = randomName(QStringLiteral("auth-"));
 
     // By host name, which the library resolves without blocking.
-    XDNetworkSettings::setRedisUrl(m_redis->url(password).replace(QStringLiteral("127.0.0.1"), QStringLiteral("localhost")));
+    XDNetworkSettings::setRedisUrl(
+            m_redis->url(password).replace(QStringLiteral("127.0.0.1"), QStringLiteral("localhost")));
     {
         XDListener listener(XDTransport::Network);
         QSignalSpy received(&listener, &XDListener::messageReceived);
@@ -295,14 +313,24 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     const EncodedFrame valid = encodeFrame(meta, channel.toUtf8(), "intruder", "hello");
     const EncodedFrame oversized = encodeFrame(meta, channel.toUtf8(), "intruder", QByteArray(101, 'x'));
     const QByteArray xadd[] = {
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("garbage")}),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("other"), QStringLiteral("field")}),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, otherChannel.head + otherChannel.payload),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, QByteArray(valid.head + valid.payload).chopped(2)),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"), QStringLiteral("x"), QStringLiteral("frame"), QStringLiteral("y")}),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")}, oversized.head + oversized.payload),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("sequence"), QStringLiteral("ABC:1"), QStringLiteral("frame")}, valid.head + valid.payload),
-        m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("sequence"), QStringLiteral("ab:0"), QStringLiteral("frame")}, valid.head + valid.payload),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"),
+                          QStringLiteral("garbage")}),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("other"),
+                          QStringLiteral("field")}),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")},
+                         otherChannel.head + otherChannel.payload),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")},
+                         QByteArray(valid.head + valid.payload).chopped(2)),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame"),
+                          QStringLiteral("x"), QStringLiteral("frame"), QStringLiteral("y")}),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("frame")},
+                         oversized.head + oversized.payload),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("sequence"),
+                          QStringLiteral("ABC:1"), QStringLiteral("frame")},
+                         valid.head + valid.payload),
+            m_redis->cli({QStringLiteral("XADD"), key, QStringLiteral("*"), QStringLiteral("sequence"),
+                          QStringLiteral("ab:0"), QStringLiteral("frame")},
+                         valid.head + valid.payload),
     };
     for (const QByteArray &reply : xadd)
         QVERIFY2(reply.contains('-') && !reply.contains("ERR"), reply.constData());
@@ -317,10 +345,11 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     QVERIFY2(dropped.size() == 8, qPrintable(LibraryWarnings::captured().join(u'\n')));
     QTest::qWait(200);
     QCOMPARE(received.size(), 1);
-    reportReliability(QStringLiteral("network"),
-                      QStringLiteral("8 malformed entries (garbage, foreign fields, wrong channel, truncated, oversized, "
-                                     "bad sequence) and a PUBLISH on a channel's key"),
-                      QStringLiteral("each dropped and logged; the listener kept serving"));
+    reportReliability(
+            QStringLiteral("network"),
+            QStringLiteral("8 malformed entries (garbage, foreign fields, wrong channel, truncated, oversized, "
+                           "bad sequence) and a PUBLISH on a channel's key"),
+            QStringLiteral("each dropped and logged; the listener kept serving"));
 }
 
 // A listener that falls further behind than its channel's stream holds misses what Redis
@@ -375,10 +404,13 @@ void tst_Network::listenerTooFarBehindIsToldHowManyItMissed()
     QVERIFY2(errors.last().at(1).toString().contains(QStringLiteral("missed %1 messages").arg(lostCount)),
              qPrintable(errors.last().at(1).toString()));
     QCOMPARE(listener.networkState(), XDNetworkState::Connected);
-    reportReliability(QStringLiteral("network"),
-                      QStringLiteral("a listener's stream trimmed past what it had read (%1 messages)").arg(Before + After),
-                      QStringLiteral("%1 delivered in order, the %2 trimmed reported exactly (messagesLost); still "
-                                     "connected").arg(received.size()).arg(lostCount));
+    reportReliability(
+            QStringLiteral("network"),
+            QStringLiteral("a listener's stream trimmed past what it had read (%1 messages)").arg(Before + After),
+            QStringLiteral("%1 delivered in order, the %2 trimmed reported exactly (messagesLost); still "
+                           "connected")
+                    .arg(received.size())
+                    .arg(lostCount));
 }
 
 // Another client turns one channel's key into a string: the listener's other channel
@@ -387,7 +419,9 @@ void tst_Network::aKeyThatIsNoStreamDoesNotStopTheOtherChannels()
 {
     const QString good = randomName(QStringLiteral("good-"));
     const QString spoiled = randomName(QStringLiteral("spoiled-"));
-    QVERIFY(m_redis->cli({QStringLiteral("SET"), m_namespace + QStringLiteral(":channel:") + spoiled, QStringLiteral("x")}).contains("OK"));
+    QVERIFY(m_redis->cli({QStringLiteral("SET"), m_namespace + QStringLiteral(":channel:") + spoiled,
+                          QStringLiteral("x")})
+                    .contains("OK"));
     XDListener listener(XDTransport::Network);
     QSignalSpy received(&listener, &XDListener::messageReceived);
     QVERIFY(listener.registerChannel(good));
@@ -451,7 +485,8 @@ void tst_Network::unreachableRedisIsReportedAndLocalDeliveryGoesOn()
     QCOMPARE(partial.listenersReached(), 1);
     QVERIFY(!partial.propagatedToNetwork());
     QCOMPARE(partial.error(), XDError::TransportUnavailable);
-    QVERIFY2(partial.failures().join(u' ').contains(QStringLiteral("not propagated")), qPrintable(partial.errorString()));
+    QVERIFY2(partial.failures().join(u' ').contains(QStringLiteral("not propagated")),
+             qPrintable(partial.errorString()));
     QTRY_COMPARE(received.size(), 1);
 
     XDListener networkListener(XDTransport::Network);

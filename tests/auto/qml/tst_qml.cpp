@@ -33,7 +33,7 @@ public:
         return XDBroadcaster(XDTransport::LocalSocket)
                        .sendToChannel(channel, QJsonDocument::fromJson(json.toUtf8()))
                        .listenersReached()
-                == 1;
+               == 1;
     }
 
     // Runs xdmsg with arguments; its exit code, or -1 when it did not finish in time.

@@ -77,9 +77,14 @@ void tst_QtApi::enumsHaveNames()
     QCOMPARE(transport.valueToKey(int(XDTransport::Network)), "Network");
 
     const QMetaEnum error = QMetaEnum::fromType<XDError>();
-    const QList<QByteArray> errorNames = {"NoError", "InvalidChannelName", "MessageTooLarge",
-                                          "TransportUnavailable", "RuntimeDirectoryError",
-                                          "ListenerUnreachable", "ListenerNotReading", "MessagesLost"};
+    const QList<QByteArray> errorNames = {"NoError",
+                                          "InvalidChannelName",
+                                          "MessageTooLarge",
+                                          "TransportUnavailable",
+                                          "RuntimeDirectoryError",
+                                          "ListenerUnreachable",
+                                          "ListenerNotReading",
+                                          "MessagesLost"};
     QCOMPARE(error.keyCount(), errorNames.size());
     for (int value = 0; value < errorNames.size(); ++value)
         QCOMPARE(error.valueToKey(value), errorNames.at(value).constData());
@@ -95,7 +100,8 @@ void tst_QtApi::enumsHaveNames()
 
 void tst_QtApi::debugPrintsEnumNames()
 {
-    QVERIFY2(debugString(XDTransport::LocalSocket).contains(u"LocalSocket"), qPrintable(debugString(XDTransport::LocalSocket)));
+    QVERIFY2(debugString(XDTransport::LocalSocket).contains(u"LocalSocket"),
+             qPrintable(debugString(XDTransport::LocalSocket)));
     QVERIFY(debugString(XDError::MessagesLost).contains(u"MessagesLost"));
     QVERIFY(debugString(XDNetworkState::Connected).contains(u"Connected"));
 }
@@ -125,8 +131,8 @@ void tst_QtApi::debugPrintsResultsAndListeners()
     info.setTransports({XDTransport::LocalSocket, XDTransport::NativeWindow});
     info.setChannels({QStringLiteral("Status")});
     const QString printed = debugString(info);
-    for (const QString &expected : {QStringLiteral("messenger"), QStringLiteral("4242"), QStringLiteral("localsocket,native"),
-                                    QStringLiteral("Status")})
+    for (const QString &expected : {QStringLiteral("messenger"), QStringLiteral("4242"),
+                                    QStringLiteral("localsocket,native"), QStringLiteral("Status")})
         QVERIFY2(printed.contains(expected), qPrintable(printed));
 }
 
@@ -143,16 +149,18 @@ void tst_QtApi::createdMessageIsAGadget()
     QVERIFY(message.id() != XDMessage::create(QStringLiteral("data"), QByteArray()).id());
 
     const QMetaObject &meta = XDMessage::staticMetaObject;
-    const QStringList names = {QStringLiteral("channel"), QStringLiteral("text"), QStringLiteral("payload"),
-                               QStringLiteral("json"), QStringLiteral("payloadType"), QStringLiteral("senderPid"),
-                               QStringLiteral("senderName"), QStringLiteral("timestamp"), QStringLiteral("id"),
+    const QStringList names = {QStringLiteral("channel"),    QStringLiteral("text"),        QStringLiteral("payload"),
+                               QStringLiteral("json"),       QStringLiteral("payloadType"), QStringLiteral("senderPid"),
+                               QStringLiteral("senderName"), QStringLiteral("timestamp"),   QStringLiteral("id"),
                                QStringLiteral("transport")};
     for (const QString &name : names) {
         const QMetaProperty property = meta.property(meta.indexOfProperty(name.toLatin1().constData()));
         QVERIFY2(property.isValid(), qPrintable(name));
         QVERIFY2(!property.isWritable(), qPrintable(name));
     }
-    const auto read = [&](const char *name) { return meta.property(meta.indexOfProperty(name)).readOnGadget(&message); };
+    const auto read = [&](const char *name) {
+        return meta.property(meta.indexOfProperty(name)).readOnGadget(&message);
+    };
     QCOMPARE(read("channel").toString(), QStringLiteral("data"));
     QCOMPARE(read("payload").toByteArray(), QByteArray("\x01\x02", 2));
     QCOMPARE(read("senderPid").toLongLong(), QCoreApplication::applicationPid());
@@ -293,11 +301,11 @@ void tst_QtApi::everyChangeableBroadcasterPropertyNotifies()
         const char *name;
         QVariant value;
     } changes[] = {
-        {"transport", QVariant::fromValue(XDTransport::Auto)},
-        {"sendTimeout", 250},
-        {"queueLimit", qint64(1024 * 1024)},
-        {"maximumMessageSize", qint64(4096)},
-        {"propagateToNetwork", true},
+            {"transport", QVariant::fromValue(XDTransport::Auto)},
+            {"sendTimeout", 250},
+            {"queueLimit", qint64(1024 * 1024)},
+            {"maximumMessageSize", qint64(4096)},
+            {"propagateToNetwork", true},
     };
     for (const auto &change : changes) {
         const auto spy = notifySpy(&broadcaster, change.name);

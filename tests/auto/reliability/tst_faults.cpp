@@ -124,11 +124,15 @@ void tst_Faults::stoppedListenerDuringABurst()
     QCOMPARE(::kill(pid_t(stopped->pid()), SIGCONT), 0);
     QTRY_COMPARE_WITH_TIMEOUT(stopped->messages().size(), acceptedByStopped, 60000);
     QVERIFY(broadcaster.flush(10000));
-    reportReliability(QStringLiteral("fault"), QStringLiteral("a listener SIGSTOPped during a burst of %1 messages, then SIGCONT").arg(Count),
-                      QStringLiteral("sender held at most %1 ms (bound %2 ms); the live listener got all; the stopped one got the %3 accepted for it, the other %4 were reported to the sender")
-                              .arg(longestCallMs).arg(SendTimeoutMs).arg(acceptedByStopped).arg(failuresNamingStopped));
+    reportReliability(QStringLiteral("fault"),
+                      QStringLiteral("a listener SIGSTOPped during a burst of %1 messages, then SIGCONT").arg(Count),
+                      QStringLiteral("sender held at most %1 ms (bound %2 ms); the live listener got all; the stopped "
+                                     "one got the %3 accepted for it, the other %4 were reported to the sender")
+                              .arg(longestCallMs)
+                              .arg(SendTimeoutMs)
+                              .arg(acceptedByStopped)
+                              .arg(failuresNamingStopped));
 }
-
 
 void tst_Faults::listenerKilledDuringABurst()
 {
@@ -161,10 +165,14 @@ void tst_Faults::listenerKilledDuringABurst()
              QStringLiteral("%1 0 0").arg(Count));
     // Its endpoint is cleaned by the next sender that finds it refusing connections.
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("after")));
-    QTRY_COMPARE_WITH_TIMEOUT(QDir(m_runtimeDir->path()).entryList({QStringLiteral("*.manifest")}, QDir::Files).size(), 0, 10000);
-    reportReliability(QStringLiteral("fault"), QStringLiteral("a listener SIGKILLed during a burst of %1 messages").arg(Count),
-                      QStringLiteral("the other listener got all %1 in order; %2 loss reports for the killed one; its endpoint removed")
-                              .arg(Count).arg(lost.size()));
+    QTRY_COMPARE_WITH_TIMEOUT(QDir(m_runtimeDir->path()).entryList({QStringLiteral("*.manifest")}, QDir::Files).size(),
+                              0, 10000);
+    reportReliability(
+            QStringLiteral("fault"), QStringLiteral("a listener SIGKILLed during a burst of %1 messages").arg(Count),
+            QStringLiteral(
+                    "the other listener got all %1 in order; %2 loss reports for the killed one; its endpoint removed")
+                    .arg(Count)
+                    .arg(lost.size()));
 }
 
 void tst_Faults::listenersComeAndGoWhileMessagesFlow()
@@ -197,7 +205,7 @@ void tst_Faults::listenersComeAndGoWhileMessagesFlow()
         if (started % 2)
             visitor->process().terminate(); // orderly: withdraws itself
         else
-            visitor->process().kill();      // abrupt: leaves a stale endpoint
+            visitor->process().kill(); // abrupt: leaves a stale endpoint
         QVERIFY(visitor->waitForFinished(10000));
     }
     QTRY_VERIFY_WITH_TIMEOUT(sending->isFinished(), 120000);
@@ -206,7 +214,10 @@ void tst_Faults::listenersComeAndGoWhileMessagesFlow()
     QCOMPARE(stable->lineStartingWith(QStringLiteral("DONE ")).section(QLatin1Char(' '), 1, 3),
              QStringLiteral("%1 0 0").arg(Count));
     QVERIFY(started > 0);
-    reportReliability(QStringLiteral("fault"), QStringLiteral("%1 listeners started and stopped (SIGTERM, SIGKILL) during %2 messages").arg(started).arg(Count),
+    reportReliability(QStringLiteral("fault"),
+                      QStringLiteral("%1 listeners started and stopped (SIGTERM, SIGKILL) during %2 messages")
+                              .arg(started)
+                              .arg(Count),
                       QStringLiteral("the stable listener got all %1 in order; no send failed for it").arg(Count));
 }
 
@@ -223,7 +234,8 @@ void tst_Faults::runtimeDirectoryRemovedWhileRunning()
     QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("r:1")).listenersReached(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(listener->messages().join(QLatin1Char('\n')).contains(QStringLiteral("r:1")), 10000);
     QVERIFY(listener->messages().first().endsWith(QStringLiteral("r:0")));
-    reportReliability(QStringLiteral("fault"), QStringLiteral("runtime directory removed (rm -rf) under a running listener and sender"),
+    reportReliability(QStringLiteral("fault"),
+                      QStringLiteral("runtime directory removed (rm -rf) under a running listener and sender"),
                       QStringLiteral("both recovered by themselves; delivery resumed"));
 }
 
@@ -252,9 +264,12 @@ void tst_Faults::runtimeDirectoryUnusableWhileRunning()
 
     QVERIFY(QFile::remove(path)); // it comes back
     QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("after")).listenersReached(), 1, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty() && received.last().at(0).value<XDMessage>().text() == QStringLiteral("after"), 10000);
-    reportReliability(QStringLiteral("fault"), QStringLiteral("runtime directory replaced by a file while running, then restored"),
-                      QStringLiteral("sends failed with RuntimeDirectoryError naming the path, the listener emitted errorOccurred; both recovered"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+            !received.isEmpty() && received.last().at(0).value<XDMessage>().text() == QStringLiteral("after"), 10000);
+    reportReliability(QStringLiteral("fault"),
+                      QStringLiteral("runtime directory replaced by a file while running, then restored"),
+                      QStringLiteral("sends failed with RuntimeDirectoryError naming the path, the listener emitted "
+                                     "errorOccurred; both recovered"));
 }
 
 QTEST_GUILESS_MAIN(tst_Faults)

@@ -14,9 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 class tst_Security : public QObject
 {
@@ -63,8 +61,7 @@ QString tst_Security::runAsNobody(const QStringList &arguments, int *exitCode)
 {
     PeerProcess peer(QStringLiteral("setpriv"), m_fixture->runtimeDir(),
                      QStringList {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                  QStringLiteral("--clear-groups"), QStringLiteral("--"),
-                                  QStringLiteral(TESTPEER_PATH)}
+                                  QStringLiteral("--clear-groups"), QStringLiteral("--"), QStringLiteral(TESTPEER_PATH)}
                              + arguments);
     // Keep the event loop going: the listener in this process must be able to answer.
     QDeadlineTimer deadline(20000);
@@ -81,18 +78,22 @@ void tst_Security::endpointsArePrivate()
     struct stat status;
     QCOMPARE(::stat(QFile::encodeName(m_fixture->runtimeDir()).constData(), &status), 0);
     QCOMPARE(status.st_mode & 0777, 0700u);
-    const QString manifest = QDir(m_fixture->runtimeDir()).filePath(m_fixture->listener().id().toString(QUuid::Id128) + QStringLiteral(".manifest"));
+    const QString manifest =
+            QDir(m_fixture->runtimeDir())
+                    .filePath(m_fixture->listener().id().toString(QUuid::Id128) + QStringLiteral(".manifest"));
     QCOMPARE(::stat(QFile::encodeName(manifest).constData(), &status), 0);
     QCOMPARE(status.st_mode & 0077, 0u);
 }
 
 void tst_Security::otherUserCannotConnect()
 {
-    const QString result = runAsNobody({QStringLiteral("rawsend"), m_fixture->socketPath(), m_fixture->channel(), QStringLiteral("intruder")});
+    const QString result = runAsNobody(
+            {QStringLiteral("rawsend"), m_fixture->socketPath(), m_fixture->channel(), QStringLiteral("intruder")});
     QVERIFY2(result.startsWith(QStringLiteral("CONNECT-FAILED")), qPrintable(result));
     QCOMPARE(m_fixture->received().size(), 0);
-    reportReliability(QStringLiteral("security"), QStringLiteral("a process of uid nobody connects to a listener's socket"),
-                      QStringLiteral("refused by the 0700 runtime directory (%1)").arg(result.section(QLatin1Char(' '), 1)));
+    reportReliability(
+            QStringLiteral("security"), QStringLiteral("a process of uid nobody connects to a listener's socket"),
+            QStringLiteral("refused by the 0700 runtime directory (%1)").arg(result.section(QLatin1Char(' '), 1)));
 }
 
 void tst_Security::otherUserRefusedByPeerCredentials()
@@ -101,24 +102,30 @@ void tst_Security::otherUserRefusedByPeerCredentials()
     // refuse the foreign peer by its credentials.
     QVERIFY(::chmod(QFile::encodeName(m_fixture->runtimeDir()).constData(), 0711) == 0);
     QVERIFY(::chmod(QFile::encodeName(m_fixture->socketPath()).constData(), 0777) == 0);
-    const QString result = runAsNobody({QStringLiteral("rawsend"), m_fixture->socketPath(), m_fixture->channel(), QStringLiteral("intruder")});
+    const QString result = runAsNobody(
+            {QStringLiteral("rawsend"), m_fixture->socketPath(), m_fixture->channel(), QStringLiteral("intruder")});
     QCOMPARE(result, QStringLiteral("CLOSED"));
     QTest::qWait(100);
     QCOMPARE(m_fixture->received().size(), 0);
-    QVERIFY2(LibraryWarnings::captured().join(QLatin1Char('\n')).contains(QStringLiteral("refused a connection from uid 65534")),
+    QVERIFY2(LibraryWarnings::captured()
+                     .join(QLatin1Char('\n'))
+                     .contains(QStringLiteral("refused a connection from uid 65534")),
              qPrintable(LibraryWarnings::captured().join(QLatin1Char('\n'))));
-    reportReliability(QStringLiteral("security"), QStringLiteral("uid nobody connects with directory and socket opened to all"),
+    reportReliability(QStringLiteral("security"),
+                      QStringLiteral("uid nobody connects with directory and socket opened to all"),
                       QStringLiteral("connection closed by the listener (SO_PEERCRED), nothing delivered, logged"));
 }
 
 void tst_Security::otherUserCannotUseTheDirectory()
 {
     int exitCode = 0;
-    const QString result = runAsNobody({QStringLiteral("send"), m_fixture->channel(), QStringLiteral("1"), QStringLiteral("n")}, &exitCode);
+    const QString result = runAsNobody(
+            {QStringLiteral("send"), m_fixture->channel(), QStringLiteral("1"), QStringLiteral("n")}, &exitCode);
     QCOMPARE(exitCode, 1);
     QVERIFY2(result.startsWith(QStringLiteral("SENT 0 1")), qPrintable(result));
     QCOMPARE(m_fixture->received().size(), 0);
-    reportReliability(QStringLiteral("security"), QStringLiteral("a sender of uid nobody pointed at this user's runtime directory"),
+    reportReliability(QStringLiteral("security"),
+                      QStringLiteral("a sender of uid nobody pointed at this user's runtime directory"),
                       QStringLiteral("send fails with a clear RuntimeDirectoryError; nothing delivered"));
 }
 

@@ -42,11 +42,12 @@ void tst_Stress::fourSendersEightListeners()
     QProcessEnvironment display;
     if (withX11)
         display.insert(QStringLiteral("DISPLAY"), xvfb.display());
-    const QStringList listenerTransports = withX11
-            ? QStringList {QStringLiteral("native"), QStringLiteral("native"), QStringLiteral("localsocket"),
-                           QStringLiteral("localsocket"), QStringLiteral("auto"), QStringLiteral("auto"),
-                           QStringLiteral("auto"), QStringLiteral("auto")}
-            : QStringList(Listeners, QStringLiteral("localsocket"));
+    const QStringList listenerTransports =
+            withX11 ? QStringList {QStringLiteral("native"),      QStringLiteral("native"),
+                                   QStringLiteral("localsocket"), QStringLiteral("localsocket"),
+                                   QStringLiteral("auto"),        QStringLiteral("auto"),
+                                   QStringLiteral("auto"),        QStringLiteral("auto")}
+                    : QStringList(Listeners, QStringLiteral("localsocket"));
     const QString channel = QStringLiteral("stress-") + QUuid::createUuid().toString(QUuid::Id128);
     const QString program = QStringLiteral(TESTPEER_PATH);
     std::vector<std::unique_ptr<PeerProcess>> listeners;
@@ -83,8 +84,8 @@ void tst_Stress::fourSendersEightListeners()
         const QStringList done = listener->lineStartingWith(QStringLiteral("DONE ")).split(QLatin1Char(' '));
         QCOMPARE(done.size(), 5);
         QCOMPARE(done.at(1).toLongLong(), Senders * PerSender); // nothing lost
-        QCOMPARE(done.at(2).toLongLong(), 0);                   // nothing duplicated
-        QCOMPARE(done.at(3).toLongLong(), 0);                   // per-sender order kept
+        QCOMPARE(done.at(2).toLongLong(), 0); // nothing duplicated
+        QCOMPARE(done.at(3).toLongLong(), 0); // per-sender order kept
         worstListenerRss = qMax(worstListenerRss, done.at(4).toLongLong());
     }
     const qint64 ms = elapsed.elapsed();
@@ -97,13 +98,17 @@ void tst_Stress::fourSendersEightListeners()
     QVERIFY2(worstSenderRss < SenderRssBoundKiB, qPrintable(QString::number(worstSenderRss)));
     QVERIFY2(worstListenerRss < ListenerRssBoundKiB, qPrintable(QString::number(worstListenerRss)));
 #endif
-    reportReliability(QStringLiteral("load"),
-                      QStringLiteral("4 sender processes (Auto) x %1 messages to 8 listener processes (%2), %3 deliveries")
-                              .arg(QLocale(QLocale::English).toString(PerSender))
-                              .arg(withX11 ? QStringLiteral("2 native window, 2 local socket, 4 Auto") : QStringLiteral("local socket; no X server"))
-                              .arg(QLocale(QLocale::English).toString(PerSender * Senders * Listeners)),
-                      QStringLiteral("0 lost, 0 duplicated, order kept; peak RSS sender %1 MiB, listener %2 MiB; %3 s")
-                              .arg(worstSenderRss / 1024).arg(worstListenerRss / 1024).arg(ms / 1000.0, 0, 'f', 1));
+    reportReliability(
+            QStringLiteral("load"),
+            QStringLiteral("4 sender processes (Auto) x %1 messages to 8 listener processes (%2), %3 deliveries")
+                    .arg(QLocale(QLocale::English).toString(PerSender))
+                    .arg(withX11 ? QStringLiteral("2 native window, 2 local socket, 4 Auto")
+                                 : QStringLiteral("local socket; no X server"))
+                    .arg(QLocale(QLocale::English).toString(PerSender * Senders * Listeners)),
+            QStringLiteral("0 lost, 0 duplicated, order kept; peak RSS sender %1 MiB, listener %2 MiB; %3 s")
+                    .arg(worstSenderRss / 1024)
+                    .arg(worstListenerRss / 1024)
+                    .arg(ms / 1000.0, 0, 'f', 1));
 }
 
 QTEST_GUILESS_MAIN(tst_Stress)

@@ -57,8 +57,8 @@ public:
     ~OrdinaryUser()
     {
         // Root first: only root may take back the group.
-        const bool restored = (!m_uidSwitched || ::setresuid(0, 0, 0) == 0)
-                && (!m_gidSwitched || ::setresgid(0, 0, 0) == 0);
+        const bool restored =
+                (!m_uidSwitched || ::setresuid(0, 0, 0) == 0) && (!m_gidSwitched || ::setresgid(0, 0, 0) == 0);
         if (!restored)
             qCritical("could not become root again; the tests after this one may fail");
     }
@@ -368,8 +368,7 @@ void tst_RuntimeDir::plantedSymlinkManifestNotFollowed()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(encodeManifest(manifest));
     file.close();
-    const QString planted = path + QLatin1Char('/') + manifest.id.toString(QUuid::Id128)
-            + QStringLiteral(".manifest");
+    const QString planted = path + QLatin1Char('/') + manifest.id.toString(QUuid::Id128) + QStringLiteral(".manifest");
     QVERIFY(QFile::link(outside, planted));
 
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ignoring invalid manifest")));

@@ -72,7 +72,8 @@ void tst_X11::cleanup()
     m_peers.clear();
 }
 
-PeerProcess *tst_X11::startListener(const QString &transport, const QString &channel, bool gui, const QString &runtimeDir)
+PeerProcess *tst_X11::startListener(const QString &transport, const QString &channel, bool gui,
+                                    const QString &runtimeDir)
 {
     QProcessEnvironment environment;
     environment.insert(QStringLiteral("DISPLAY"), m_xvfb.display());
@@ -81,8 +82,8 @@ PeerProcess *tst_X11::startListener(const QString &transport, const QString &cha
     if (gui)
         arguments.prepend(QStringLiteral("--gui"));
     m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(X11PEER_PATH),
-                                                    runtimeDir.isEmpty() ? m_runtimeDir->path() : runtimeDir,
-                                                    arguments, environment));
+                                                    runtimeDir.isEmpty() ? m_runtimeDir->path() : runtimeDir, arguments,
+                                                    environment));
     return m_peers.back().get();
 }
 
@@ -137,7 +138,8 @@ void tst_X11::senderListenerMatrix_data()
     for (const QString &sender : kinds) {
         for (const QString &listener : kinds) {
             const bool reaches = sender == listener || sender == u"auto" || listener == u"auto";
-            QTest::addRow("%s to %s", qPrintable(sender), qPrintable(listener)) << sender << listener << (reaches ? 1 : 0);
+            QTest::addRow("%s to %s", qPrintable(sender), qPrintable(listener))
+                    << sender << listener << (reaches ? 1 : 0);
         }
     }
 }
@@ -216,7 +218,8 @@ void tst_X11::messageSizes()
     QVERIFY(broadcaster.sendToChannel(channel, payload));
     QVERIFY(broadcaster.sendToChannel(channel, QByteArray("after")));
     QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 2, 30000);
-    QCOMPARE(listener->messages().at(0).section(QLatin1Char(' '), 2, 3), QStringLiteral("%1 %2").arg(size).arg(md5(payload)));
+    QCOMPARE(listener->messages().at(0).section(QLatin1Char(' '), 2, 3),
+             QStringLiteral("%1 %2").arg(size).arg(md5(payload)));
     QCOMPARE(listener->messages().at(1).section(QLatin1Char(' '), 3, 3), md5("after"));
 }
 

@@ -45,7 +45,12 @@ private Q_SLOTS:
 private:
     QProcess *start(const QStringList &arguments);
     bool startListener(const QStringList &arguments);
-    struct Finished { int exitCode; QByteArray out; QByteArray err; };
+    struct Finished
+    {
+        int exitCode;
+        QByteArray out;
+        QByteArray err;
+    };
     Finished run(const QStringList &arguments, const QByteArray &input = QByteArray());
 
     std::unique_ptr<QTemporaryDir> m_runtimeDir;
@@ -110,16 +115,16 @@ tst_Xdmsg::Finished tst_Xdmsg::run(const QStringList &arguments, const QByteArra
     process->closeWriteChannel();
     if (!process->waitForFinished(30000))
         return {-1, {}, {}};
-    return {process->exitStatus() == QProcess::NormalExit ? process->exitCode() : -1,
-            process->readAllStandardOutput(), process->readAllStandardError()};
+    return {process->exitStatus() == QProcess::NormalExit ? process->exitCode() : -1, process->readAllStandardOutput(),
+            process->readAllStandardError()};
 }
 
 void tst_Xdmsg::listenPrintsEscapedLines()
 {
     const QString channel = randomChannel();
     QVERIFY(startListener({QStringLiteral("--count"), QStringLiteral("2"), channel}));
-    const Finished sent = run({QStringLiteral("send"), QStringLiteral("--verbose"), channel,
-                               QStringLiteral("tab\there\nnew\\line")});
+    const Finished sent =
+            run({QStringLiteral("send"), QStringLiteral("--verbose"), channel, QStringLiteral("tab\there\nnew\\line")});
     QCOMPARE(sent.exitCode, 0);
     QCOMPARE(sent.err, QByteArray("xdmsg: reached 1 listeners on \"") + channel.toUtf8() + "\"\n");
     QCOMPARE(run({QStringLiteral("send"), channel, QStringLiteral("plain")}).exitCode, 0);
@@ -198,7 +203,8 @@ void tst_Xdmsg::channelsListsListeners()
     QVERIFY(startListener({channel, QStringLiteral("second")}));
     const Finished json = run({QStringLiteral("channels"), QStringLiteral("--json")});
     QCOMPARE(json.exitCode, 0);
-    const QJsonArray listeners = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("listeners")).toArray();
+    const QJsonArray listeners =
+            QJsonDocument::fromJson(json.out).object().value(QStringLiteral("listeners")).toArray();
     QCOMPARE(listeners.size(), 1);
     const QJsonObject listener = listeners.first().toObject();
     QCOMPARE(listener.value(QStringLiteral("pid")).toInteger(), m_listener->processId());
@@ -216,11 +222,15 @@ void tst_Xdmsg::usageErrors_data()
     QTest::newRow("no command") << QStringList {};
     QTest::newRow("unknown command") << QStringList {QStringLiteral("shout")};
     QTest::newRow("send without text") << QStringList {QStringLiteral("send"), QStringLiteral("c")};
-    QTest::newRow("unknown option") << QStringList {QStringLiteral("send"), QStringLiteral("--loud"), QStringLiteral("c"), QStringLiteral("t")};
-    QTest::newRow("bad transport") << QStringList {QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("pigeon"), QStringLiteral("c"), QStringLiteral("t")};
-    QTest::newRow("invalid channel") << QStringList {QStringLiteral("send"), QStringLiteral("a\nb"), QStringLiteral("t")};
+    QTest::newRow("unknown option") << QStringList {QStringLiteral("send"), QStringLiteral("--loud"),
+                                                    QStringLiteral("c"), QStringLiteral("t")};
+    QTest::newRow("bad transport") << QStringList {QStringLiteral("send"), QStringLiteral("--transport"),
+                                                   QStringLiteral("pigeon"), QStringLiteral("c"), QStringLiteral("t")};
+    QTest::newRow("invalid channel") << QStringList {QStringLiteral("send"), QStringLiteral("a\nb"),
+                                                     QStringLiteral("t")};
     QTest::newRow("listen without channel") << QStringList {QStringLiteral("listen")};
-    QTest::newRow("bad count") << QStringList {QStringLiteral("listen"), QStringLiteral("--count"), QStringLiteral("many"), QStringLiteral("c")};
+    QTest::newRow("bad count") << QStringList {QStringLiteral("listen"), QStringLiteral("--count"),
+                                               QStringLiteral("many"), QStringLiteral("c")};
 }
 
 void tst_Xdmsg::usageErrors()
@@ -268,7 +278,8 @@ void tst_Xdmsg::networkTransportThroughRedis()
     if (!XDNetworkSettings::isBuiltIn() || QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty())
         QSKIP("no network transport or no redis-server here");
     const QString channel = randomChannel();
-    const Finished unconfigured = run({QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("network"), channel, QStringLiteral("x")});
+    const Finished unconfigured = run({QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("network"),
+                                       channel, QStringLiteral("x")});
     QCOMPARE(unconfigured.exitCode, 1);
     QVERIFY2(unconfigured.err.contains("XDMESSAGING_REDIS_URL"), unconfigured.err.constData());
 
@@ -276,8 +287,10 @@ void tst_Xdmsg::networkTransportThroughRedis()
     QVERIFY2(redis.start(), qPrintable(redis.errorString()));
     qputenv("XDMESSAGING_REDIS_URL", redis.url().toUtf8());
     qputenv("XDMESSAGING_REDIS_NAMESPACE", channel.toUtf8());
-    QVERIFY(startListener({QStringLiteral("--transport"), QStringLiteral("network"), QStringLiteral("--count"), QStringLiteral("1"), channel}));
-    const Finished sent = run({QStringLiteral("send"), QStringLiteral("--propagate"), QStringLiteral("--verbose"), channel, QStringLiteral("over the network")});
+    QVERIFY(startListener({QStringLiteral("--transport"), QStringLiteral("network"), QStringLiteral("--count"),
+                           QStringLiteral("1"), channel}));
+    const Finished sent = run({QStringLiteral("send"), QStringLiteral("--propagate"), QStringLiteral("--verbose"),
+                               channel, QStringLiteral("over the network")});
     qunsetenv("XDMESSAGING_REDIS_URL");
     qunsetenv("XDMESSAGING_REDIS_NAMESPACE");
     QCOMPARE(sent.exitCode, 0);

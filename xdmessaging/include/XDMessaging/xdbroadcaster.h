@@ -52,11 +52,11 @@ class XDMESSAGING_EXPORT XDBroadcaster : public QObject
     /*! The most bytes queued for one listener; see queueLimit(). */
     Q_PROPERTY(qint64 queueLimit READ queueLimit WRITE setQueueLimit NOTIFY queueLimitChanged)
     /*! The largest payload allowed, in bytes. */
-    Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize
-                       NOTIFY maximumMessageSizeChanged)
+    Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize NOTIFY
+                       maximumMessageSizeChanged)
     /*! Whether messages also go through Redis; see propagateToNetwork(). */
-    Q_PROPERTY(bool propagateToNetwork READ propagateToNetwork WRITE setPropagateToNetwork
-                       NOTIFY propagateToNetworkChanged)
+    Q_PROPERTY(bool propagateToNetwork READ propagateToNetwork WRITE setPropagateToNetwork NOTIFY
+                       propagateToNetworkChanged)
     /*! How the connection to Redis is doing; XDNetworkState::Off when not propagating. */
     Q_PROPERTY(XDNetworkState networkState READ networkState NOTIFY networkStateChanged)
 public:
@@ -80,8 +80,7 @@ public:
         Fire and forget from anywhere: sends \a text on \a channel with a temporary
         broadcaster and waits (at most the default send timeout) until it is handed over.
     */
-    static XDSendResult send(const QString &channel, const QString &text,
-                             XDTransport transport = XDTransport::Auto);
+    static XDSendResult send(const QString &channel, const QString &text, XDTransport transport = XDTransport::Auto);
 
     /*!
         Waits until everything this broadcaster queued has been handed to the kernel or
@@ -161,8 +160,7 @@ Q_SIGNALS:
         Messages this broadcaster had already accepted could not be handed to a listener
         (it died or closed the connection). \a messageCount messages were lost for it.
     */
-    void deliveryFailed(const QString &listenerDescription, int messageCount,
-                        const QString &reason);
+    void deliveryFailed(const QString &listenerDescription, int messageCount, const QString &reason);
     /*!
         The connection to Redis changed; \a errorString says why when it is
         XDNetworkState::Disconnected. Messages accepted meanwhile wait in the queue.

@@ -45,13 +45,13 @@ Q_ENUM_NS(XDTransport)
 
 /*! What went wrong. Every failure also carries a human-readable errorString(). */
 enum class XDError {
-    NoError,               ///< Nothing went wrong.
-    InvalidChannelName,    ///< Empty, longer than 255 UTF-8 bytes, or has control characters.
-    MessageTooLarge,       ///< The payload is larger than the configured maximum; nothing was sent.
-    TransportUnavailable,  ///< The transport is not built in or cannot run here (no display, ...).
+    NoError, ///< Nothing went wrong.
+    InvalidChannelName, ///< Empty, longer than 255 UTF-8 bytes, or has control characters.
+    MessageTooLarge, ///< The payload is larger than the configured maximum; nothing was sent.
+    TransportUnavailable, ///< The transport is not built in or cannot run here (no display, ...).
     RuntimeDirectoryError, ///< The per-user runtime directory is missing, unsafe or unwritable.
-    ListenerUnreachable,   ///< A listener could not be delivered to (died, refused, not reading).
-    ListenerNotReading,    ///< A listener's send queue stayed full past the send timeout.
+    ListenerUnreachable, ///< A listener could not be delivered to (died, refused, not reading).
+    ListenerNotReading, ///< A listener's send queue stayed full past the send timeout.
     /*! A network listener fell so far behind that Redis discarded messages it had not read. */
     MessagesLost,
 };

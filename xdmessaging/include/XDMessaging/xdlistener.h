@@ -56,8 +56,8 @@ class XDMESSAGING_EXPORT XDListener : public QObject
     /*! What the last error was, in words; empty after a success. */
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     /*! The largest payload accepted, in bytes. */
-    Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize
-                       NOTIFY maximumMessageSizeChanged)
+    Q_PROPERTY(qint64 maximumMessageSize READ maximumMessageSize WRITE setMaximumMessageSize NOTIFY
+                       maximumMessageSizeChanged)
     /*! The listener's identity, the same on every transport. */
     Q_PROPERTY(QUuid id READ id CONSTANT)
 public:

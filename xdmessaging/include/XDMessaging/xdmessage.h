@@ -52,8 +52,8 @@ public:
         properties (the frame stores one byte). */
     enum class PayloadType {
         Binary = 0, ///< Bytes (the QByteArray overload of XDBroadcaster::sendToChannel()).
-        Text = 1,   ///< UTF-8 text.
-        Json = 2,   ///< A JSON document in compact form.
+        Text = 1, ///< UTF-8 text.
+        Json = 2, ///< A JSON document in compact form.
     };
     Q_ENUM(PayloadType)
 
@@ -77,8 +77,7 @@ public:
         slots an application connects to XDListener::messageReceived(), and for handing a
         message on inside the process.
     */
-    static XDMessage create(const QString &channel, const QByteArray &payload,
-                            PayloadType type = PayloadType::Binary);
+    static XDMessage create(const QString &channel, const QByteArray &payload, PayloadType type = PayloadType::Binary);
     /*! Builds a message carrying \a text as UTF-8 (PayloadType::Text); see the other overload. */
     static XDMessage create(const QString &channel, const QString &text);
 

@@ -11,13 +11,13 @@ namespace {
 
 constexpr char FrameMagic[4] = {'X', 'D', 'M', 'F'};
 
-template <typename T>
+template<typename T>
 void putLittleEndian(char *at, T value)
 {
     qToLittleEndian(value, at);
 }
 
-template <typename T>
+template<typename T>
 T getLittleEndian(const char *at)
 {
     return qFromLittleEndian<T>(at);
@@ -136,8 +136,8 @@ bool payloadMatchesType(quint8 payloadType, QByteArrayView payload, QString *err
     return true;
 }
 
-EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8,
-                         QByteArrayView senderNameUtf8, const QByteArray &payload)
+EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
+                         const QByteArray &payload)
 {
     const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
     EncodedFrame frame;
@@ -162,8 +162,7 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8,
     return frame;
 }
 
-DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head,
-                             QString *error)
+DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error)
 {
     if (data.size() < FrameHeaderSize)
         return DecodeStatus::NeedMoreData;
@@ -188,8 +187,7 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         *error = QStringLiteral("reserved header field is not zero");
         return DecodeStatus::Malformed;
     }
-    if (channelLength == 0 || channelLength > MaximumChannelNameBytes
-        || nameLength > MaximumSenderNameBytes) {
+    if (channelLength == 0 || channelLength > MaximumChannelNameBytes || nameLength > MaximumSenderNameBytes) {
         *error = QStringLiteral("channel or sender name length out of range");
         return DecodeStatus::Malformed;
     }
@@ -226,8 +224,7 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     return DecodeStatus::Complete;
 }
 
-DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame,
-                         QString *error)
+DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame, QString *error)
 {
     const DecodeStatus headStatus = decodeFrameHead(data, maximumPayload, &frame->head, error);
     if (headStatus != DecodeStatus::Complete)

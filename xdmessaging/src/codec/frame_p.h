@@ -46,7 +46,7 @@ struct FrameMeta
 struct FrameHead
 {
     FrameMeta meta;
-    QByteArray channel;    // UTF-8, validated
+    QByteArray channel; // UTF-8, validated
     QByteArray senderName; // UTF-8, validated
     quint32 payloadLength = 0;
     qsizetype headSize = 0; // header + channel + sender name
@@ -72,18 +72,16 @@ struct EncodedFrame
 
 // Encodes a frame. channelUtf8 must already be a valid channel name; senderNameUtf8 is cut
 // to MaximumSenderNameBytes at a character boundary.
-EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8,
-                         QByteArrayView senderNameUtf8, const QByteArray &payload);
+EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
+                         const QByteArray &payload);
 
 // Parses the head of the frame at the start of data. Complete means head->headSize bytes
 // were enough; the payload may still be incomplete. Malformed sets *error.
-DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head,
-                             QString *error);
+DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error);
 
 // Parses one whole frame at the start of data; on Complete, frame->head.frameSize() bytes
 // of data were used.
-DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame,
-                         QString *error);
+DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame, QString *error);
 
 // Checks what a payload of the given type must satisfy (text and JSON must be UTF-8).
 bool payloadMatchesType(quint8 payloadType, QByteArrayView payload, QString *error);

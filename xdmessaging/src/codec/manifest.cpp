@@ -23,8 +23,7 @@ bool parsePid(QByteArrayView value, qint64 *pid)
     return result > 0;
 }
 
-bool parseLine(QByteArrayView key, QByteArrayView value, ListenerManifest *manifest,
-               QString *error)
+bool parseLine(QByteArrayView key, QByteArrayView value, ListenerManifest *manifest, QString *error)
 {
     if (key == "id") {
         manifest->id = QUuid::fromString(QLatin1StringView(value));
@@ -45,8 +44,8 @@ bool parseLine(QByteArrayView key, QByteArrayView value, ListenerManifest *manif
         manifest->name = QString::fromUtf8(value);
     } else if (key == "transport") {
         XDTransport transport;
-        if (xdParseTransportName(QString::fromUtf8(value), &transport)
-            && transport != XDTransport::Auto && !manifest->transports.contains(transport)) {
+        if (xdParseTransportName(QString::fromUtf8(value), &transport) && transport != XDTransport::Auto
+            && !manifest->transports.contains(transport)) {
             manifest->transports.append(transport);
         }
     } else if (key == "channel") {
@@ -71,8 +70,7 @@ QByteArray encodeManifest(const ListenerManifest &manifest)
     QByteArray out = ManifestFirstLine.toByteArray() + '\n';
     out += "id " + manifest.id.toByteArray(QUuid::WithoutBraces) + '\n';
     out += "pid " + QByteArray::number(manifest.pid) + '\n';
-    out += "name " + truncatedUtf8(manifest.name.toUtf8(), MaximumSenderNameBytes).toByteArray()
-            + '\n';
+    out += "name " + truncatedUtf8(manifest.name.toUtf8(), MaximumSenderNameBytes).toByteArray() + '\n';
     for (const XDTransport transport : manifest.transports)
         out += "transport " + xdTransportName(transport).toUtf8() + '\n';
     for (const QString &channel : manifest.channels)

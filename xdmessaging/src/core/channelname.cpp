@@ -13,10 +13,10 @@ struct TransportName
 };
 
 constexpr TransportName TransportNames[] = {
-    {XDTransport::Auto, u"auto"},
-    {XDTransport::NativeWindow, u"native"},
-    {XDTransport::LocalSocket, u"localsocket"},
-    {XDTransport::Network, u"network"},
+        {XDTransport::Auto, u"auto"},
+        {XDTransport::NativeWindow, u"native"},
+        {XDTransport::LocalSocket, u"localsocket"},
+        {XDTransport::Network, u"network"},
 };
 
 bool hasLoneSurrogate(const QString &text)

@@ -58,8 +58,7 @@ bool parseRedisUrl(const QString &url, RedisEndpoint *endpoint, QString *problem
     bool databaseOk = true;
     const int database = path.size() > 1 ? path.mid(1).toInt(&databaseOk) : 0;
     if (!databaseOk || database < 0) {
-        *problem = QStringLiteral("the path of the Redis URL must be a database number, not \"%1\"")
-                           .arg(path.mid(1));
+        *problem = QStringLiteral("the path of the Redis URL must be a database number, not \"%1\"").arg(path.mid(1));
         return false;
     }
     endpoint->host = parsed.host().toUtf8();

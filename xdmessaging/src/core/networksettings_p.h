@@ -13,8 +13,8 @@ struct RedisEndpoint
 {
     QByteArray host;
     quint16 port = 6379;
-    QByteArray user;      // empty: AUTH with the password alone (Redis before 6)
-    QByteArray password;  // empty: no AUTH
+    QByteArray user; // empty: AUTH with the password alone (Redis before 6)
+    QByteArray password; // empty: no AUTH
     int database = 0;
     QByteArray namespacePrefix;
     // For messages and logs: the URL without the password, and the namespace.

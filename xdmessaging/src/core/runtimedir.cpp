@@ -34,14 +34,12 @@ bool ensureRuntimeDirectory(const QString &path, QString *error)
 {
     const QByteArray nativePath = QFile::encodeName(path);
     if (::mkdir(nativePath.constData(), 0700) != 0 && errno != EEXIST) {
-        *error = QStringLiteral("cannot create runtime directory %1: %2")
-                         .arg(path, systemError(errno));
+        *error = QStringLiteral("cannot create runtime directory %1: %2").arg(path, systemError(errno));
         return false;
     }
     struct stat status;
     if (::lstat(nativePath.constData(), &status) != 0) {
-        *error = QStringLiteral("cannot inspect runtime directory %1: %2")
-                         .arg(path, systemError(errno));
+        *error = QStringLiteral("cannot inspect runtime directory %1: %2").arg(path, systemError(errno));
         return false;
     }
     if (!S_ISDIR(status.st_mode)) {
@@ -65,8 +63,7 @@ bool ensureRuntimeDirectory(const QString &path, QString *error)
         return false;
     }
     if (::access(nativePath.constData(), W_OK | X_OK) != 0) {
-        *error = QStringLiteral("runtime directory %1 is not writable: %2")
-                         .arg(path, systemError(errno));
+        *error = QStringLiteral("runtime directory %1 is not writable: %2").arg(path, systemError(errno));
         return false;
     }
     return true;

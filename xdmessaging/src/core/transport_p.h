@@ -34,17 +34,17 @@ struct TransportFailure
 
 struct DeliveryOptions
 {
-    qint64 queueLimit = 0;     // bytes queued for one listener before sends wait
-    QDeadlineTimer deadline;   // the latest a delivery may wait for a listener
-    quint64 senderToken = 0;   // identifies the broadcaster, for later failure reports
+    qint64 queueLimit = 0; // bytes queued for one listener before sends wait
+    QDeadlineTimer deadline; // the latest a delivery may wait for a listener
+    quint64 senderToken = 0; // identifies the broadcaster, for later failure reports
 };
 
 struct DeliveryOutcome
 {
     enum class Status {
         Accepted, // written, or queued within the limit
-        Gone,     // the listener no longer exists (its endpoint was stale and is cleaned)
-        Failed,   // alive but could not take the message: error and reason say why
+        Gone, // the listener no longer exists (its endpoint was stale and is cleaned)
+        Failed, // alive but could not take the message: error and reason say why
     };
     Status status = Status::Accepted;
     XDError error = XDError::NoError;
@@ -112,15 +112,13 @@ XDTransport effectiveTransport(XDTransport requested, QString *error);
 // The process-wide sender of a transport; null with *failure when it cannot run here.
 std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFailure *failure);
 // A listening side for one listener; frames go to sink once start() succeeded.
-std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
-                                                           const ListenerManifest &identity,
-                                                           FrameSink *sink,
-                                                           TransportFailure *failure);
+std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind, const ListenerManifest &identity,
+                                                           FrameSink *sink, TransportFailure *failure);
 
 // Reports messages a transport had accepted but could not hand over; reaches the
 // broadcaster that sent them through its deliveryFailed() signal.
-void reportLostMessages(quint64 senderToken, const QString &listenerDescription,
-                        int messageCount, const QString &reason);
+void reportLostMessages(quint64 senderToken, const QString &listenerDescription, int messageCount,
+                        const QString &reason);
 
 // Reports a change of a network sender's connection; reaches the broadcasters that
 // propagate through it by their networkStateChanged() signal.

@@ -109,10 +109,8 @@ std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFail
     return {};
 }
 
-std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind,
-                                                           const ListenerManifest &identity,
-                                                           FrameSink *sink,
-                                                           TransportFailure *failure)
+std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind, const ListenerManifest &identity,
+                                                           FrameSink *sink, TransportFailure *failure)
 {
     if (kind == XDTransport::LocalSocket)
         return std::make_unique<LocalSocketListener>(identity, sink);

@@ -103,10 +103,8 @@ void reportNetworkState(const SenderTransport *sender, const NetworkStatus &stat
 class XDBroadcasterPrivate
 {
 public:
-    explicit XDBroadcasterPrivate(XDTransport requested)
-        : requested(requested), networkOnly(isNetworkOnly(requested))
-    {
-    }
+    explicit XDBroadcasterPrivate(XDTransport requested) : requested(requested), networkOnly(isNetworkOnly(requested))
+    {}
 
     XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
@@ -124,8 +122,8 @@ public:
         }
         return used;
     }
-    QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
-                            const QString &channel, TransportFailure *failure) const;
+    QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports, const QString &channel,
+                            TransportFailure *failure) const;
     // The UTF-8 form of channel when it is a valid name, else sets *problem. Senders
     // repeat their channel: the last one is remembered, checked and converted once.
     QByteArray channelUtf8(const QString &channel, QString *problem);
@@ -151,7 +149,7 @@ public:
     QList<std::shared_ptr<SenderTransport>> resolvedSenders; // kept once resolved
     // Senders of the transports used before setTransport(): flush() still waits for them.
     QList<std::shared_ptr<SenderTransport>> retiredSenders;
-    std::shared_ptr<SenderTransport> resolvedNetworkSender;  // kept once resolved
+    std::shared_ptr<SenderTransport> resolvedNetworkSender; // kept once resolved
     QByteArray senderNameUtf8;
 
     std::mutex lastChannelMutex;
@@ -229,7 +227,7 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
 }
 
 QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
-                                             const QString &channel, TransportFailure *failure) const
+                                              const QString &channel, TransportFailure *failure) const
 {
     QList<Target> targets;
     QSet<QUuid> seen; // in Auto, a listener on several transports is reached once
@@ -247,23 +245,22 @@ QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<Sender
     return targets;
 }
 
-XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload,
-                                        XDMessage::PayloadType type)
+XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type)
 {
     QString problem;
     const QByteArray channelName = channelUtf8(channel, &problem);
     if (!problem.isEmpty()) {
-        return XDSendResult::failure(XDError::InvalidChannelName,
-                                     QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
+        return XDSendResult::failure(
+                XDError::InvalidChannelName,
+                QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
     }
     const qint64 limit = maximumMessageSize.load();
     if (payload.size() > limit) {
-        return XDSendResult::failure(
-                XDError::MessageTooLarge,
-                QStringLiteral("message of %1 bytes exceeds the maximum message size of %2 bytes; "
-                               "nothing was sent")
-                        .arg(payload.size())
-                        .arg(limit));
+        return XDSendResult::failure(XDError::MessageTooLarge,
+                                     QStringLiteral("message of %1 bytes exceeds the maximum message size of %2 bytes; "
+                                                    "nothing was sent")
+                                             .arg(payload.size())
+                                             .arg(limit));
     }
     TransportFailure failure;
     QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);

@@ -19,10 +19,7 @@ using namespace XDMessagingPrivate;
 class XDListenerPrivate final : public FrameSink
 {
 public:
-    XDListenerPrivate(XDListener *listener, XDTransport requested)
-        : q(listener), requested(requested)
-    {
-    }
+    XDListenerPrivate(XDListener *listener, XDTransport requested) : q(listener), requested(requested) {}
 
     void frameReceived(Frame &&frame, XDTransport via) override;
     qint64 maximumMessageSize() const override { return maximumSize; }
@@ -70,8 +67,7 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
 {
     const auto channel = channelsByUtf8.constFind(frame.head.channel);
     if (channel == channelsByUtf8.constEnd()) {
-        qCDebug(lcXDCore, "dropping a message on unregistered channel %s",
-                frame.head.channel.constData());
+        qCDebug(lcXDCore, "dropping a message on unregistered channel %s", frame.head.channel.constData());
         return;
     }
     if (filterDuplicates && !duplicates.isNew(frame.head.meta.id)) {
@@ -95,8 +91,8 @@ void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFa
         qCInfo(lcXDCore, "listening on %ls", qUtf16Printable(xdTransportName(via)));
         return;
     }
-    fail(failure.error, QStringLiteral("%1 transport stopped receiving: %2")
-                                .arg(xdTransportName(via), failure.message));
+    fail(failure.error,
+         QStringLiteral("%1 transport stopped receiving: %2").arg(xdTransportName(via), failure.message));
 }
 
 void XDListenerPrivate::messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why)
@@ -226,8 +222,7 @@ XDListener::XDListener(QObject *parent) : XDListener(XDTransport::Auto, parent) 
 
 XDListener::XDListener(XDTransport transport, QObject *parent)
     : QObject(parent), d(std::make_unique<XDListenerPrivate>(this, transport))
-{
-}
+{}
 
 // Transports go first: they withdraw this listener before anything else is torn down.
 XDListener::~XDListener()

@@ -74,8 +74,8 @@ void XDListenerInfo::setChannels(const QStringList &channels)
 bool XDListenerInfo::operator==(const XDListenerInfo &other) const
 {
     return d == other.d
-            || (d->id == other.d->id && d->pid == other.d->pid && d->name == other.d->name
-                && d->transports == other.d->transports && d->channels == other.d->channels);
+           || (d->id == other.d->id && d->pid == other.d->pid && d->name == other.d->name
+               && d->transports == other.d->transports && d->channels == other.d->channels);
 }
 
 QDebug operator<<(QDebug debug, const XDListenerInfo &info)
@@ -85,7 +85,7 @@ QDebug operator<<(QDebug debug, const XDListenerInfo &info)
     for (const XDTransport transport : info.transports())
         transports.append(xdTransportName(transport));
     debug.nospace() << "XDListenerInfo(" << info.name() << " (" << info.pid() << "), ";
-    debug.noquote() << info.id().toString(QUuid::WithoutBraces) << ", transports: "
-                    << transports.join(QLatin1Char(','));
+    debug.noquote() << info.id().toString(QUuid::WithoutBraces)
+                    << ", transports: " << transports.join(QLatin1Char(','));
     return debug.quote() << ", channels: " << info.channels() << ')';
 }

@@ -136,7 +136,6 @@ QDebug operator<<(QDebug debug, const XDMessage &message)
     if (message.isNull())
         return debug << "XDMessage()";
     const char *type = QMetaEnum::fromType<XDMessage::PayloadType>().valueToKey(int(message.payloadType()));
-    return debug << "XDMessage(channel: " << message.channel() << ", from: " << message.senderName()
-                 << " (" << message.senderPid() << "), " << type << ", " << message.payload().size()
-                 << " bytes)";
+    return debug << "XDMessage(channel: " << message.channel() << ", from: " << message.senderName() << " ("
+                 << message.senderPid() << "), " << type << ", " << message.payload().size() << " bytes)";
 }

@@ -21,6 +21,6 @@ public:
 
     // Builds a message from a received frame; channel and senderName are passed decoded
     // because the listener caches their QString forms.
-    static XDMessage fromFrame(XDMessagingPrivate::Frame &&frame, const QString &channel,
-                               const QString &senderName, XDTransport transport);
+    static XDMessage fromFrame(XDMessagingPrivate::Frame &&frame, const QString &channel, const QString &senderName,
+                               XDTransport transport);
 };

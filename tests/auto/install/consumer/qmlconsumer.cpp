@@ -35,7 +35,8 @@ int main(int argc, char *argv[])
                     Qt.exit(1)
                 }
             }
-        })", QUrl());
+        })",
+                      QUrl());
     const std::unique_ptr<QObject> root(component.create());
     if (!root) {
         std::fprintf(stderr, "%s\n", qPrintable(component.errorString()));

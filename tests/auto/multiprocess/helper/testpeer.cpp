@@ -124,7 +124,11 @@ int count(const QString &channel, int senders, qint64 perSender)
         std::fprintf(stderr, "testpeer: %s\n", qPrintable(listener->errorString()));
         return 1;
     }
-    struct Tally { qint64 received = 0, duplicates = 0, outOfOrder = 0; QHash<QString, qint64> next; };
+    struct Tally
+    {
+        qint64 received = 0, duplicates = 0, outOfOrder = 0;
+        QHash<QString, qint64> next;
+    };
     auto *tally = new Tally;
     QObject::connect(listener, &XDListener::messageReceived, qApp, [=](const XDMessage &message) {
         const QString text = message.text();
@@ -142,8 +146,8 @@ int count(const QString &channel, int senders, qint64 perSender)
             std::fflush(stdout);
         }
         if (tally->received == senders * perSender) {
-            std::printf("DONE %lld %lld %lld %lld\n", tally->received, tally->duplicates,
-                        tally->outOfOrder, peakRssKiB());
+            std::printf("DONE %lld %lld %lld %lld\n", tally->received, tally->duplicates, tally->outOfOrder,
+                        peakRssKiB());
             std::fflush(stdout);
             QCoreApplication::exit(0);
         }
@@ -156,12 +160,18 @@ int propagate(const QString &channel, int count, const QString &tag, int interva
 {
     XDBroadcaster broadcaster;
     broadcaster.setPropagateToNetwork(true);
-    struct Progress { int next = 0; qint64 deliveries = 0; int failed = 0; int propagated = 0; };
+    struct Progress
+    {
+        int next = 0;
+        qint64 deliveries = 0;
+        int failed = 0;
+        int propagated = 0;
+    };
     Progress progress; // outlives the event loop below, which is all that uses it
     QTimer timer;
     QObject::connect(&timer, &QTimer::timeout, qApp, [&] {
-        const XDSendResult result = broadcaster.sendToChannel(
-                channel, tag + QLatin1Char(':') + QString::number(progress.next));
+        const XDSendResult result =
+                broadcaster.sendToChannel(channel, tag + QLatin1Char(':') + QString::number(progress.next));
         progress.deliveries += result.listenersReached();
         progress.failed += result ? 0 : 1;
         progress.propagated += result.propagatedToNetwork() ? 1 : 0;

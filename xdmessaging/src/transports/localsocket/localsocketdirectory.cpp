@@ -60,8 +60,8 @@ bool LocalSocketDirectory::isIntact() const
     struct stat status;
     const QString generationPath = m_path + QStringLiteral("/generation");
     std::lock_guard lock(const_cast<std::mutex &>(m_mappingMutex));
-    return ::lstat(QFile::encodeName(generationPath).constData(), &status) == 0
-            && status.st_dev == m_generationDevice && status.st_ino == m_generationInode;
+    return ::lstat(QFile::encodeName(generationPath).constData(), &status) == 0 && status.st_dev == m_generationDevice
+           && status.st_ino == m_generationInode;
 }
 
 bool LocalSocketDirectory::reopen(QString *error)
@@ -72,8 +72,8 @@ bool LocalSocketDirectory::reopen(QString *error)
 bool LocalSocketDirectory::mapGeneration(QString *error)
 {
     const QString generationPath = m_path + QStringLiteral("/generation");
-    FileDescriptor file(::open(QFile::encodeName(generationPath).constData(),
-                               O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    FileDescriptor file(
+            ::open(QFile::encodeName(generationPath).constData(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
     struct stat status;
     if (!file.isValid() || ::fstat(file.get(), &status) != 0) {
         *error = QStringLiteral("cannot open %1: %2").arg(generationPath, systemErrorString(errno));
@@ -88,8 +88,7 @@ bool LocalSocketDirectory::mapGeneration(QString *error)
         *error = QStringLiteral("cannot size %1: %2").arg(generationPath, systemErrorString(errno));
         return false;
     }
-    void *mapping = ::mmap(nullptr, GenerationFileSize, PROT_READ | PROT_WRITE, MAP_SHARED,
-                           file.get(), 0);
+    void *mapping = ::mmap(nullptr, GenerationFileSize, PROT_READ | PROT_WRITE, MAP_SHARED, file.get(), 0);
     if (mapping == MAP_FAILED) {
         *error = QStringLiteral("cannot map %1: %2").arg(generationPath, systemErrorString(errno));
         return false;
@@ -124,8 +123,7 @@ void LocalSocketDirectory::bumpGeneration()
 
 bool LocalSocketDirectory::publish(const ListenerManifest &manifest, QString *error)
 {
-    if (!writeFileAtomically(m_path, idName(manifest.id) + ManifestSuffix,
-                             encodeManifest(manifest), error)) {
+    if (!writeFileAtomically(m_path, idName(manifest.id) + ManifestSuffix, encodeManifest(manifest), error)) {
         return false;
     }
     bumpGeneration();
@@ -147,8 +145,8 @@ QList<ListenerManifest> LocalSocketDirectory::scan()
     DIR *dir = ::opendir(QFile::encodeName(m_path).constData());
     if (!dir) {
         // Senders warn once about an unusable directory; this runs on every rescan.
-        qCDebug(lcXDLocalSocket, "cannot read runtime directory %ls: %ls",
-                  qUtf16Printable(m_path), qUtf16Printable(systemErrorString(errno)));
+        qCDebug(lcXDLocalSocket, "cannot read runtime directory %ls: %ls", qUtf16Printable(m_path),
+                qUtf16Printable(systemErrorString(errno)));
         return manifests;
     }
     while (const dirent *entry = ::readdir(dir)) {
@@ -160,8 +158,7 @@ QList<ListenerManifest> LocalSocketDirectory::scan()
         QString error;
         ListenerManifest manifest;
         const bool valid = readOwnRegularFile(path, MaximumManifestBytes, &bytes, &error)
-                && decodeManifest(bytes, &manifest, &error)
-                && name == idName(manifest.id) + ManifestSuffix;
+                           && decodeManifest(bytes, &manifest, &error) && name == idName(manifest.id) + ManifestSuffix;
         if (valid) {
             manifests.append(manifest);
             continue;
@@ -173,8 +170,8 @@ QList<ListenerManifest> LocalSocketDirectory::scan()
         std::lock_guard lock(m_loggedMutex);
         if (!m_loggedInvalid.contains(path)) {
             m_loggedInvalid.insert(path);
-            qCWarning(lcXDLocalSocket, "ignoring invalid manifest %ls: %ls",
-                      qUtf16Printable(path), qUtf16Printable(error));
+            qCWarning(lcXDLocalSocket, "ignoring invalid manifest %ls: %ls", qUtf16Printable(path),
+                      qUtf16Printable(error));
         }
     }
     ::closedir(dir);

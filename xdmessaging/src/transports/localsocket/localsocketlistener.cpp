@@ -49,8 +49,7 @@ struct LocalSocketListener::Peer
 
 LocalSocketListener::LocalSocketListener(const ListenerManifest &identity, FrameSink *sink)
     : m_id(identity.id), m_sink(sink)
-{
-}
+{}
 
 LocalSocketListener::~LocalSocketListener()
 {
@@ -213,8 +212,7 @@ void LocalSocketListener::readPeer(Peer *peer)
                 continue;
             peer->readingLargePayload = false;
             QString error;
-            if (!payloadMatchesType(peer->largeFrame.head.meta.payloadType,
-                                    peer->largeFrame.payload, &error)) {
+            if (!payloadMatchesType(peer->largeFrame.head.meta.payloadType, peer->largeFrame.payload, &error)) {
                 dropPeer(peer, error);
                 return;
             }

@@ -49,7 +49,7 @@ private:
     FileDescriptor m_server;
     QSocketNotifier *m_acceptNotifier = nullptr;
     QTimer *m_endpointCheckTimer = nullptr;
-    ListenerManifest m_published;   // republished when the endpoint has to be rebuilt
+    ListenerManifest m_published; // republished when the endpoint has to be rebuilt
     bool m_endpointBroken = false;
     quint64 m_socketInode = 0;
     std::vector<std::unique_ptr<Peer>> m_peers;

@@ -68,8 +68,7 @@ std::shared_ptr<LocalSocketSender> LocalSocketSender::instance(TransportFailure 
 }
 
 LocalSocketSender::LocalSocketSender(std::shared_ptr<LocalSocketDirectory> directory)
-    : m_directory(std::move(directory)),
-      m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+    : m_directory(std::move(directory)), m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
 {
     m_ioThread = std::thread([this] { ioThreadMain(); });
 }
@@ -88,8 +87,9 @@ LocalSocketSender::~LocalSocketSender()
     m_ioThread.join();
     ::close(m_wakeFd);
     if (undelivered > 0) {
-        qCWarning(lcXDLocalSocket, "%lld messages were still queued for listeners that did not "
-                                   "read them when the process exited",
+        qCWarning(lcXDLocalSocket,
+                  "%lld messages were still queued for listeners that did not "
+                  "read them when the process exited",
                   undelivered);
     }
 }
@@ -178,9 +178,10 @@ void LocalSocketSender::removeStaleLocked(const QUuid &id)
     m_listenersByChannel.clear();
 }
 
-LocalSocketSender::ConnectionPtr
-LocalSocketSender::connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
-                                    std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome)
+LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const ListenerRecord &listener,
+                                                                     const DeliveryOptions &options,
+                                                                     std::unique_lock<std::mutex> &lock,
+                                                                     DeliveryOutcome *outcome)
 {
     if (const ConnectionPtr existing = m_connections.value(listener.id)) {
         if (!existing->closed)
@@ -215,8 +216,7 @@ LocalSocketSender::connectionLocked(const ListenerRecord &listener, const Delive
         case ConnectResult::Busy:
             if (options.deadline.hasExpired()) {
                 *outcome = failed(XDError::ListenerNotReading,
-                                  QStringLiteral("%1 is not accepting connections")
-                                          .arg(describe(listener)));
+                                  QStringLiteral("%1 is not accepting connections").arg(describe(listener)));
                 return {};
             }
             lock.unlock();
@@ -244,7 +244,7 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
     const auto hasRoom = [&] {
         // One frame larger than the limit still goes through an empty queue.
         return connection->closed || connection->queuedBytes == 0
-                || connection->queuedBytes + size <= options.queueLimit;
+               || connection->queuedBytes + size <= options.queueLimit;
     };
     if (!hasRoom()) {
         if (connection->stalled || !waitUntil(m_progress, lock, options.deadline, hasRoom)) {
@@ -271,8 +271,7 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
 bool LocalSocketSender::flush(quint64 senderToken, QDeadlineTimer deadline)
 {
     std::unique_lock lock(m_mutex);
-    return waitUntil(m_progress, lock, deadline,
-                     [&] { return !m_pendingFramesBySender.contains(senderToken); });
+    return waitUntil(m_progress, lock, deadline, [&] { return !m_pendingFramesBySender.contains(senderToken); });
 }
 
 void LocalSocketSender::wakeIoThreadLocked()
@@ -311,8 +310,7 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     m_progress.notify_all();
 }
 
-void LocalSocketSender::writeConnection(const ConnectionPtr &connection,
-                                        std::unique_lock<std::mutex> &lock)
+void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
 {
     std::vector<iovec> vectors;
     vectors.reserve(2 * MaximumFramesPerWrite);
@@ -328,8 +326,7 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection,
                     skip -= part->size();
                     continue;
                 }
-                vectors.push_back({const_cast<char *>(part->constData()) + skip,
-                                   size_t(part->size() - skip)});
+                vectors.push_back({const_cast<char *>(part->constData()) + skip, size_t(part->size() - skip)});
                 skip = 0;
             }
             if (++frames == MaximumFramesPerWrite)
@@ -409,8 +406,8 @@ void LocalSocketSender::ioThreadMain()
             if (revents & (POLLIN | POLLHUP | POLLERR)) {
                 char byte;
                 const ssize_t received = ::recv(connection->fd, &byte, 1, MSG_DONTWAIT);
-                const bool closed = received == 0 || (revents & POLLERR)
-                        || (received < 0 && errno != EAGAIN && errno != EINTR);
+                const bool closed =
+                        received == 0 || (revents & POLLERR) || (received < 0 && errno != EAGAIN && errno != EINTR);
                 if (closed)
                     closeConnectionLocked(connection, QStringLiteral("the listener closed the "
                                                                      "connection"));

@@ -46,9 +46,9 @@ private:
         int fd = -1;
         std::deque<QueuedFrame> queue;
         qint64 queuedBytes = 0;
-        qint64 headOffset = 0;   // bytes of queue.front() already written
+        qint64 headOffset = 0; // bytes of queue.front() already written
         bool waitingWritable = false;
-        bool stalled = false;    // timed out once; fail at once until it drains
+        bool stalled = false; // timed out once; fail at once until it drains
         bool closed = false;
         ~Connection();
     };

@@ -113,28 +113,25 @@ qint64 peerUid(int fd)
     return credentials.uid;
 }
 
-bool writeFileAtomically(const QString &dir, const QString &name, const QByteArray &bytes,
-                         QString *error)
+bool writeFileAtomically(const QString &dir, const QString &name, const QByteArray &bytes, QString *error)
 {
     const QString finalPath = dir + QLatin1Char('/') + name;
     const QString temporaryPath = finalPath + QStringLiteral(".tmp");
     const QByteArray nativeTemporary = QFile::encodeName(temporaryPath);
     ::unlink(nativeTemporary.constData());
-    FileDescriptor file(::open(nativeTemporary.constData(),
-                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    FileDescriptor file(
+            ::open(nativeTemporary.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!file.isValid()) {
         *error = QStringLiteral("cannot write %1: %2").arg(temporaryPath, systemErrorString(errno));
         return false;
     }
     qsizetype written = 0;
     while (written < bytes.size()) {
-        const ssize_t n = ::write(file.get(), bytes.constData() + written,
-                                  size_t(bytes.size() - written));
+        const ssize_t n = ::write(file.get(), bytes.constData() + written, size_t(bytes.size() - written));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            *error = QStringLiteral("cannot write %1: %2")
-                             .arg(temporaryPath, systemErrorString(errno));
+            *error = QStringLiteral("cannot write %1: %2").arg(temporaryPath, systemErrorString(errno));
             ::unlink(nativeTemporary.constData());
             return false;
         }
@@ -142,26 +139,22 @@ bool writeFileAtomically(const QString &dir, const QString &name, const QByteArr
     }
     file.reset();
     if (::rename(nativeTemporary.constData(), QFile::encodeName(finalPath).constData()) != 0) {
-        *error = QStringLiteral("cannot rename %1 to %2: %3")
-                         .arg(temporaryPath, finalPath, systemErrorString(errno));
+        *error = QStringLiteral("cannot rename %1 to %2: %3").arg(temporaryPath, finalPath, systemErrorString(errno));
         ::unlink(nativeTemporary.constData());
         return false;
     }
     return true;
 }
 
-bool readOwnRegularFile(const QString &path, qsizetype maxBytes, QByteArray *bytes,
-                        QString *error)
+bool readOwnRegularFile(const QString &path, qsizetype maxBytes, QByteArray *bytes, QString *error)
 {
-    FileDescriptor file(
-            ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    FileDescriptor file(::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!file.isValid()) {
         *error = systemErrorString(errno);
         return false;
     }
     struct stat status;
-    if (::fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode)
-        || status.st_uid != ::getuid()) {
+    if (::fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode) || status.st_uid != ::getuid()) {
         *error = QStringLiteral("not a regular file of this user");
         return false;
     }

@@ -46,11 +46,9 @@ ConnectResult connectUnix(const QString &path, FileDescriptor *socket, QString *
 qint64 peerUid(int fd);
 
 // Writes bytes to dir/name through a temporary file and an atomic rename.
-bool writeFileAtomically(const QString &dir, const QString &name, const QByteArray &bytes,
-                         QString *error);
+bool writeFileAtomically(const QString &dir, const QString &name, const QByteArray &bytes, QString *error);
 
 // Reads at most maxBytes of a regular file owned by this user; refuses symbolic links.
-bool readOwnRegularFile(const QString &path, qsizetype maxBytes, QByteArray *bytes,
-                        QString *error);
+bool readOwnRegularFile(const QString &path, qsizetype maxBytes, QByteArray *bytes, QString *error);
 
 } // namespace XDMessagingPrivate

@@ -46,10 +46,7 @@ struct RedisConnection::PendingReply
 };
 
 RedisConnection::RedisConnection(const RedisEndpoint &endpoint, QObject *parent)
-    : QObject(parent),
-      m_endpoint(endpoint),
-      m_reconnectTimer(new QTimer(this)),
-      m_connectTimeout(new QTimer(this)),
+    : QObject(parent), m_endpoint(endpoint), m_reconnectTimer(new QTimer(this)), m_connectTimeout(new QTimer(this)),
       m_backoffMs(InitialBackoffMs)
 {
     m_reconnectTimer->setSingleShot(true);
@@ -140,8 +137,8 @@ void RedisConnection::onDisconnect(const redisAsyncContext *context, int status)
     if (!self)
         return;
     const QString error = status == REDIS_OK || !context->errstr
-            ? self->describeError(QStringLiteral("connection closed"))
-            : self->describeError(QString::fromLocal8Bit(context->errstr));
+                                  ? self->describeError(QStringLiteral("connection closed"))
+                                  : self->describeError(QString::fromLocal8Bit(context->errstr));
     self->contextGone(self->m_handshakeError.isEmpty() ? error : self->m_handshakeError);
 }
 
@@ -191,8 +188,8 @@ bool RedisConnection::command(const QList<QByteArray> &arguments, ReplyHandler h
         lengths.push_back(size_t(argument.size()));
     }
     auto *pending = new PendingReply {this, std::move(handler)};
-    if (redisAsyncCommandArgv(m_context, &RedisConnection::onReply, pending, int(argv.size()),
-                              argv.data(), lengths.data())
+    if (redisAsyncCommandArgv(m_context, &RedisConnection::onReply, pending, int(argv.size()), argv.data(),
+                              lengths.data())
         != REDIS_OK) {
         delete pending;
         return false;

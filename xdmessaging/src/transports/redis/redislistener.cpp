@@ -39,9 +39,7 @@ const QByteArray StreamStart = QByteArrayLiteral("0-0");
 } // namespace
 
 RedisListener::RedisListener(const ListenerManifest &, FrameSink *sink)
-    : m_sink(sink),
-      m_entriesPerRead(FirstEntriesPerRead),
-      m_retryTimer(new QTimer(this)),
+    : m_sink(sink), m_entriesPerRead(FirstEntriesPerRead), m_retryTimer(new QTimer(this)),
       m_unreadableKeyTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
@@ -160,9 +158,9 @@ void RedisListener::readNext()
     }
     if (keys.isEmpty())
         return; // publish() (or the unreadable-key timer) starts reading again
-    QList<QByteArray> command {QByteArrayLiteral("XREAD"), QByteArrayLiteral("COUNT"),
+    QList<QByteArray> command {QByteArrayLiteral("XREAD"),           QByteArrayLiteral("COUNT"),
                                QByteArray::number(m_entriesPerRead), QByteArrayLiteral("BLOCK"),
-                               QByteArray::number(ReadBlockMs), QByteArrayLiteral("STREAMS")};
+                               QByteArray::number(ReadBlockMs),      QByteArrayLiteral("STREAMS")};
     command.append(keys);
     for (const QByteArray &key : keys)
         command.append(m_positionByKey.value(key));
@@ -177,10 +175,10 @@ void RedisListener::findStartPositions(const QList<QByteArray> &keys)
     m_reading = true;
     m_positionLookups = int(keys.size());
     for (const QByteArray &key : keys) {
-        const bool sent = m_connection->command(
-                {QByteArrayLiteral("XREVRANGE"), key, QByteArrayLiteral("+"), QByteArrayLiteral("-"),
-                 QByteArrayLiteral("COUNT"), QByteArrayLiteral("1")},
-                [this, key](const redisReply *reply) { startPositionFound(key, reply); });
+        const bool sent =
+                m_connection->command({QByteArrayLiteral("XREVRANGE"), key, QByteArrayLiteral("+"),
+                                       QByteArrayLiteral("-"), QByteArrayLiteral("COUNT"), QByteArrayLiteral("1")},
+                                      [this, key](const redisReply *reply) { startPositionFound(key, reply); });
         if (!sent) {
             m_reading = false;
             return;
@@ -237,7 +235,8 @@ void RedisListener::readReply(const redisReply *reply)
     }
     if (tally.entries > 0) {
         const qint64 entrySize = qMax<qint64>(1, tally.bytes / tally.entries);
-        m_entriesPerRead = int(std::clamp<qint64>(BytesPerRead / entrySize, MinimumEntriesPerRead, MaximumEntriesPerRead));
+        m_entriesPerRead =
+                int(std::clamp<qint64>(BytesPerRead / entrySize, MinimumEntriesPerRead, MaximumEntriesPerRead));
     }
     if (!m_received.empty() && !m_deliveryScheduled) {
         m_deliveryScheduled = true;
@@ -358,8 +357,8 @@ void RedisListener::findUnreadableKeys()
             const QByteArray type = replyBytes(reply);
             if (type.isNull() || type == "stream" || type == "none")
                 return;
-            qCWarning(lcXDNetwork, "%s holds a %s, not a stream: not read for %d s", key.constData(),
-                      type.constData(), UnreadableKeyRetryMs / 1000);
+            qCWarning(lcXDNetwork, "%s holds a %s, not a stream: not read for %d s", key.constData(), type.constData(),
+                      UnreadableKeyRetryMs / 1000);
             m_unreadableKeys.insert(key);
             if (!m_unreadableKeyTimer->isActive())
                 m_unreadableKeyTimer->start();

@@ -63,21 +63,21 @@ private:
     FrameSink *const m_sink;
     std::unique_ptr<RedisConnection> m_connection;
     QByteArray m_namespacePrefix;
-    QHash<QByteArray, QByteArray> m_channelByKey;  // stream key -> channel (UTF-8)
+    QHash<QByteArray, QByteArray> m_channelByKey; // stream key -> channel (UTF-8)
     QHash<QByteArray, QByteArray> m_positionByKey; // the last entry id seen per stream
-    QSet<QByteArray> m_positionsToCheck;           // kept from a server that was replaced
+    QSet<QByteArray> m_positionsToCheck; // kept from a server that was replaced
     QHash<QByteArray, StreamSequenceTracker> m_sequencesByKey; // finds trimmed entries
-    int m_entriesPerRead;                          // XREAD COUNT, from the last entries' size
-    bool m_reading = false;                        // a command of the read loop is out
+    int m_entriesPerRead; // XREAD COUNT, from the last entries' size
+    bool m_reading = false; // a command of the read loop is out
     int m_positionLookups = 0;
-    QString m_lookupError;                         // the first failed lookup of a round
+    QString m_lookupError; // the first failed lookup of a round
     QByteArray m_runId;
     bool m_connectedReported = false;
     QString m_reportedError;
     QTimer *m_retryTimer;
-    QSet<QByteArray> m_unreadableKeys;             // hold something else than a stream
+    QSet<QByteArray> m_unreadableKeys; // hold something else than a stream
     QTimer *m_unreadableKeyTimer;
-    std::deque<Frame> m_received;                  // decoded, not delivered yet
+    std::deque<Frame> m_received; // decoded, not delivered yet
     bool m_deliveryScheduled = false;
 };
 

@@ -35,8 +35,7 @@ DeliveryOutcome failed(XDError error, const QString &reason)
 class RedisSenderWorker final : public QObject
 {
 public:
-    RedisSenderWorker(RedisSender *sender, const RedisEndpoint &endpoint)
-        : m_sender(sender), m_connection(endpoint)
+    RedisSenderWorker(RedisSender *sender, const RedisEndpoint &endpoint) : m_sender(sender), m_connection(endpoint)
     {
         connect(&m_connection, &RedisConnection::ready, this, [this](const QByteArray &runId) {
             m_sender->connectionReady(runId);
@@ -58,8 +57,8 @@ public:
             const quint64 sequence = message.sequence;
             m_connection.command({QByteArrayLiteral("XADD"), message.key, QByteArrayLiteral("MAXLEN"),
                                   QByteArrayLiteral("~"), QByteArray::number(streamLengthBound(message.frame.size())),
-                                  QByteArrayLiteral("*"), streamFrameField(), message.frame,
-                                  streamSequenceField(), message.streamSequence},
+                                  QByteArrayLiteral("*"), streamFrameField(), message.frame, streamSequenceField(),
+                                  message.streamSequence},
                                  [sender, sequence](const redisReply *reply) {
                                      if (reply) // null: the connection dropped; it is sent again
                                          sender->acknowledged(sequence, replyError(reply));
@@ -75,8 +74,7 @@ private:
 class RedisSenderThread final : public QThread
 {
 public:
-    RedisSenderThread(RedisSender *sender, const RedisEndpoint &endpoint)
-        : m_sender(sender), m_endpoint(endpoint)
+    RedisSenderThread(RedisSender *sender, const RedisEndpoint &endpoint) : m_sender(sender), m_endpoint(endpoint)
     {
         setObjectName(QStringLiteral("xdmessaging-redis"));
     }
@@ -110,18 +108,16 @@ std::shared_ptr<RedisSender> RedisSender::instance(TransportFailure *failure)
         return {};
     }
     std::lock_guard lock(mutex);
-    std::shared_ptr<RedisSender> &sender = senders[XDNetworkSettings::redisUrl() + QLatin1Char('\n')
-                                                   + QString::fromUtf8(endpoint.namespacePrefix)];
+    std::shared_ptr<RedisSender> &sender =
+            senders[XDNetworkSettings::redisUrl() + QLatin1Char('\n') + QString::fromUtf8(endpoint.namespacePrefix)];
     if (!sender)
         sender.reset(new RedisSender(endpoint));
     return sender;
 }
 
 RedisSender::RedisSender(const RedisEndpoint &endpoint)
-    : m_endpoint(endpoint),
-      m_targetId(QUuid::createUuidV5(QUuid(), endpoint.description())),
-      m_publisher(newStreamPublisher()),
-      m_thread(std::make_unique<RedisSenderThread>(this, endpoint))
+    : m_endpoint(endpoint), m_targetId(QUuid::createUuidV5(QUuid(), endpoint.description())),
+      m_publisher(newStreamPublisher()), m_thread(std::make_unique<RedisSenderThread>(this, endpoint))
 {
     m_thread->start();
 }
@@ -137,8 +133,8 @@ RedisSender::~RedisSender()
     m_thread->quit();
     m_thread->wait();
     if (undelivered > 0) {
-        qCWarning(lcXDNetwork, "%zu messages were still waiting for %ls when the process exited",
-                  undelivered, qUtf16Printable(m_endpoint.description()));
+        qCWarning(lcXDNetwork, "%zu messages were still waiting for %ls when the process exited", undelivered,
+                  qUtf16Printable(m_endpoint.description()));
     }
 }
 
@@ -170,14 +166,13 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
     const qint64 size = frame.size();
     const auto hasRoom = [&] {
         return m_queue.empty()
-                || (m_queuedBytes + size <= options.queueLimit && m_queue.size() < MaximumQueuedMessages);
+               || (m_queuedBytes + size <= options.queueLimit && m_queue.size() < MaximumQueuedMessages);
     };
     // Once a send timed out waiting for room, later ones fail at once until the queue
     // moves again, as for a local listener that is not reading.
     if ((m_queueStalled && !hasRoom()) || !waitUntil(m_progress, lock, options.deadline, hasRoom)) {
         m_queueStalled = true;
-        const QString why = m_state == XDNetworkState::Connected ? QStringLiteral("Redis is not keeping up")
-                                                                 : m_error;
+        const QString why = m_state == XDNetworkState::Connected ? QStringLiteral("Redis is not keeping up") : m_error;
         return failed(XDError::ListenerNotReading,
                       QStringLiteral("not propagated: %1 messages (%2 bytes) are still waiting for Redis (%3)")
                               .arg(m_queue.size())
@@ -204,7 +199,8 @@ void RedisSender::wakeWorkerLocked()
         return;
     m_wakePending = true;
     RedisSenderWorker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker] { worker->pump(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            worker, [worker] { worker->pump(); }, Qt::QueuedConnection);
 }
 
 QList<RedisSender::OutgoingMessage> RedisSender::takeUnsent()
@@ -337,8 +333,7 @@ NetworkStatus RedisSender::networkStatus() const
 bool RedisSender::flush(quint64 senderToken, QDeadlineTimer deadline)
 {
     std::unique_lock lock(m_mutex);
-    return waitUntil(m_progress, lock, deadline,
-                     [&] { return !m_pendingBySender.contains(senderToken); });
+    return waitUntil(m_progress, lock, deadline, [&] { return !m_pendingBySender.contains(senderToken); });
 }
 
 } // namespace XDMessagingPrivate

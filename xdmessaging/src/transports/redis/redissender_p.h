@@ -74,11 +74,11 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_progress;
     std::deque<OutgoingMessage> m_queue; // front: oldest not yet acknowledged
-    size_t m_inFlight = 0;               // the first m_inFlight of m_queue were sent
+    size_t m_inFlight = 0; // the first m_inFlight of m_queue were sent
     qint64 m_queuedBytes = 0;
-    bool m_queueStalled = false;         // a send timed out waiting for room in the queue
+    bool m_queueStalled = false; // a send timed out waiting for room in the queue
     quint64 m_nextSequence = 1;
-    const QByteArray m_publisher;               // this process, in the streams' entries
+    const QByteArray m_publisher; // this process, in the streams' entries
     QHash<QByteArray, quint64> m_streamNumbers; // the last number given per stream
     std::deque<RetainedMessage> m_retained;
     qint64 m_retainedBytes = 0;

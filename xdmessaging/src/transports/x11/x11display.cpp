@@ -11,17 +11,17 @@ namespace XDMessagingPrivate {
 
 namespace {
 
-template <typename T>
+template<typename T>
 using Reply = std::unique_ptr<T, decltype(&std::free)>;
 
-template <typename T>
+template<typename T>
 Reply<T> reply(T *raw)
 {
     return Reply<T>(raw, &std::free);
 }
 
-constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY", "_XDMESSAGING_LISTENER",
-                                     "_XDMESSAGING_INBOX", "UTF8_STRING"};
+constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY", "_XDMESSAGING_LISTENER", "_XDMESSAGING_INBOX",
+                                     "UTF8_STRING"};
 // ChangeProperty's fixed part, and some room to spare.
 constexpr qsizetype ChangePropertyOverhead = 64;
 
@@ -55,10 +55,7 @@ std::unique_ptr<X11Display> X11Display::borrow(xcb_connection_t *connection, QSt
     return display;
 }
 
-X11Display::X11Display(xcb_connection_t *connection, bool owned)
-    : m_connection(connection), m_owned(owned)
-{
-}
+X11Display::X11Display(xcb_connection_t *connection, bool owned) : m_connection(connection), m_owned(owned) {}
 
 X11Display::~X11Display()
 {
@@ -91,8 +88,7 @@ bool X11Display::initialize(QString *error)
     return true;
 }
 
-QByteArray X11Display::readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists,
-                                    int *format)
+QByteArray X11Display::readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists, int *format)
 {
     const xcb_get_property_cookie_t cookie =
             xcb_get_property(m_connection, remove, window, property, XCB_GET_PROPERTY_TYPE_ANY, 0, UINT32_MAX / 4);

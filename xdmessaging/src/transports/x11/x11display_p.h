@@ -23,17 +23,16 @@ public:
 
     xcb_connection_t *connection() const { return m_connection; }
     xcb_window_t root() const { return m_root; }
-    xcb_atom_t registryAtom() const { return m_registry; }   // on the root window
-    xcb_atom_t listenerAtom() const { return m_listener; }   // a listener's manifest
-    xcb_atom_t inboxAtom() const { return m_inbox; }         // frames for a listener
+    xcb_atom_t registryAtom() const { return m_registry; } // on the root window
+    xcb_atom_t listenerAtom() const { return m_listener; } // a listener's manifest
+    xcb_atom_t inboxAtom() const { return m_inbox; } // frames for a listener
     xcb_atom_t utf8Atom() const { return m_utf8; }
     // The most property bytes one ChangeProperty request can carry.
     qsizetype maximumPropertyChunk() const { return m_maximumChunk; }
 
     // A property's whole value; empty when missing. *exists is false when the window
     // is gone or the property is absent; *format receives the property's format.
-    QByteArray readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists,
-                            int *format = nullptr);
+    QByteArray readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists, int *format = nullptr);
     QList<quint32> readRegistry();
     // Adds or removes windows atomically (under a server grab).
     void addToRegistry(xcb_window_t window);

@@ -48,16 +48,16 @@ bool X11Listener::start(TransportFailure *failure)
     // Qt's connection delivers events in the GUI thread only, so a listener living in
     // another thread reads a connection of its own.
     auto *gui = qobject_cast<QGuiApplication *>(QCoreApplication::instance());
-    const bool onQtConnection = gui && QGuiApplication::platformName() == u"xcb"
-            && QThread::currentThread() == gui->thread();
+    const bool onQtConnection =
+            gui && QGuiApplication::platformName() == u"xcb" && QThread::currentThread() == gui->thread();
     if (!(onQtConnection ? useQtConnection(failure) : useOwnConnection(failure)))
         return false;
 
     xcb_connection_t *connection = m_display->connection();
     m_window = xcb_generate_id(connection);
     const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE;
-    xcb_create_window(connection, 0, m_window, m_display->root(), -1, -1, 1, 1, 0,
-                      XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT, XCB_CW_EVENT_MASK, &events);
+    xcb_create_window(connection, 0, m_window, m_display->root(), -1, -1, 1, 1, 0, XCB_WINDOW_CLASS_INPUT_ONLY,
+                      XCB_COPY_FROM_PARENT, XCB_CW_EVENT_MASK, &events);
     xcb_flush(connection);
     return true;
 }
@@ -97,8 +97,8 @@ bool X11Listener::publish(const ListenerManifest &manifest, QString *error)
 {
     xcb_connection_t *connection = m_display->connection();
     const QByteArray description = encodeManifest(manifest);
-    xcb_change_property(connection, XCB_PROP_MODE_REPLACE, m_window, m_display->listenerAtom(),
-                        m_display->utf8Atom(), 8, uint32_t(description.size()), description.constData());
+    xcb_change_property(connection, XCB_PROP_MODE_REPLACE, m_window, m_display->listenerAtom(), m_display->utf8Atom(),
+                        8, uint32_t(description.size()), description.constData());
     if (!m_registered) {
         m_display->addToRegistry(m_window);
         m_registered = true;
@@ -183,10 +183,13 @@ void X11Listener::handleEvent(const xcb_generic_event_t *event)
     if (m_readScheduled)
         return;
     m_readScheduled = true;
-    QMetaObject::invokeMethod(this, [this] {
-        m_readScheduled = false;
-        readInbox();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_readScheduled = false;
+                readInbox();
+            },
+            Qt::QueuedConnection);
 }
 
 void X11Listener::handleQueuedOwnEvents()
@@ -221,11 +224,13 @@ void X11Listener::readInbox()
     for (;;) {
         Frame frame;
         QString error;
-        const DecodeStatus status = decodeFrame(QByteArrayView(m_stream).sliced(used), m_sink->maximumMessageSize(), &frame, &error);
+        const DecodeStatus status =
+                decodeFrame(QByteArrayView(m_stream).sliced(used), m_sink->maximumMessageSize(), &frame, &error);
         if (status == DecodeStatus::NeedMoreData)
             break;
         if (status == DecodeStatus::Malformed) {
-            qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(m_stream.size() - used), qUtf16Printable(error));
+            qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(m_stream.size() - used),
+                      qUtf16Printable(error));
             used = m_stream.size();
             break;
         }

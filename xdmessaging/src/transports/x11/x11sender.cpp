@@ -20,8 +20,7 @@ constexpr std::chrono::microseconds FlushDelay(100);
 
 qint64 monotonicNs()
 {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
             .count();
 }
 
@@ -202,8 +201,8 @@ QList<ListenerRecord> X11Sender::liveListeners()
 
 qint64 X11Sender::inboxSizeLocked(quint32 window, bool *exists)
 {
-    const xcb_get_property_cookie_t cookie = xcb_get_property(m_display->connection(), 0, window, m_display->inboxAtom(),
-                                                              XCB_GET_PROPERTY_TYPE_ANY, 0, 0);
+    const xcb_get_property_cookie_t cookie = xcb_get_property(m_display->connection(), 0, window,
+                                                              m_display->inboxAtom(), XCB_GET_PROPERTY_TYPE_ANY, 0, 0);
     xcb_generic_error_t *error = nullptr;
     xcb_get_property_reply_t *reply = xcb_get_property_reply(m_display->connection(), cookie, &error);
     *exists = error == nullptr;
