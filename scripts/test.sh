@@ -7,6 +7,7 @@
 #   3. builds everything with warnings as errors and runs the whole suite (last, so the
 #      output ends with its summary),
 # then prints the wall time of each phase, and ctest's summary of the last one again.
+#   0. checks the formatting (clang-format) before anything is built,
 #   and between 2 and 3 builds the Debian packages and checks them with lintian, and
 #   builds the API reference with every missing documentation comment an error.
 # XDMESSAGING_FUZZ_SECONDS (default 60) bounds each fuzzer; 0 skips fuzzing, and
@@ -37,6 +38,10 @@ jobs=$(nproc)
 fuzz_seconds=${XDMESSAGING_FUZZ_SECONDS:-60}
 sanitizers=${XDMESSAGING_SANITIZERS:-1}
 if [ "${CI:-}" = true ]; then packages=${XDMESSAGING_PACKAGES:-install}; else packages=${XDMESSAGING_PACKAGES:-build}; fi
+
+echo "== formatting (clang-format-14)"
+git ls-files -z '*.cpp' '*.h' | xargs -0 clang-format-14 --dry-run -Werror
+end_phase format
 
 if [ "$fuzz_seconds" -gt 0 ]; then
     echo "== fuzzing (${fuzz_seconds} s per target)"
