@@ -10,6 +10,8 @@
 
 using namespace XDMessagingPrivate;
 
+Q_DECLARE_METATYPE(XDMessagingPrivate::DecodeStatus)
+
 namespace {
 
 constexpr qint64 Limit = 16 * 1024 * 1024;
@@ -132,25 +134,30 @@ void tst_Codec::truncatedAtEveryLength()
 void tst_Codec::corruptedHeader_data()
 {
     // The bytes written over the sample frame at offset; fixed-header fields are judged
-    // from the 48 header bytes alone, without waiting for the rest of the frame.
+    // from the 48 header bytes alone, without waiting for the rest of the frame. Broken
+    // framing is Malformed; intact framing with unacceptable content is Invalid, and the
+    // frame's size is still known so that it can be skipped.
     QTest::addColumn<int>("offset");
     QTest::addColumn<QByteArray>("patch");
     QTest::addColumn<bool>("fromHeaderAlone");
-    QTest::newRow("magic") << 0 << QByteArray("Y") << true;
-    QTest::newRow("magic, last byte") << 3 << QByteArray("f") << true;
-    QTest::newRow("version 0") << 4 << QByteArray(1, char(0)) << true;
-    QTest::newRow("version 2") << 4 << QByteArray(1, char(2)) << true;
-    QTest::newRow("payload type 3") << 5 << QByteArray(1, char(3)) << true;
-    QTest::newRow("payload type 255") << 5 << QByteArray(1, char(255)) << true;
-    QTest::newRow("zero channel length") << 6 << QByteArray(2, char(0)) << true;
-    QTest::newRow("channel length 256") << 6 << QByteArray("\x00\x01", 2) << true;
-    QTest::newRow("channel length 65535") << 6 << QByteArray("\xff\xff") << true;
-    QTest::newRow("sender name length 256") << 12 << QByteArray("\x00\x01", 2) << true;
-    QTest::newRow("reserved, low byte") << 14 << QByteArray(1, char(1)) << true;
-    QTest::newRow("reserved, high byte") << 15 << QByteArray(1, char(0x80)) << true;
-    QTest::newRow("control character in channel") << 48 << QByteArray("\n") << false;
-    QTest::newRow("DEL in channel") << 49 << QByteArray("\x7f") << false;
-    QTest::newRow("C1 control in channel") << 48 << QByteArray("\xc2\x85") << false;
+    QTest::addColumn<DecodeStatus>("expected");
+    const DecodeStatus malformed = DecodeStatus::Malformed;
+    const DecodeStatus invalid = DecodeStatus::Invalid;
+    QTest::newRow("magic") << 0 << QByteArray("Y") << true << malformed;
+    QTest::newRow("magic, last byte") << 3 << QByteArray("f") << true << malformed;
+    QTest::newRow("version 0") << 4 << QByteArray(1, char(0)) << true << malformed;
+    QTest::newRow("version 2") << 4 << QByteArray(1, char(2)) << true << malformed;
+    QTest::newRow("payload type 3") << 5 << QByteArray(1, char(3)) << true << invalid;
+    QTest::newRow("payload type 255") << 5 << QByteArray(1, char(255)) << true << invalid;
+    QTest::newRow("zero channel length") << 6 << QByteArray(2, char(0)) << true << malformed;
+    QTest::newRow("channel length 256") << 6 << QByteArray("\x00\x01", 2) << true << malformed;
+    QTest::newRow("channel length 65535") << 6 << QByteArray("\xff\xff") << true << malformed;
+    QTest::newRow("sender name length 256") << 12 << QByteArray("\x00\x01", 2) << true << malformed;
+    QTest::newRow("reserved, low byte") << 14 << QByteArray(1, char(1)) << true << malformed;
+    QTest::newRow("reserved, high byte") << 15 << QByteArray(1, char(0x80)) << true << malformed;
+    QTest::newRow("control character in channel") << 48 << QByteArray("\n") << false << invalid;
+    QTest::newRow("DEL in channel") << 49 << QByteArray("\x7f") << false << invalid;
+    QTest::newRow("C1 control in channel") << 48 << QByteArray("\xc2\x85") << false << invalid;
 }
 
 void tst_Codec::corruptedHeader()
@@ -158,15 +165,18 @@ void tst_Codec::corruptedHeader()
     QFETCH(int, offset);
     QFETCH(QByteArray, patch);
     QFETCH(bool, fromHeaderAlone);
+    QFETCH(DecodeStatus, expected);
     QByteArray bytes = sampleFrame();
     bytes.replace(offset, patch.size(), patch);
     Frame frame;
     QString error;
-    QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), DecodeStatus::Malformed);
+    QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), expected);
     QVERIFY(!error.isEmpty());
+    if (expected == DecodeStatus::Invalid)
+        QCOMPARE(frame.head.frameSize(), bytes.size()); // what a listener skips
     if (fromHeaderAlone) {
         error.clear();
-        QCOMPARE(decodeFrame(bytes.first(FrameHeaderSize), Limit, &frame, &error), DecodeStatus::Malformed);
+        QCOMPARE(decodeFrame(bytes.first(FrameHeaderSize), Limit, &frame, &error), expected);
         QVERIFY(!error.isEmpty());
     }
 }
@@ -177,18 +187,20 @@ void tst_Codec::oversizedPayloadRejectedFromHeaderAlone()
     qToLittleEndian<quint32>(0xFFFFFFF0u, head.data() + 8); // claims almost 4 GiB
     FrameHead parsed;
     QString error;
-    QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::Malformed);
+    // The framing is intact: the frame is refused alone, and its size is known for skipping.
+    QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::Invalid);
     QVERIFY2(error.contains(QStringLiteral("exceeds")), qPrintable(error));
+    QCOMPARE(parsed.payloadLength, 0xFFFFFFF0u);
     // One byte over the limit is refused just as early; exactly at the limit is fine.
     qToLittleEndian<quint32>(quint32(Limit + 1), head.data() + 8);
-    QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::Malformed);
+    QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::Invalid);
     Frame frame;
-    QCOMPARE(decodeFrame(head, Limit, &frame, &error), DecodeStatus::Malformed);
+    QCOMPARE(decodeFrame(head, Limit, &frame, &error), DecodeStatus::Invalid);
     qToLittleEndian<quint32>(quint32(Limit), head.data() + 8);
     QCOMPARE(decodeFrameHead(head, Limit, &parsed, &error), DecodeStatus::NeedMoreData);
     // The limit is the caller's: a listener may set a smaller one.
     qToLittleEndian<quint32>(1025, head.data() + 8);
-    QCOMPARE(decodeFrameHead(head, 1024, &parsed, &error), DecodeStatus::Malformed);
+    QCOMPARE(decodeFrameHead(head, 1024, &parsed, &error), DecodeStatus::Invalid);
 }
 
 void tst_Codec::invalidUtf8Rejected_data()
@@ -212,7 +224,8 @@ void tst_Codec::invalidUtf8Rejected()
     const QByteArray bytes = wire(encodeFrame(sampleMeta(quint8(type)), channel, name, payload));
     Frame frame;
     QString error;
-    QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), DecodeStatus::Malformed);
+    QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), DecodeStatus::Invalid);
+    QCOMPARE(frame.head.frameSize(), bytes.size());
     // The same bytes as a binary payload are fine: only text must be UTF-8.
     if (QTest::currentDataTag() == QByteArrayView("text payload")) {
         const QByteArray binary = wire(encodeFrame(sampleMeta(0), channel, name, payload));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A raw client writes what no XDMessaging sender would into a listener's socket. The
-// listener drops it, logs it, closes that connection, and keeps serving everyone else.
+// listener drops it and logs it; broken framing closes that connection, a frame whose
+// framing is intact but whose content is not acceptable is dropped alone, and the
+// listener keeps serving everyone else.
 #include "codec/frame_p.h"
 #include "listenerfixture.h"
 #include "reliabilityreport.h"
@@ -11,12 +13,16 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <functional>
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 using namespace XDMessagingPrivate;
+
+Q_DECLARE_METATYPE(std::function<QByteArray(const QByteArray &)>)
 
 namespace {
 
@@ -44,9 +50,23 @@ public:
     }
     ~RawClient() { ::close(m_fd); }
     bool isConnected() const { return m_connected; }
+    // Writes all of bytes; the listener lives in this thread, so the event loop runs
+    // while the socket buffer is full.
     bool write(const QByteArray &bytes)
     {
-        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
+        QDeadlineTimer deadline(10000);
+        qsizetype written = 0;
+        while (written < bytes.size() && !deadline.hasExpired()) {
+            const ssize_t n = ::send(m_fd, bytes.constData() + written, size_t(bytes.size() - written),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+                written += n;
+            else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                return false;
+            else
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        }
+        return written == bytes.size();
     }
     void close() { ::shutdown(m_fd, SHUT_WR); }
     // True once the listener has closed its end.
@@ -73,6 +93,9 @@ private Q_SLOTS:
     void cleanup();
     void malformedInputIsDroppedAndLogged_data();
     void malformedInputIsDroppedAndLogged();
+    void invalidContentIsDroppedAlone_data();
+    void invalidContentIsDroppedAlone();
+    void hugeLengthIsSkippedNotBuffered();
     void partialFrameFromADyingSenderIsNeverDelivered();
     void slowWriterStillDelivers();
     void validFramesBeforeGarbageAreKept();
@@ -125,15 +148,12 @@ void tst_Hostile::malformedInputIsDroppedAndLogged_data()
     QByteArray badMagic = frameBytes("c", "x");
     badMagic[0] = 'Y';
     QTest::newRow("bad magic") << badMagic;
-    QByteArray hugeLength = frameBytes("c", "x");
-    qToLittleEndian<quint32>(0xFFFFFFF0u, hugeLength.data() + 8);
-    QTest::newRow("huge length field") << hugeLength;
     QByteArray zeroChannel = frameBytes("c", "x");
     qToLittleEndian<quint16>(0, zeroChannel.data() + 6);
     QTest::newRow("zero channel length") << zeroChannel;
-    QTest::newRow("invalid UTF-8 channel") << frameBytes("ch\xff", "x");
-    QTest::newRow("invalid UTF-8 text") << frameBytes("c", "\xc0\xaf");
-    QTest::newRow("payload over the listener's limit") << frameBytes("c", QByteArray(2048, 'x'), 0);
+    QByteArray badVersion = frameBytes("c", "x");
+    badVersion[4] = char(9);
+    QTest::newRow("unknown frame version") << badVersion;
 }
 
 void tst_Hostile::malformedInputIsDroppedAndLogged()
@@ -150,6 +170,70 @@ void tst_Hostile::malformedInputIsDroppedAndLogged()
     expectStillServing();
     reportReliability(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
                       QStringLiteral("dropped and logged, connection closed, listener kept serving"));
+}
+
+void tst_Hostile::invalidContentIsDroppedAlone_data()
+{
+    // Frames whose framing is intact, built for the listener's channel (or another one).
+    using Build = std::function<QByteArray(const QByteArray &channel)>;
+    QTest::addColumn<Build>("build");
+    QTest::newRow("invalid UTF-8 channel") << Build([](const QByteArray &) { return frameBytes("ch\xff", "x"); });
+    QTest::newRow("control character in channel") << Build([](const QByteArray &) { return frameBytes("ch\n", "x"); });
+    QTest::newRow("invalid UTF-8 text") << Build([](const QByteArray &c) { return frameBytes(c, "\xc0\xaf"); });
+    QTest::newRow("invalid UTF-8 JSON") << Build(
+            [](const QByteArray &c) { return frameBytes(c, "{\"a\": \"\xed\xa0\x80\"}", 2); });
+    QTest::newRow("unknown payload type") << Build([](const QByteArray &c) {
+        QByteArray bytes = frameBytes(c, "x");
+        bytes[5] = char(7);
+        return bytes;
+    });
+    QTest::newRow("payload over the listener's limit, 2 KB")
+            << Build([](const QByteArray &c) { return frameBytes(c, QByteArray(2048, 'x'), 0); });
+    // Larger than the listener's read buffer: skipped over several reads.
+    QTest::newRow("payload over the listener's limit, 600 KB")
+            << Build([](const QByteArray &c) { return frameBytes(c, QByteArray(600 * 1024, 'x'), 0); });
+}
+
+// The same connection goes on: a valid message sent right after the bad one arrives.
+void tst_Hostile::invalidContentIsDroppedAlone()
+{
+    QFETCH(std::function<QByteArray(const QByteArray &)>, build);
+    const QByteArray channel = m_fixture->channel().toUtf8();
+    const QByteArray bytes = build(channel);
+    m_fixture->listener().setMaximumMessageSize(1024);
+    RawClient client(m_fixture->socketPath());
+    QVERIFY(client.isConnected());
+    QVERIFY(client.write(frameBytes(channel, "before") + bytes + frameBytes(channel, "after")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 2, 5000);
+    QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("before"));
+    QCOMPARE(m_fixture->received().at(1).at(0).value<XDMessage>().text(), QStringLiteral("after"));
+    QVERIFY(!client.closedByPeer());
+    QVERIFY2(!LibraryWarnings::captured().isEmpty(), "the dropped message is logged");
+    QVERIFY2(LibraryWarnings::captured().last().contains(QStringLiteral("dropping a message")),
+             qPrintable(LibraryWarnings::captured().last()));
+    QVERIFY(client.write(frameBytes(channel, "later")));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 3, 5000);
+    reportReliability(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
+                      QStringLiteral("that message dropped and logged; the connection and the listener kept serving"));
+}
+
+// A length of almost 4 GiB over the listener's limit: the frame is skipped as it comes,
+// nothing of it is kept, and the connection stays.
+void tst_Hostile::hugeLengthIsSkippedNotBuffered()
+{
+    QByteArray head = frameBytes(m_fixture->channel().toUtf8(), "x");
+    head.chop(1);
+    qToLittleEndian<quint32>(0xFFFFFFF0u, head.data() + 8);
+    RawClient client(m_fixture->socketPath());
+    QVERIFY(client.write(head));
+    for (int i = 0; i < 16; ++i)
+        QVERIFY(client.write(QByteArray(1024 * 1024, 'z')));
+    QTRY_VERIFY_WITH_TIMEOUT(!LibraryWarnings::captured().isEmpty(), 5000);
+    QVERIFY2(LibraryWarnings::captured().last().contains(QStringLiteral("exceeds")),
+             qPrintable(LibraryWarnings::captured().last()));
+    QVERIFY(!client.closedByPeer());
+    QCOMPARE(m_fixture->received().size(), 0);
+    expectStillServing();
 }
 
 void tst_Hostile::partialFrameFromADyingSenderIsNeverDelivered()

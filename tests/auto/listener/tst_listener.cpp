@@ -31,6 +31,7 @@ private Q_SLOTS:
     void ownBroadcastArrives();
     void staticSendFireAndForget();
     void binaryAndJsonPayloads();
+    void invalidUtf8TextIsRefusedAndCostsNothing();
     void orderKeptAndIdsUnique();
     void unregisterStopsDelivery();
     void unregisterDropsMessagesInFlight();
@@ -125,6 +126,37 @@ void tst_Listener::binaryAndJsonPayloads()
     const XDMessage second = received.at(1).at(0).value<XDMessage>();
     QCOMPARE(second.payloadType(), XDMessage::PayloadType::Json);
     QCOMPARE(second.json().object().value(QStringLiteral("x")).toInt(), 42);
+}
+
+// Text that is not UTF-8 is refused at the sender, with a clear error; the listener gets
+// every valid message before and after it. The other text overloads cannot carry
+// invalid UTF-8 at all: what they send reads back as valid text.
+void tst_Listener::invalidUtf8TextIsRefusedAndCostsNothing()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("before %1").arg(i)).listenersReached(), 1);
+    const XDSendResult refused = broadcaster.sendToChannel(channel, "\xff\xfe not utf-8");
+    QVERIFY(!refused);
+    QCOMPARE(refused.error(), XDError::InvalidPayload);
+    QVERIFY2(refused.errorString().contains(u"not valid UTF-8"), qPrintable(refused.errorString()));
+    QCOMPARE(refused.listenersReached(), 0);
+    QVERIFY(broadcaster.sendToChannel(channel, "valid UTF-8: gr\xc3\xbc\xc3\x9f"));
+    const QString loneSurrogate(QChar(0xD800));
+    QVERIFY(broadcaster.sendToChannel(channel, loneSurrogate));
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("after %1").arg(i)).listenersReached(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 202, 10000);
+    for (int i = 0; i < 100; ++i) {
+        QCOMPARE(received.at(i).at(0).value<XDMessage>().text(), QStringLiteral("before %1").arg(i));
+        QCOMPARE(received.at(102 + i).at(0).value<XDMessage>().text(), QStringLiteral("after %1").arg(i));
+    }
+    QCOMPARE(received.at(100).at(0).value<XDMessage>().text(), QString::fromUtf8("valid UTF-8: gr\xc3\xbc\xc3\x9f"));
+    QVERIFY(received.at(101).at(0).value<XDMessage>().isValidUtf8());
 }
 
 void tst_Listener::orderKeptAndIdsUnique()

@@ -84,7 +84,8 @@ void tst_QtApi::enumsHaveNames()
                                           "RuntimeDirectoryError",
                                           "ListenerUnreachable",
                                           "ListenerNotReading",
-                                          "MessagesLost"};
+                                          "MessagesLost",
+                                          "InvalidPayload"};
     QCOMPARE(error.keyCount(), errorNames.size());
     for (int value = 0; value < errorNames.size(); ++value)
         QCOMPARE(error.valueToKey(value), errorNames.at(value).constData());

@@ -69,7 +69,11 @@ public:
 
     /*! Sends \a text, encoded as UTF-8, to every listener of \a channel. */
     XDSendResult sendToChannel(const QString &channel, const QString &text);
-    /*! Sends the UTF-8 string \a text; makes \c sendToChannel("commands", "shutdown") work. */
+    /*!
+        Sends the UTF-8 string \a text; makes \c sendToChannel("commands", "shutdown") work.
+        Bytes that are not valid UTF-8 are refused with XDError::InvalidPayload and nothing
+        is sent: listeners could not read them as text. Send bytes as a QByteArray.
+    */
     XDSendResult sendToChannel(const QString &channel, const char *text);
     /*! Sends the bytes \a payload to every listener of \a channel. */
     XDSendResult sendToChannel(const QString &channel, const QByteArray &payload);

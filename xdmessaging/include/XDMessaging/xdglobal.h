@@ -54,6 +54,8 @@ enum class XDError {
     ListenerNotReading, ///< A listener's send queue stayed full past the send timeout.
     /*! A network listener fell so far behind that Redis discarded messages it had not read. */
     MessagesLost,
+    /*! The payload does not match its type (text that is not valid UTF-8); nothing was sent. */
+    InvalidPayload,
 };
 Q_ENUM_NS(XDError)
 

@@ -179,10 +179,6 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     const quint16 channelLength = getLittleEndian<quint16>(h + 6);
     const quint32 payloadLength = getLittleEndian<quint32>(h + 8);
     const quint16 nameLength = getLittleEndian<quint16>(h + 12);
-    if (payloadType > MaximumPayloadType) {
-        *error = QStringLiteral("unknown payload type %1").arg(payloadType);
-        return DecodeStatus::Malformed;
-    }
     if (getLittleEndian<quint16>(h + 14) != 0) {
         *error = QStringLiteral("reserved header field is not zero");
         return DecodeStatus::Malformed;
@@ -191,13 +187,20 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         *error = QStringLiteral("channel or sender name length out of range");
         return DecodeStatus::Malformed;
     }
+    // From here on the lengths are sound: a frame that is not acceptable can be skipped.
+    const qsizetype headSize = FrameHeaderSize + channelLength + nameLength;
+    head->headSize = headSize;
+    head->payloadLength = payloadLength;
+    if (payloadType > MaximumPayloadType) {
+        *error = QStringLiteral("unknown payload type %1").arg(payloadType);
+        return DecodeStatus::Invalid;
+    }
     if (qint64(payloadLength) > maximumPayload) {
         *error = QStringLiteral("payload of %1 bytes exceeds the limit of %2 bytes")
                          .arg(payloadLength)
                          .arg(maximumPayload);
-        return DecodeStatus::Malformed;
+        return DecodeStatus::Invalid;
     }
-    const qsizetype headSize = FrameHeaderSize + channelLength + nameLength;
     if (data.size() < headSize)
         return DecodeStatus::NeedMoreData;
 
@@ -205,12 +208,12 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     const QString channelProblem = channelNameProblemUtf8(channel);
     if (!channelProblem.isEmpty()) {
         *error = channelProblem;
-        return DecodeStatus::Malformed;
+        return DecodeStatus::Invalid;
     }
     const QByteArrayView name = data.sliced(FrameHeaderSize + channelLength, nameLength);
     if (!isValidUtf8(name)) {
         *error = QStringLiteral("sender name is not valid UTF-8");
-        return DecodeStatus::Malformed;
+        return DecodeStatus::Invalid;
     }
 
     head->meta.payloadType = payloadType;
@@ -219,8 +222,6 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     std::memcpy(head->meta.id.data(), h + 32, head->meta.id.size());
     head->channel = channel.toByteArray();
     head->senderName = name.toByteArray();
-    head->payloadLength = payloadLength;
-    head->headSize = headSize;
     return DecodeStatus::Complete;
 }
 
@@ -233,7 +234,7 @@ DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *fram
         return DecodeStatus::NeedMoreData;
     const QByteArrayView payload = data.sliced(frame->head.headSize, frame->head.payloadLength);
     if (!payloadMatchesType(frame->head.meta.payloadType, payload, error))
-        return DecodeStatus::Malformed;
+        return DecodeStatus::Invalid;
     frame->payload = payload.toByteArray();
     return DecodeStatus::Complete;
 }

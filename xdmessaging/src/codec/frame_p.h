@@ -59,7 +59,12 @@ struct Frame
     QByteArray payload;
 };
 
-enum class DecodeStatus { NeedMoreData, Complete, Malformed };
+// Malformed: the framing cannot be trusted (bad magic, version, reserved field, lengths
+// out of range): nothing after it can be read, so the connection goes. Invalid: the
+// framing is intact but the content is not acceptable (unknown payload type, payload
+// over the limit, a channel or sender name or text that is not valid UTF-8): that one
+// frame, head.frameSize() bytes, is skipped and the stream goes on.
+enum class DecodeStatus { NeedMoreData, Complete, Invalid, Malformed };
 
 // A message as it goes out: the head (header, channel, sender name) and the payload are
 // kept apart so that a large payload is never copied into a frame buffer.
@@ -76,11 +81,14 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
                          const QByteArray &payload);
 
 // Parses the head of the frame at the start of data. Complete means head->headSize bytes
-// were enough; the payload may still be incomplete. Malformed sets *error.
+// were enough; the payload may still be incomplete. Invalid and Malformed set *error;
+// Invalid also sets head->headSize and head->payloadLength, so the frame can be skipped.
 DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error);
 
 // Parses one whole frame at the start of data; on Complete, frame->head.frameSize() bytes
-// of data were used.
+// of data were used. Invalid may come before the whole frame is there (judged from the
+// head): the caller skips frame->head.frameSize() bytes, some of which may not have
+// arrived yet.
 DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame, QString *error);
 
 // Checks what a payload of the given type must satisfy (text and JSON must be UTF-8).

@@ -366,7 +366,16 @@ XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QString 
 
 XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const char *text)
 {
-    return d->send(channel, QByteArray(text), XDMessage::PayloadType::Text);
+    // The only overload whose text can be invalid: QString::toUtf8() and
+    // QJsonDocument::toJson() always produce valid UTF-8.
+    const QByteArray utf8(text);
+    if (!isValidUtf8(utf8)) {
+        return XDSendResult::failure(XDError::InvalidPayload,
+                                     QStringLiteral("cannot send to channel \"%1\": the text is not valid UTF-8 "
+                                                    "(send bytes as a QByteArray); nothing was sent")
+                                             .arg(printableChannelName(channel)));
+    }
+    return d->send(channel, utf8, XDMessage::PayloadType::Text);
 }
 
 XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QByteArray &payload)

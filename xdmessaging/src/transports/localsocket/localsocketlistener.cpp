@@ -39,6 +39,7 @@ struct LocalSocketListener::Peer
     bool readingLargePayload = false;
     Frame largeFrame;
     qsizetype largeFilled = 0;
+    qint64 skipping = 0; // bytes still to discard of a frame that was not acceptable
 
     ~Peer()
     {
@@ -212,13 +213,13 @@ void LocalSocketListener::readPeer(Peer *peer)
                 continue;
             peer->readingLargePayload = false;
             QString error;
-            if (!payloadMatchesType(peer->largeFrame.head.meta.payloadType, peer->largeFrame.payload, &error)) {
-                dropPeer(peer, error);
-                return;
+            if (payloadMatchesType(peer->largeFrame.head.meta.payloadType, peer->largeFrame.payload, &error)) {
+                m_sink->frameReceived(std::move(peer->largeFrame), XDTransport::LocalSocket);
+                if (!alive)
+                    return;
+            } else {
+                qCWarning(lcXDLocalSocket, "dropping a message from a sender: %ls", qUtf16Printable(error));
             }
-            m_sink->frameReceived(std::move(peer->largeFrame), XDTransport::LocalSocket);
-            if (!alive)
-                return;
             peer->largeFrame = Frame();
             continue;
         }
@@ -231,7 +232,20 @@ void LocalSocketListener::readPeer(Peer *peer)
 
 bool LocalSocketListener::deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive)
 {
+    // A frame whose framing is intact but whose content is not acceptable is dropped
+    // alone; the sender's other messages still count.
+    const auto skipFrame = [peer](const FrameHead &head, const QString &error) {
+        qCWarning(lcXDLocalSocket, "dropping a message from a sender: %ls", qUtf16Printable(error));
+        peer->skipping = head.frameSize();
+    };
     for (;;) {
+        if (peer->skipping > 0) {
+            const qint64 skipped = qMin<qint64>(peer->skipping, peer->end - peer->start);
+            peer->start += qsizetype(skipped);
+            peer->skipping -= skipped;
+            if (peer->skipping > 0)
+                break;
+        }
         const QByteArrayView data(peer->buffer.constData() + peer->start, peer->end - peer->start);
         Frame frame;
         QString error;
@@ -242,6 +256,10 @@ bool LocalSocketListener::deliverBufferedFrames(Peer *peer, const QPointer<Local
         }
         if (status == DecodeStatus::NeedMoreData)
             break;
+        if (status == DecodeStatus::Invalid) {
+            skipFrame(frame.head, error);
+            continue;
+        }
         const qsizetype bufferedPayload = data.size() - frame.head.headSize;
         if (bufferedPayload < qsizetype(frame.head.payloadLength)) {
             if (frame.head.payloadLength < LargePayloadThreshold)
@@ -257,8 +275,8 @@ bool LocalSocketListener::deliverBufferedFrames(Peer *peer, const QPointer<Local
         }
         const QByteArrayView payload = data.sliced(frame.head.headSize, frame.head.payloadLength);
         if (!payloadMatchesType(frame.head.meta.payloadType, payload, &error)) {
-            dropPeer(peer, QStringLiteral("malformed frame: %1").arg(error));
-            return false;
+            skipFrame(frame.head, error);
+            continue;
         }
         frame.payload = payload.toByteArray();
         peer->start += frame.head.frameSize();

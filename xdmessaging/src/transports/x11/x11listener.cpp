@@ -228,6 +228,14 @@ void X11Listener::readInbox()
                 decodeFrame(QByteArrayView(m_stream).sliced(used), m_sink->maximumMessageSize(), &frame, &error);
         if (status == DecodeStatus::NeedMoreData)
             break;
+        if (status == DecodeStatus::Invalid) {
+            // Intact framing, unacceptable content: that frame alone goes, once it is all here.
+            if (m_stream.size() - used < frame.head.frameSize())
+                break;
+            qCWarning(lcXDX11, "dropping a message: %ls", qUtf16Printable(error));
+            used += qsizetype(frame.head.frameSize());
+            continue;
+        }
         if (status == DecodeStatus::Malformed) {
             qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(m_stream.size() - used),
                       qUtf16Printable(error));
