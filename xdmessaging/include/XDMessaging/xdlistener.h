@@ -36,6 +36,8 @@ class XDListenerPrivate;
     \li Once unregisterChannel() returns, nothing more arrives on that channel.
     \li Malformed or oversized input from another process is dropped and logged under
         the \c xdmessaging.* logging categories; the listener keeps serving everyone else.
+        A message with unacceptable content is dropped alone: the same sender's next
+        messages still arrive. Only broken framing closes that sender's connection.
     \li On the network (XDTransport::Network, or Auto when a Redis URL is configured),
         the listener gets what is added to Redis for its channels after it connected
         (networkStateChanged() says when), resumes after a reconnect where it left off,
