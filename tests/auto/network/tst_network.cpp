@@ -47,6 +47,7 @@ private Q_SLOTS:
     void rightPasswordWorksWrongPasswordIsAClearError();
     void garbageOnTheStreamIsDroppedAndLogged();
     void listenerTooFarBehindIsToldHowManyItMissed();
+    void listenerDeletedWhenToldOfALoss();
     void aKeyThatIsNoStreamDoesNotStopTheOtherChannels();
     void messageArrivingLocallyAndThroughRedisIsDeliveredOnce();
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
@@ -356,6 +357,31 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
 // trimmed (MAXLEN), and is told exactly how much: every message sent is either
 // delivered, in order, or counted in messagesLost(). The trim is done here by hand, as
 // XADD MAXLEN would do it, while the listener's event loop does not run.
+// A slot of messagesLost() deletes the listener (under AddressSanitizer in CI): the
+// transport is not in the middle of a read when it goes.
+void tst_Network::listenerDeletedWhenToldOfALoss()
+{
+    const QString channel = randomName(QStringLiteral("deleted-"));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    QPointer<XDListener> listener = new XDListener(XDTransport::Network);
+    QSignalSpy received(listener.data(), &XDListener::messageReceived);
+    connect(listener, &XDListener::messagesLost, listener, [&] { delete listener; });
+    QVERIFY(listener->registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener->networkState(), XDNetworkState::Connected, 10000);
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("seen")).propagatedToNetwork());
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+    for (int i = 0; i < 30; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)).propagatedToNetwork());
+    QVERIFY(broadcaster.flush(10000));
+    m_redis->cli({QStringLiteral("XTRIM"), key, QStringLiteral("MAXLEN"), QStringLiteral("0")});
+    for (int i = 0; i < 10; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("after %1").arg(i)).propagatedToNetwork());
+    QVERIFY(broadcaster.flush(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(listener.isNull(), 10000);
+    QTest::qWait(300); // the transport's next read, had it outlived its listener
+}
+
 void tst_Network::listenerTooFarBehindIsToldHowManyItMissed()
 {
     constexpr int Before = 50;

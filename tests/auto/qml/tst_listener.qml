@@ -99,7 +99,7 @@ TestCase {
         compare(listener.channels, [first])
         verify(listener.errorString.indexOf("cannot register channel") >= 0, listener.errorString)
         compare(listener.error, XD.InvalidChannelName)
-        compare(errorOccurred.count, 1)
+        tryCompare(errorOccurred, "count", 1)
         compare(errorOccurred.signalArguments[0][0], XD.InvalidChannelName)
         listener.channels = [first, second]
         compare(listener.errorString, "")

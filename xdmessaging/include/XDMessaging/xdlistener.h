@@ -31,6 +31,11 @@ class XDListenerPrivate;
     \list
     \li Messages are delivered in the listener's thread, through its event loop, as
         messageReceived() signals. Use the listener from the thread it lives in.
+    \li A slot connected to any of its signals may delete the listener, or run a nested
+        event loop (a modal dialog): messages arriving meanwhile wait, in order, until
+        the slot returns, and none is delivered twice. errorOccurred(), messagesLost()
+        and networkStateChanged() come from the event loop too, never from inside the
+        call that caused them.
     \li A process receives its own broadcasts.
     \li Per sender, the order of messages is kept; no message is delivered twice.
     \li Once unregisterChannel() returns, nothing more arrives on that channel.
@@ -127,7 +132,11 @@ Q_SIGNALS:
     void errorStringChanged();
     /*! setMaximumMessageSize() changed the limit. */
     void maximumMessageSizeChanged();
-    /*! Something failed after construction (a transport could not start, ...). */
+    /*!
+        Something failed: a call such as registerChannel() (which returned false and set
+        errorString() at once; the signal follows from the event loop), or a transport on
+        its own (it stopped receiving, ...).
+    */
     void errorOccurred(XDError error, const QString &errorString);
     /*!
         \a count messages on \a channel are gone before this listener read them: on the

@@ -77,10 +77,22 @@ public:
     virtual NetworkStatus networkStatus() const { return {}; }
 };
 
+// What a listener transport reports to. None of these calls emits a signal: each queues
+// what the listener will tell its slots. Errors, losses and state changes are told from
+// the listener's event loop; received frames when the transport says so.
 class FrameSink
 {
 public:
+    // Queues a frame; deliverReceived() hands the queue to the slots.
     virtual void frameReceived(Frame &&frame, XDTransport via) = 0;
+    enum class Delivery {
+        // Now: only as the very last statement of a read handler that touches nothing of
+        // its own afterwards (a slot may delete the listener, and the transport with it).
+        Now,
+        // From the listener's event loop: anywhere else, inside a library's callback too.
+        FromEventLoop,
+    };
+    virtual void deliverReceived(Delivery when) = 0;
     virtual qint64 maximumMessageSize() const = 0;
     // A running transport lost the ability to receive (or got it back: NoError).
     virtual void transportStateChanged(XDTransport via, const TransportFailure &failure) = 0;

@@ -12,9 +12,29 @@
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
 
+#include <deque>
 #include <vector>
 
 using namespace XDMessagingPrivate;
+
+namespace {
+
+// Something the listener tells its slots: a message, or news of an error, of lost
+// messages or of the network.
+struct ListenerEvent
+{
+    enum class Kind : quint8 { Message, Error, MessagesLost, NetworkState };
+    Kind kind = Kind::Message;
+    XDMessage message; // Message
+    QByteArray channelUtf8; // Message: filtered again when delivered
+    XDError error = XDError::NoError; // Error
+    bool errorStringChanged = false; // Error: error() and errorString() are new
+    XDNetworkState state = XDNetworkState::Off; // NetworkState
+    qint64 count = 0; // MessagesLost
+    QString text; // Error: the error string; MessagesLost: the channel; NetworkState: why
+};
+
+} // namespace
 
 class XDListenerPrivate final : public FrameSink
 {
@@ -22,6 +42,7 @@ public:
     XDListenerPrivate(XDListener *listener, XDTransport requested) : q(listener), requested(requested) {}
 
     void frameReceived(Frame &&frame, XDTransport via) override;
+    void deliverReceived(Delivery when) override;
     qint64 maximumMessageSize() const override { return maximumSize; }
     void transportStateChanged(XDTransport via, const TransportFailure &failure) override;
     void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) override;
@@ -34,10 +55,24 @@ public:
     // failed. Neither clears an earlier error: the caller decides when all went well.
     bool addChannel(const QString &channel);
     bool removeChannel(const QString &channel);
+    // An API call failed: error() and errorString() say why at once, errorOccurred()
+    // follows through the event queue (errorStringChanged() when the call returns).
     bool fail(XDError code, const QString &message);
-    void setError(XDError code, const QString &message);
-    void clearError() { setError(XDError::NoError, QString()); }
+    // A transport failed on its own: both signals come through the event queue.
+    void failFromTransport(XDError code, const QString &message);
+    // Sets error() and errorString(); true when they changed.
+    bool setError(XDError code, const QString &message);
+    bool clearError() { return setError(XDError::NoError, QString()); }
     void setNetworkState(XDNetworkState state, const QString &error);
+
+    // Every signal but the property notifications of the API calls goes through one
+    // queue, emitted from the listener's event loop, never from inside a transport or
+    // an API call half done: a slot may delete the listener, or run a nested event
+    // loop (messages arriving meanwhile wait, in order, until the slot returns).
+    void post(ListenerEvent &&event);
+    void scheduleDelivery();
+    void deliverEvents();
+    class ApiCall;
 
     XDListener *const q;
     XDTransport requested;
@@ -53,6 +88,106 @@ public:
     DuplicateFilter duplicates; // consulted only when a message can arrive twice
     bool filterDuplicates = false; // several transports, or the network (a sender may replay)
     XDNetworkState networkState = XDNetworkState::Off;
+    std::deque<ListenerEvent> events;
+    bool deliveryScheduled = false;
+    bool delivering = false; // a slot is running: deliveries wait for it to return
+};
+
+void XDListenerPrivate::post(ListenerEvent &&event)
+{
+    events.push_back(std::move(event));
+    scheduleDelivery();
+}
+
+void XDListenerPrivate::deliverReceived(Delivery when)
+{
+    if (when == Delivery::Now)
+        deliverEvents();
+    else
+        scheduleDelivery();
+}
+
+void XDListenerPrivate::scheduleDelivery()
+{
+    if (deliveryScheduled)
+        return;
+    deliveryScheduled = true;
+    // With q as the context, the call is dropped if the listener is deleted first.
+    QMetaObject::invokeMethod(
+            q,
+            [this] {
+                deliveryScheduled = false;
+                deliverEvents();
+            },
+            Qt::QueuedConnection);
+}
+
+void XDListenerPrivate::deliverEvents()
+{
+    if (delivering)
+        return; // a nested event loop: the outer call goes on once its slot returns
+    delivering = true;
+    const QPointer<XDListener> alive(q);
+    while (!events.empty()) {
+        ListenerEvent event = std::move(events.front());
+        events.pop_front();
+        switch (event.kind) {
+        case ListenerEvent::Kind::Message:
+            // Once unregisterChannel() returned, nothing of that channel arrives.
+            if (channelsByUtf8.contains(event.channelUtf8))
+                Q_EMIT q->messageReceived(event.message);
+            break;
+        case ListenerEvent::Kind::Error:
+            if (event.errorStringChanged)
+                Q_EMIT q->errorStringChanged();
+            if (alive)
+                Q_EMIT q->errorOccurred(event.error, event.text);
+            break;
+        case ListenerEvent::Kind::MessagesLost:
+            Q_EMIT q->messagesLost(event.text, event.count);
+            break;
+        case ListenerEvent::Kind::NetworkState:
+            Q_EMIT q->networkStateChanged(event.state, event.text);
+            break;
+        }
+        if (!alive)
+            return;
+    }
+    delivering = false;
+}
+
+// Lives for one API call and announces, as the last thing the call does, what it changed
+// of error(), errorString(), channels() and transport(): a slot may then delete the
+// listener.
+class XDListenerPrivate::ApiCall
+{
+public:
+    explicit ApiCall(XDListenerPrivate *d)
+        : d(d), error(d->error), errorString(d->errorString), channels(d->channels), requested(d->requested)
+    {}
+    ~ApiCall()
+    {
+        XDListener *const q = d->q;
+        const bool errorChanged = d->error != error || d->errorString != errorString;
+        const bool channelsChanged = d->channels != channels;
+        const bool transportChanged = d->requested != requested;
+        const QPointer<XDListener> alive(q);
+        if (transportChanged)
+            Q_EMIT q->transportChanged();
+        if (errorChanged && alive)
+            Q_EMIT q->errorStringChanged();
+        if (channelsChanged && alive)
+            Q_EMIT q->channelsChanged();
+    }
+    ApiCall(const ApiCall &) = delete;
+    ApiCall &operator=(const ApiCall &) = delete;
+
+private:
+    XDListenerPrivate *const d;
+    const XDError error;
+    const QString errorString;
+    const QStringList channels;
+    const XDTransport requested;
 };
 
 void XDListenerPrivate::setNetworkState(XDNetworkState state, const QString &error)
@@ -60,7 +195,11 @@ void XDListenerPrivate::setNetworkState(XDNetworkState state, const QString &err
     if (state == networkState && state != XDNetworkState::Disconnected)
         return;
     networkState = state;
-    Q_EMIT q->networkStateChanged(state, error);
+    ListenerEvent event;
+    event.kind = ListenerEvent::Kind::NetworkState;
+    event.state = state;
+    event.text = error;
+    post(std::move(event));
 }
 
 void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
@@ -78,8 +217,10 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
         lastSenderNameUtf8 = frame.head.senderName;
         lastSenderName = QString::fromUtf8(lastSenderNameUtf8);
     }
-    const QString channelName = *channel;
-    Q_EMIT q->messageReceived(XDMessagePrivate::fromFrame(std::move(frame), channelName, lastSenderName, via));
+    ListenerEvent event;
+    event.channelUtf8 = frame.head.channel;
+    event.message = XDMessagePrivate::fromFrame(std::move(frame), *channel, lastSenderName, via);
+    events.push_back(std::move(event)); // delivered when the transport says (deliverReceived())
 }
 
 void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFailure &failure)
@@ -91,18 +232,20 @@ void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFa
         qCInfo(lcXDCore, "listening on %ls", qUtf16Printable(xdTransportName(via)));
         return;
     }
-    fail(failure.error,
-         QStringLiteral("%1 transport stopped receiving: %2").arg(xdTransportName(via), failure.message));
+    failFromTransport(failure.error,
+                      QStringLiteral("%1 transport stopped receiving: %2").arg(xdTransportName(via), failure.message));
 }
 
 void XDListenerPrivate::messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why)
 {
-    const QPointer<XDListener> alive(q);
-    fail(XDError::MessagesLost, QStringLiteral("missed %1 messages on channel \"%2\" (%3 transport): %4")
-                                        .arg(count)
-                                        .arg(channel, xdTransportName(via), why));
-    if (alive)
-        Q_EMIT q->messagesLost(channel, qint64(count));
+    failFromTransport(XDError::MessagesLost, QStringLiteral("missed %1 messages on channel \"%2\" (%3 transport): %4")
+                                                     .arg(count)
+                                                     .arg(channel, xdTransportName(via), why));
+    ListenerEvent event;
+    event.kind = ListenerEvent::Kind::MessagesLost;
+    event.text = channel;
+    event.count = qint64(count);
+    post(std::move(event));
 }
 
 ListenerManifest XDListenerPrivate::manifest() const
@@ -117,23 +260,36 @@ ListenerManifest XDListenerPrivate::manifest() const
     return manifest;
 }
 
-void XDListenerPrivate::setError(XDError code, const QString &message)
+bool XDListenerPrivate::setError(XDError code, const QString &message)
 {
     if (code == error && message == errorString)
-        return;
+        return false;
     error = code;
     errorString = message;
-    Q_EMIT q->errorStringChanged();
+    return true;
 }
 
 bool XDListenerPrivate::fail(XDError code, const QString &message)
 {
     qCDebug(lcXDCore, "listener error: %ls", qUtf16Printable(message));
-    const QPointer<XDListener> alive(q);
     setError(code, message);
-    if (alive)
-        Q_EMIT q->errorOccurred(code, message);
+    ListenerEvent event;
+    event.kind = ListenerEvent::Kind::Error;
+    event.error = code;
+    event.text = message;
+    post(std::move(event));
     return false;
+}
+
+void XDListenerPrivate::failFromTransport(XDError code, const QString &message)
+{
+    qCDebug(lcXDCore, "listener error: %ls", qUtf16Printable(message));
+    ListenerEvent event;
+    event.kind = ListenerEvent::Kind::Error;
+    event.errorStringChanged = setError(code, message);
+    event.error = code;
+    event.text = message;
+    post(std::move(event));
 }
 
 bool XDListenerPrivate::ensureStarted()
@@ -232,24 +388,20 @@ XDListener::~XDListener()
 
 bool XDListener::registerChannel(const QString &channel)
 {
-    const qsizetype before = d->channels.size();
+    const XDListenerPrivate::ApiCall call(d.get());
     if (!d->addChannel(channel))
         return false;
     d->clearError();
-    if (d->channels.size() != before)
-        Q_EMIT channelsChanged();
     return true;
 }
 
 bool XDListener::unregisterChannel(const QString &channel)
 {
-    const qsizetype before = d->channels.size();
-    const bool unregistered = d->removeChannel(channel);
-    if (unregistered)
-        d->clearError();
-    if (d->channels.size() != before)
-        Q_EMIT channelsChanged();
-    return unregistered;
+    const XDListenerPrivate::ApiCall call(d.get());
+    if (!d->removeChannel(channel))
+        return false;
+    d->clearError();
+    return true;
 }
 
 QStringList XDListener::channels() const
@@ -259,6 +411,7 @@ QStringList XDListener::channels() const
 
 void XDListener::setChannels(const QStringList &channels)
 {
+    const XDListenerPrivate::ApiCall call(d.get());
     const QStringList before = d->channels;
     XDError firstError = XDError::NoError;
     QString firstErrorString;
@@ -277,8 +430,6 @@ void XDListener::setChannels(const QStringList &channels)
             keepFirstFailure(d->addChannel(channel));
     }
     d->setError(firstError, firstErrorString);
-    if (d->channels != before)
-        Q_EMIT channelsChanged();
 }
 
 XDTransport XDListener::transport() const
@@ -291,13 +442,13 @@ void XDListener::setTransport(XDTransport transport)
 {
     if (transport == d->requested)
         return;
+    const XDListenerPrivate::ApiCall call(d.get());
     d->requested = transport;
     if (!d->transports.empty()) {
         d->stopTransports();
         if (!d->channels.isEmpty() && d->ensureStarted() && d->publish())
             d->clearError();
     }
-    Q_EMIT transportChanged();
 }
 
 QList<XDTransport> XDListener::activeTransports() const

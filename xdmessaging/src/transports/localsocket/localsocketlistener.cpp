@@ -5,7 +5,6 @@
 #include "transports/localsocket/localsocketdirectory_p.h"
 
 #include <QtCore/QFile>
-#include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
 
@@ -35,7 +34,6 @@ struct LocalSocketListener::Peer
     QByteArray buffer;
     qsizetype start = 0; // unread bytes are buffer[start, end)
     qsizetype end = 0;
-    bool reading = false; // guards against re-entry from a slot that spins the event loop
     bool readingLargePayload = false;
     Frame largeFrame;
     qsizetype largeFilled = 0;
@@ -168,10 +166,14 @@ void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
 
 void LocalSocketListener::readPeer(Peer *peer)
 {
-    if (peer->reading)
-        return;
-    peer->reading = true;
-    const QPointer<LocalSocketListener> alive(this);
+    readAvailable(peer);
+    m_sink->deliverReceived(FrameSink::Delivery::Now); // the last statement: a slot may delete this listener
+}
+
+// Reads what the peer sent (up to a budget) and hands its frames to the sink, which only
+// queues them: nothing here can be re-entered or deleted from under it.
+void LocalSocketListener::readAvailable(Peer *peer)
+{
     qint64 budget = ReadBudgetPerWakeUp;
     while (budget > 0) {
         char *target;
@@ -215,8 +217,6 @@ void LocalSocketListener::readPeer(Peer *peer)
             QString error;
             if (payloadMatchesType(peer->largeFrame.head.meta.payloadType, peer->largeFrame.payload, &error)) {
                 m_sink->frameReceived(std::move(peer->largeFrame), XDTransport::LocalSocket);
-                if (!alive)
-                    return;
             } else {
                 qCWarning(lcXDLocalSocket, "dropping a message from a sender: %ls", qUtf16Printable(error));
             }
@@ -224,13 +224,13 @@ void LocalSocketListener::readPeer(Peer *peer)
             continue;
         }
         peer->end += received;
-        if (!deliverBufferedFrames(peer, alive))
+        if (!takeBufferedFrames(peer))
             return;
     }
-    peer->reading = false;
 }
 
-bool LocalSocketListener::deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive)
+// False when the peer was dropped for broken framing.
+bool LocalSocketListener::takeBufferedFrames(Peer *peer)
 {
     // A frame whose framing is intact but whose content is not acceptable is dropped
     // alone; the sender's other messages still count.
@@ -281,8 +281,6 @@ bool LocalSocketListener::deliverBufferedFrames(Peer *peer, const QPointer<Local
         frame.payload = payload.toByteArray();
         peer->start += frame.head.frameSize();
         m_sink->frameReceived(std::move(frame), XDTransport::LocalSocket);
-        if (!alive)
-            return false;
     }
     if (peer->start == peer->end)
         peer->start = peer->end = 0;

@@ -35,8 +35,9 @@ private:
     struct Peer;
     void acceptPeers();
     void readPeer(Peer *peer);
+    void readAvailable(Peer *peer);
     // Parses what is buffered; false when the peer must be dropped.
-    bool deliverBufferedFrames(Peer *peer, const QPointer<LocalSocketListener> &alive);
+    bool takeBufferedFrames(Peer *peer);
     // Closes the connection; a non-empty reason is logged as a warning.
     void dropPeer(Peer *peer, const QString &reason);
     bool bindEndpoint(TransportFailure *failure);

@@ -8,7 +8,6 @@
 #include "transports/redis/redisreply_p.h"
 #include "transports/redis/streamsequence_p.h"
 
-#include <QtCore/QPointer>
 #include <QtCore/QTimer>
 
 #include <hiredis/hiredis.h>
@@ -99,13 +98,11 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
     return true;
 }
 
-// State changes reach the listener's owner from the event loop, never from inside a
-// hiredis callback: user code there could delete the listener under hiredis.
+// Safe from inside a hiredis callback: the sink only queues what the listener's owner
+// is told, from its event loop.
 void RedisListener::reportState(const TransportFailure &failure)
 {
-    QMetaObject::invokeMethod(
-            this, [this, failure] { m_sink->transportStateChanged(XDTransport::Network, failure); },
-            Qt::QueuedConnection);
+    m_sink->transportStateChanged(XDTransport::Network, failure);
 }
 
 void RedisListener::connectionReady(const QByteArray &runId)
@@ -238,10 +235,7 @@ void RedisListener::readReply(const redisReply *reply)
         m_entriesPerRead =
                 int(std::clamp<qint64>(BytesPerRead / entrySize, MinimumEntriesPerRead, MaximumEntriesPerRead));
     }
-    if (!m_received.empty() && !m_deliveryScheduled) {
-        m_deliveryScheduled = true;
-        QMetaObject::invokeMethod(this, &RedisListener::deliverReceived, Qt::QueuedConnection);
-    }
+    m_sink->deliverReceived(FrameSink::Delivery::FromEventLoop); // inside a hiredis callback
     readNext();
 }
 
@@ -270,7 +264,7 @@ void RedisListener::readEntries(const QByteArray &key, const redisReply *entries
         tally->bytes += decoded.frame.head.frameSize();
         if (!decoded.publisher.isEmpty())
             missed += sequences.record(decoded.publisher, decoded.number);
-        m_received.push_back(std::move(decoded.frame));
+        m_sink->frameReceived(std::move(decoded.frame), XDTransport::Network);
     }
     if (!lastId.isNull())
         m_positionByKey.insert(key, lastId);
@@ -320,20 +314,15 @@ bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields,
 }
 
 // Redis trimmed the stream (MAXLEN) past entries this listener had not read: it fell
-// behind by more than the stream holds. Said from the event loop, like state changes.
+// behind by more than the stream holds.
 void RedisListener::reportMissed(const QByteArray &key, quint64 missed)
 {
     const QString channel = QString::fromUtf8(m_channelByKey.value(key));
     qCWarning(lcXDNetwork, "missed %llu messages on %s: Redis trimmed them before this listener read them",
               static_cast<unsigned long long>(missed), key.constData());
-    QMetaObject::invokeMethod(
-            this,
-            [this, channel, missed] {
-                m_sink->messagesLost(XDTransport::Network, channel, missed,
-                                     QStringLiteral("Redis discarded them before this listener read them (it fell "
-                                                    "further behind than the stream holds)"));
-            },
-            Qt::QueuedConnection);
+    m_sink->messagesLost(XDTransport::Network, channel, missed,
+                         QStringLiteral("Redis discarded them before this listener read them (it fell "
+                                        "further behind than the stream holds)"));
 }
 
 // Whatever the cause (a key holding something else than a stream, a server error), the
@@ -363,19 +352,6 @@ void RedisListener::findUnreadableKeys()
             if (!m_unreadableKeyTimer->isActive())
                 m_unreadableKeyTimer->start();
         });
-    }
-}
-
-void RedisListener::deliverReceived()
-{
-    m_deliveryScheduled = false;
-    const QPointer<RedisListener> alive(this);
-    while (!m_received.empty()) {
-        Frame frame = std::move(m_received.front());
-        m_received.pop_front();
-        m_sink->frameReceived(std::move(frame), XDTransport::Network);
-        if (!alive)
-            return;
     }
 }
 

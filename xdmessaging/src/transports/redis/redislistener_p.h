@@ -8,7 +8,6 @@
 #include <QtCore/QObject>
 #include <QtCore/QSet>
 
-#include <deque>
 #include <memory>
 
 struct redisReply;
@@ -57,7 +56,6 @@ private:
     void reportMissed(const QByteArray &key, quint64 missed);
     void readFailed(const QString &error);
     void findUnreadableKeys();
-    void deliverReceived();
     void reportState(const TransportFailure &failure);
 
     FrameSink *const m_sink;
@@ -77,8 +75,6 @@ private:
     QTimer *m_retryTimer;
     QSet<QByteArray> m_unreadableKeys; // hold something else than a stream
     QTimer *m_unreadableKeyTimer;
-    std::deque<Frame> m_received; // decoded, not delivered yet
-    bool m_deliveryScheduled = false;
 };
 
 } // namespace XDMessagingPrivate

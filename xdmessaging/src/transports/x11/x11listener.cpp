@@ -4,7 +4,6 @@
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 
-#include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QThread>
 #include <QtGui/QGuiApplication>
@@ -204,6 +203,12 @@ void X11Listener::handleQueuedOwnEvents()
 
 void X11Listener::readInbox()
 {
+    decodeInbox();
+    m_sink->deliverReceived(FrameSink::Delivery::Now); // the last statement: a slot may delete this listener
+}
+
+void X11Listener::decodeInbox()
+{
     bool exists = false;
     int format = 0;
     // Read and delete in one request: appends that come later start a new value.
@@ -216,10 +221,6 @@ void X11Listener::readInbox()
         return;
     }
     m_stream += bytes;
-    if (m_decoding)
-        return; // a slot spun the event loop: the outer loop below takes these bytes too
-    m_decoding = true;
-    const QPointer<X11Listener> alive(this);
     qsizetype used = 0;
     for (;;) {
         Frame frame;
@@ -244,11 +245,8 @@ void X11Listener::readInbox()
         }
         used += qsizetype(frame.head.frameSize());
         m_sink->frameReceived(std::move(frame), XDTransport::NativeWindow);
-        if (!alive)
-            return;
     }
     m_stream.remove(0, used);
-    m_decoding = false;
 }
 
 } // namespace XDMessagingPrivate

@@ -48,6 +48,7 @@ private:
     // inbox append seen during a reply would wait for the next unrelated event.
     void handleQueuedOwnEvents();
     void readInbox();
+    void decodeInbox();
 
     FrameSink *const m_sink;
     std::unique_ptr<X11Display> m_display;
@@ -55,7 +56,6 @@ private:
     bool m_filterInstalled = false;
     bool m_registered = false;
     QByteArray m_stream; // inbox bytes not yet forming a whole frame
-    bool m_decoding = false;
     bool m_readScheduled = false; // a read of the inbox is posted to the event loop
 };
 
