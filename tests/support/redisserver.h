@@ -20,6 +20,7 @@ public:
     // SIGKILL: the server dies at once, with everything in memory.
     void kill();
     bool isRunning() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_process.processId(); }
     quint16 port() const { return m_port; }
     QString url(const QString &password = QString()) const;
     QString errorString() const { return m_error; }

@@ -10,6 +10,8 @@
 
 #include <XDMessaging/xdmessaging.h>
 
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void messagesFlowBothWaysBetweenMachines();
     void redisRestartMidStreamLosesNothing();
     void droppedConnectionsLoseNothing();
+    void stoppedRedisIsNoticedAndLosesNothing();
     void fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted();
     void rightPasswordWorksWrongPasswordIsAClearError();
     void garbageOnTheStreamIsDroppedAndLogged();
@@ -208,6 +211,54 @@ void tst_Network::droppedConnectionsLoseNothing()
     reportReliability(QStringLiteral("network"),
                       QStringLiteral("every Redis client connection killed 3 times during %1 messages").arg(Count),
                       QStringLiteral("the listener got all %1 once, in order; the outages were reported").arg(Count));
+}
+
+// redis-server SIGSTOPped: its kernel still accepts and acknowledges what is sent, so no
+// reset ever comes and only commands that go unanswered show it (a half-open connection
+// looks the same). The listener and the broadcaster notice within 15 s; once the server
+// resumes, every message arrives, once, in order.
+void tst_Network::stoppedRedisIsNoticedAndLosesNothing()
+{
+    constexpr int Before = 50;
+    constexpr int During = 50;
+    const QString channel = randomName(QStringLiteral("stopped-"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+    XDBroadcaster broadcaster(XDTransport::Network);
+    for (int i = 0; i < Before; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)).propagatedToNetwork());
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), Before, 10000);
+
+    const pid_t redis = pid_t(m_redis->pid());
+    QCOMPARE(::kill(redis, SIGSTOP), 0);
+    const auto resume = qScopeGuard([redis] { ::kill(redis, SIGCONT); });
+    QElapsedTimer stopped;
+    stopped.start();
+    for (int i = Before; i < Before + During; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)).propagatedToNetwork());
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Disconnected, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Disconnected, 15000);
+    const qint64 noticedMs = stopped.elapsed();
+    QVERIFY2(noticedMs <= 15000, qPrintable(QString::number(noticedMs)));
+    QCOMPARE(received.size(), Before);
+
+    QCOMPARE(::kill(redis, SIGCONT), 0);
+    QVERIFY(broadcaster.flush(30000));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), Before + During, 30000);
+    QTest::qWait(1500); // nothing more comes: no message twice
+    QCOMPARE(received.size(), Before + During);
+    for (int i = 0; i < Before + During; ++i)
+        QCOMPARE(received.at(i).at(0).value<XDMessage>().text(), QString::number(i));
+    QCOMPARE(listener.networkState(), XDNetworkState::Connected);
+    reportReliability(QStringLiteral("network"),
+                      QStringLiteral("redis-server SIGSTOPped (no reset: as a half-open connection) during %1 "
+                                     "messages, then SIGCONT")
+                              .arg(Before + During),
+                      QStringLiteral("both ends noticed within %1 s; the listener got all %2 once, in order")
+                              .arg((noticedMs + 999) / 1000)
+                              .arg(Before + During));
 }
 
 // While Redis is down a broadcaster queues up to queueLimit(); beyond it sends fail,

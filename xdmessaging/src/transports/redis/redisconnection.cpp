@@ -13,6 +13,10 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <vector>
 
 namespace XDMessagingPrivate {
@@ -26,6 +30,15 @@ constexpr int MaximumBackoffMs = 2000;
 // A connect that neither succeeds nor fails (a host that drops packets) is given up
 // after this long.
 constexpr int ConnectTimeoutMs = 3000;
+// A connection that stops answering (a server that is stopped or stuck, a link that went
+// half-open without a reset) is given up when a command waits this long without any
+// reply; the longest command asked for (the listener's blocking read) takes one second.
+// An idle connection is pinged, so that it is checked as often.
+constexpr int LivenessTimeoutMs = 8000;
+constexpr int IdlePingMs = 3000;
+constexpr int LivenessCheckMs = 1000;
+// TCP keepalive, for a peer host that vanished: probes after 5 s idle, every 2 s, 3 times.
+constexpr int KeepAliveIdleSeconds = 5;
 
 // IPv4 first, as hiredis itself does when it resolves.
 QHostAddress preferredAddress(const QList<QHostAddress> &addresses)
@@ -47,8 +60,10 @@ struct RedisConnection::PendingReply
 
 RedisConnection::RedisConnection(const RedisEndpoint &endpoint, QObject *parent)
     : QObject(parent), m_endpoint(endpoint), m_reconnectTimer(new QTimer(this)), m_connectTimeout(new QTimer(this)),
-      m_backoffMs(InitialBackoffMs)
+      m_livenessTimer(new QTimer(this)), m_backoffMs(InitialBackoffMs)
 {
+    m_livenessTimer->setInterval(LivenessCheckMs);
+    connect(m_livenessTimer, &QTimer::timeout, this, &RedisConnection::checkLiveness);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::connectNow);
     m_connectTimeout->setSingleShot(true);
@@ -111,6 +126,9 @@ void RedisConnection::connectTo(const QByteArray &address)
         return;
     }
     m_context->data = this;
+    m_outstanding = 0;
+    m_sinceLastReply.start();
+    enableKeepAlive(m_context->c.fd);
     m_adapter = std::make_unique<RedisQtAdapter>(m_context);
     redisAsyncSetConnectCallback(m_context, &RedisConnection::onConnect);
     redisAsyncSetDisconnectCallback(m_context, &RedisConnection::onDisconnect);
@@ -128,6 +146,7 @@ void RedisConnection::onConnect(const redisAsyncContext *context, int status)
         self->contextGone(self->describeError(QString::fromLocal8Bit(context->errstr)));
         return;
     }
+    self->m_livenessTimer->start();
     self->startHandshake();
 }
 
@@ -194,15 +213,49 @@ bool RedisConnection::command(const QList<QByteArray> &arguments, ReplyHandler h
         delete pending;
         return false;
     }
+    if (m_outstanding++ == 0)
+        m_sinceLastReply.start(); // the wait for an answer starts now
     return true;
 }
 
 void RedisConnection::onReply(redisAsyncContext *, void *reply, void *privateData)
 {
     std::unique_ptr<PendingReply> pending(static_cast<PendingReply *>(privateData));
-    if (pending->connection->m_closing)
+    RedisConnection *connection = pending->connection;
+    connection->m_outstanding = qMax(0, connection->m_outstanding - 1);
+    connection->m_sinceLastReply.start();
+    if (connection->m_closing)
         return;
     pending->handler(static_cast<const redisReply *>(reply));
+}
+
+// TCP keepalive notices a peer host that is gone; it cannot notice a server process
+// that is stopped (its kernel still answers), which checkLiveness() does.
+void RedisConnection::enableKeepAlive(int fd)
+{
+    const int on = 1;
+    const int idle = KeepAliveIdleSeconds;
+    const int interval = 2;
+    const int probes = 3;
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+}
+
+void RedisConnection::checkLiveness()
+{
+    if (!m_context) {
+        m_livenessTimer->stop();
+        return;
+    }
+    if (m_outstanding > 0 && m_sinceLastReply.elapsed() > LivenessTimeoutMs) {
+        failNow(describeError(QStringLiteral("no answer for %1 s: the server or the connection is stuck")
+                                      .arg(m_sinceLastReply.elapsed() / 1000)));
+        return;
+    }
+    if (m_outstanding == 0 && m_ready && m_sinceLastReply.elapsed() > IdlePingMs)
+        command({QByteArrayLiteral("PING")}, [](const redisReply *) {});
 }
 
 void RedisConnection::fail(const QString &error)
@@ -215,20 +268,27 @@ void RedisConnection::fail(const QString &error)
     // A disconnect hands pending replies back as null and then calls onDisconnect,
     // which reports the failure; the context is freed by hiredis.
     m_handshakeError = error;
+    if (m_context->c.flags & REDIS_CONNECTED)
+        redisAsyncDisconnect(m_context);
+    else
+        failNow(error);
+}
+
+// Closes at once, without waiting for replies that may never come: pending handlers get
+// a null reply.
+void RedisConnection::failNow(const QString &error)
+{
     redisAsyncContext *context = m_context;
-    if (context->c.flags & REDIS_CONNECTED) {
-        redisAsyncDisconnect(context);
-    } else {
-        context->data = nullptr;
-        m_context = nullptr;
-        redisAsyncFree(context);
-        contextGone(error);
-    }
+    context->data = nullptr;
+    m_context = nullptr;
+    redisAsyncFree(context);
+    contextGone(error);
 }
 
 void RedisConnection::contextGone(QString error)
 {
     m_connectTimeout->stop();
+    m_livenessTimer->stop();
     if (m_context)
         m_context->data = nullptr;
     m_context = nullptr;

@@ -3,6 +3,7 @@
 
 #include "core/networksettings_p.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QList>
 #include <QtCore/QObject>
 
@@ -19,8 +20,9 @@ class RedisQtAdapter;
 
 // One asynchronous connection to Redis, driven by the event loop of the thread it
 // lives in; nothing here blocks. It authenticates, selects the database and learns the
-// server's run id before saying ready(); when the connection drops or the handshake
-// fails it says lost() and reconnects by itself with a growing, capped backoff.
+// server's run id before saying ready(); when the connection drops, stops answering
+// (a stopped server, a half-open link: within about ten seconds) or the handshake fails
+// it says lost() and reconnects by itself with a growing, capped backoff.
 class RedisConnection final : public QObject
 {
     Q_OBJECT
@@ -59,6 +61,9 @@ private:
     void startHandshake();
     // Drops the connection (if any) and reports error once; schedules the reconnect.
     void fail(const QString &error);
+    void failNow(const QString &error);
+    void checkLiveness();
+    static void enableKeepAlive(int fd);
     void contextGone(QString error); // a copy: callers pass members it clears
     void scheduleReconnect();
     QString describeError(const QString &what) const;
@@ -68,6 +73,9 @@ private:
     std::unique_ptr<RedisQtAdapter> m_adapter;
     QTimer *m_reconnectTimer;
     QTimer *m_connectTimeout;
+    QTimer *m_livenessTimer;
+    int m_outstanding = 0; // commands sent and not answered
+    QElapsedTimer m_sinceLastReply;
     int m_backoffMs;
     bool m_ready = false;
     bool m_closing = false;
