@@ -8,6 +8,7 @@
 #include "transports/redis/redisreply_p.h"
 #include "transports/redis/streamsequence_p.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QTimer>
 
 #include <hiredis/hiredis.h>
@@ -87,11 +88,27 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
         else
             it = m_positionByKey.erase(it);
     }
+    // A new channel starts where the server's clock is now: nothing added after this
+    // call returns is skipped, even while a read of the other channels is out. Without
+    // a connection the first read starts at the newest entry (findStartPositions()).
+    for (auto it = channelByKey.cbegin(); it != channelByKey.cend(); ++it) {
+        if (m_channelByKey.contains(it.key()))
+            continue;
+        m_generationByKey.insert(it.key(), ++m_nextGeneration);
+        if (m_serverClockKnown && m_connection && m_connection->isReady())
+            m_positionByKey.insert(it.key(), serverTimeStreamId());
+    }
     for (auto it = m_sequencesByKey.begin(); it != m_sequencesByKey.end();) {
         if (channelByKey.contains(it.key()))
             ++it;
         else
             it = m_sequencesByKey.erase(it);
+    }
+    for (auto it = m_generationByKey.begin(); it != m_generationByKey.end();) {
+        if (channelByKey.contains(it.key()))
+            ++it;
+        else
+            it = m_generationByKey.erase(it);
     }
     m_channelByKey = channelByKey;
     readNext();
@@ -114,7 +131,34 @@ void RedisListener::connectionReady(const QByteArray &runId)
     }
     m_runId = runId;
     m_reading = false;
+    learnServerClock();
     readNext();
+}
+
+void RedisListener::learnServerClock()
+{
+    m_serverClockKnown = false;
+    const qint64 sentMs = QDateTime::currentMSecsSinceEpoch();
+    m_connection->command({QByteArrayLiteral("TIME")}, [this, sentMs](const redisReply *reply) {
+        const qint64 receivedMs = QDateTime::currentMSecsSinceEpoch();
+        const QByteArray seconds = replyBytes(replyElement(reply, 0));
+        const QByteArray microseconds = replyBytes(replyElement(reply, 1));
+        bool secondsOk = false, microsecondsOk = false;
+        const qint64 serverMs = seconds.toLongLong(&secondsOk) * 1000 + microseconds.toLongLong(&microsecondsOk) / 1000;
+        if (!secondsOk || !microsecondsOk)
+            return; // not known: new channels start at the newest entry, as before a connect
+        m_serverClockOffsetMs = serverMs - (sentMs + receivedMs) / 2;
+        m_serverClockUncertaintyMs = (receivedMs - sentMs) / 2 + 1;
+        m_serverClockKnown = true;
+    });
+}
+
+// An id just below every entry the server adds from now on: its clock now, less what
+// our estimate of it may be off by. Entries the server adds later have higher ids.
+QByteArray RedisListener::serverTimeStreamId() const
+{
+    const qint64 serverNowMs = QDateTime::currentMSecsSinceEpoch() + m_serverClockOffsetMs - m_serverClockUncertaintyMs;
+    return QByteArray::number(qMax<qint64>(0, serverNowMs)) + "-0";
 }
 
 void RedisListener::connectionLost(const QString &error)
@@ -159,9 +203,13 @@ void RedisListener::readNext()
                                QByteArray::number(m_entriesPerRead), QByteArrayLiteral("BLOCK"),
                                QByteArray::number(ReadBlockMs),      QByteArrayLiteral("STREAMS")};
     command.append(keys);
-    for (const QByteArray &key : keys)
+    QHash<QByteArray, quint64> generations;
+    for (const QByteArray &key : keys) {
         command.append(m_positionByKey.value(key));
-    m_reading = m_connection->command(command, [this](const redisReply *reply) { readReply(reply); });
+        generations.insert(key, m_generationByKey.value(key));
+    }
+    m_reading = m_connection->command(command,
+                                      [this, generations](const redisReply *reply) { readReply(reply, generations); });
 }
 
 // A channel is read from its newest entry on, as a local listener only gets what is sent
@@ -212,7 +260,7 @@ void RedisListener::startPositionFound(const QByteArray &key, const redisReply *
     readNext();
 }
 
-void RedisListener::readReply(const redisReply *reply)
+void RedisListener::readReply(const redisReply *reply, const QHash<QByteArray, quint64> &generations)
 {
     if (!reply)
         return;
@@ -227,7 +275,9 @@ void RedisListener::readReply(const redisReply *reply)
     for (size_t i = 0; i < replyElementCount(reply); ++i) {
         const redisReply *stream = replyElement(reply, i);
         const QByteArray key = replyBytes(replyElement(stream, 0));
-        if (m_channelByKey.contains(key))
+        // A channel unregistered (and maybe registered again) since the read went out:
+        // what it brings was sent while the channel was not registered.
+        if (m_channelByKey.contains(key) && m_generationByKey.value(key) == generations.value(key))
             readEntries(key, replyElement(stream, 1), &tally);
     }
     if (tally.entries > 0) {

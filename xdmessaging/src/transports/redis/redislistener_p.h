@@ -35,6 +35,8 @@ public:
 
 private:
     void connectionReady(const QByteArray &runId);
+    void learnServerClock();
+    QByteArray serverTimeStreamId() const;
     void connectionLost(const QString &error);
     void readNext();
     void findStartPositions(const QList<QByteArray> &keys);
@@ -50,7 +52,7 @@ private:
         QByteArray publisher; // empty: the entry has no "sequence" field
         quint64 number = 0;
     };
-    void readReply(const redisReply *reply);
+    void readReply(const redisReply *reply, const QHash<QByteArray, quint64> &generations);
     void readEntries(const QByteArray &key, const redisReply *entries, ReadTally *tally);
     bool decodeEntry(const QByteArray &key, const redisReply *fields, DecodedEntry *entry, QString *error) const;
     void reportMissed(const QByteArray &key, quint64 missed);
@@ -63,6 +65,15 @@ private:
     QByteArray m_namespacePrefix;
     QHash<QByteArray, QByteArray> m_channelByKey; // stream key -> channel (UTF-8)
     QHash<QByteArray, QByteArray> m_positionByKey; // the last entry id seen per stream
+    // Bumped each time a channel is registered: a read sent before that must not deliver
+    // what it brings for the channel (sent while it was not registered).
+    QHash<QByteArray, quint64> m_generationByKey;
+    quint64 m_nextGeneration = 0;
+    // The server's clock, learnt at each connect (TIME): a channel registered while
+    // connected starts at the server's "now", less what the estimate may be off by.
+    bool m_serverClockKnown = false;
+    qint64 m_serverClockOffsetMs = 0; // server time minus local time
+    qint64 m_serverClockUncertaintyMs = 0;
     QSet<QByteArray> m_positionsToCheck; // kept from a server that was replaced
     QHash<QByteArray, StreamSequenceTracker> m_sequencesByKey; // finds trimmed entries
     int m_entriesPerRead; // XREAD COUNT, from the last entries' size
