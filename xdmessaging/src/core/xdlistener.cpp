@@ -60,6 +60,9 @@ public:
     bool fail(XDError code, const QString &message);
     // A transport failed on its own: both signals come through the event queue.
     void failFromTransport(XDError code, const QString &message);
+    // Records the error and queues errorOccurred(), and errorStringChanged() too when
+    // announceErrorString says so and the error is new.
+    void postError(XDError code, const QString &message, bool announceErrorString);
     // Sets error() and errorString(); true when they changed.
     bool setError(XDError code, const QString &message);
     bool clearError() { return setError(XDError::NoError, QString()); }
@@ -271,22 +274,21 @@ bool XDListenerPrivate::setError(XDError code, const QString &message)
 
 bool XDListenerPrivate::fail(XDError code, const QString &message)
 {
-    qCDebug(lcXDCore, "listener error: %ls", qUtf16Printable(message));
-    setError(code, message);
-    ListenerEvent event;
-    event.kind = ListenerEvent::Kind::Error;
-    event.error = code;
-    event.text = message;
-    post(std::move(event));
+    postError(code, message, false); // the API call announces errorStringChanged() itself
     return false;
 }
 
 void XDListenerPrivate::failFromTransport(XDError code, const QString &message)
 {
+    postError(code, message, true);
+}
+
+void XDListenerPrivate::postError(XDError code, const QString &message, bool announceErrorString)
+{
     qCDebug(lcXDCore, "listener error: %ls", qUtf16Printable(message));
     ListenerEvent event;
     event.kind = ListenerEvent::Kind::Error;
-    event.errorStringChanged = setError(code, message);
+    event.errorStringChanged = setError(code, message) && announceErrorString;
     event.error = code;
     event.text = message;
     post(std::move(event));

@@ -243,12 +243,9 @@ void RedisConnection::enableKeepAlive(int fd)
     ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
 }
 
+// Runs while connected: started once the connection is up, stopped by contextGone().
 void RedisConnection::checkLiveness()
 {
-    if (!m_context) {
-        m_livenessTimer->stop();
-        return;
-    }
     if (m_outstanding > 0 && m_sinceLastReply.elapsed() > LivenessTimeoutMs) {
         failNow(describeError(QStringLiteral("no answer for %1 s: the server or the connection is stuck")
                                       .arg(m_sinceLastReply.elapsed() / 1000)));

@@ -82,12 +82,10 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
         channelByKey.insert(channelStreamKey(m_namespacePrefix, channelUtf8), channelUtf8);
     }
     // A channel registered again later starts afresh, like on the local transports.
-    for (auto it = m_positionByKey.begin(); it != m_positionByKey.end();) {
-        if (channelByKey.contains(it.key()))
-            ++it;
-        else
-            it = m_positionByKey.erase(it);
-    }
+    const auto unregistered = [&channelByKey](const auto &entry) { return !channelByKey.contains(entry.key()); };
+    m_positionByKey.removeIf(unregistered);
+    m_sequencesByKey.removeIf(unregistered);
+    m_generationByKey.removeIf(unregistered);
     // A new channel starts where the server's clock is now: nothing added after this
     // call returns is skipped, even while a read of the other channels is out. Without
     // a connection the first read starts at the newest entry (findStartPositions()).
@@ -97,18 +95,6 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
         m_generationByKey.insert(it.key(), ++m_nextGeneration);
         if (m_serverClockKnown && m_connection && m_connection->isReady())
             m_positionByKey.insert(it.key(), serverTimeStreamId());
-    }
-    for (auto it = m_sequencesByKey.begin(); it != m_sequencesByKey.end();) {
-        if (channelByKey.contains(it.key()))
-            ++it;
-        else
-            it = m_sequencesByKey.erase(it);
-    }
-    for (auto it = m_generationByKey.begin(); it != m_generationByKey.end();) {
-        if (channelByKey.contains(it.key()))
-            ++it;
-        else
-            it = m_generationByKey.erase(it);
     }
     m_channelByKey = channelByKey;
     readNext();
