@@ -12,6 +12,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     constexpr qint64 MaximumPayload = 1024 * 1024;
     QByteArrayView stream(reinterpret_cast<const char *>(data), qsizetype(size));
+    // What a sender reads back from a listener: acknowledgements, the same way.
+    quint64 taken = 0;
+    QString ackError;
+    if (decodeAcknowledgement(stream, &taken, &ackError) == DecodeStatus::Complete
+        && encodeAcknowledgement(taken) != stream.first(AcknowledgementSize))
+        __builtin_trap();
     for (;;) {
         Frame frame;
         QString error;

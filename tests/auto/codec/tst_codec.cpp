@@ -3,6 +3,7 @@
 // another process can be wrong.
 #include "codec/frame_p.h"
 #include "codec/manifest_p.h"
+#include "core/sequencetracker_p.h"
 
 #include <XDMessaging/xdglobal.h>
 
@@ -24,6 +25,8 @@ FrameMeta sampleMeta(quint8 payloadType = 1)
     meta.timestampMs = 1700000000123;
     for (int i = 0; i < 16; ++i)
         meta.id[size_t(i)] = char(i * 7);
+    meta.publisher = 0x0123456789abcdefULL;
+    meta.sequence = 42;
     return meta;
 }
 
@@ -46,6 +49,9 @@ private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
     void twoFramesInOneStream();
+    void acknowledgementRoundTrip();
+    void sequenceTrackerDeliversEachNumberOnce();
+    void sequenceTrackerIsBounded();
     void truncatedAtEveryLength_data();
     void truncatedAtEveryLength();
     void corruptedHeader_data();
@@ -94,6 +100,64 @@ void tst_Codec::roundTrip()
     QCOMPARE(frame.head.meta.senderPid, 4711);
     QCOMPARE(frame.head.meta.timestampMs, 1700000000123);
     QVERIFY(frame.head.meta.id == sampleMeta().id);
+    QCOMPARE(frame.head.meta.publisher, sampleMeta().publisher);
+    QCOMPARE(frame.head.meta.sequence, sampleMeta().sequence);
+}
+
+void tst_Codec::acknowledgementRoundTrip()
+{
+    const QByteArray bytes = encodeAcknowledgement(0x1122334455667788ULL);
+    QCOMPARE(bytes.size(), AcknowledgementSize);
+    quint64 taken = 0;
+    QString error;
+    QCOMPARE(decodeAcknowledgement(bytes, &taken, &error), DecodeStatus::Complete);
+    QCOMPARE(taken, 0x1122334455667788ULL);
+    QCOMPARE(decodeAcknowledgement(bytes.chopped(1), &taken, &error), DecodeStatus::NeedMoreData);
+    for (const int offset : {0, 3, 4, 5, 7}) {
+        QByteArray corrupted = bytes;
+        corrupted[offset] = char(corrupted[offset] ^ 0x40);
+        QCOMPARE(decodeAcknowledgement(corrupted, &taken, &error), DecodeStatus::Malformed);
+        QVERIFY(!error.isEmpty());
+    }
+}
+
+void tst_Codec::sequenceTrackerDeliversEachNumberOnce()
+{
+    SequenceTracker tracker;
+    const QByteArray channel("orders");
+    // First contact starts the count, whatever the number.
+    QVERIFY(tracker.record(7, channel, 100).deliver);
+    QCOMPARE(tracker.record(7, channel, 100).deliver, false); // the same message again
+    QVERIFY(tracker.record(7, channel, 101).deliver);
+    // Another channel and another publisher are counted apart.
+    QVERIFY(tracker.record(7, "other", 1).deliver);
+    QVERIFY(tracker.record(8, channel, 1).deliver);
+    // A jump is a loss, told once, and what it skipped is never delivered later.
+    const SequenceTracker::Verdict jump = tracker.record(7, channel, 105);
+    QVERIFY(jump.deliver);
+    QCOMPARE(jump.missed, 3u);
+    QCOMPARE(jump.lastDelivered, 101u);
+    QCOMPARE(tracker.record(7, channel, 103).deliver, false);
+    QCOMPARE(tracker.record(7, channel, 106).missed, 0u);
+    // A channel registered again starts afresh.
+    tracker.forgetChannel(channel);
+    const SequenceTracker::Verdict fresh = tracker.record(7, channel, 500);
+    QVERIFY(fresh.deliver);
+    QCOMPARE(fresh.missed, 0u);
+    QCOMPARE(tracker.record(8, channel, 2).missed, 0u); // 8 was forgotten too: no gap 1..2
+}
+
+void tst_Codec::sequenceTrackerIsBounded()
+{
+    SequenceTracker tracker;
+    // A publisher heard of all along survives the others coming and going.
+    for (quint64 publisher = 1; publisher <= 3 * SequenceTracker::MaximumTracked; ++publisher) {
+        QVERIFY(tracker.record(publisher + 1000000, "c", 1).deliver);
+        QVERIFY(tracker.record(1, "c", publisher).deliver);
+    }
+    QCOMPARE(tracker.record(1, "c", 3 * SequenceTracker::MaximumTracked).deliver, false);
+    // One of the first transient publishers was forgotten: heard of again, it starts afresh.
+    QVERIFY(tracker.record(1000001, "c", 1).deliver);
 }
 
 void tst_Codec::twoFramesInOneStream()
@@ -134,7 +198,7 @@ void tst_Codec::truncatedAtEveryLength()
 void tst_Codec::corruptedHeader_data()
 {
     // The bytes written over the sample frame at offset; fixed-header fields are judged
-    // from the 48 header bytes alone, without waiting for the rest of the frame. Broken
+    // from the 64 header bytes alone, without waiting for the rest of the frame. Broken
     // framing is Malformed; intact framing with unacceptable content is Invalid, and the
     // frame's size is still known so that it can be skipped.
     QTest::addColumn<int>("offset");
@@ -146,7 +210,8 @@ void tst_Codec::corruptedHeader_data()
     QTest::newRow("magic") << 0 << QByteArray("Y") << true << malformed;
     QTest::newRow("magic, last byte") << 3 << QByteArray("f") << true << malformed;
     QTest::newRow("version 0") << 4 << QByteArray(1, char(0)) << true << malformed;
-    QTest::newRow("version 2") << 4 << QByteArray(1, char(2)) << true << malformed;
+    QTest::newRow("version 1 (before sequence numbers)") << 4 << QByteArray(1, char(1)) << true << malformed;
+    QTest::newRow("version 3") << 4 << QByteArray(1, char(3)) << true << malformed;
     QTest::newRow("payload type 3") << 5 << QByteArray(1, char(3)) << true << invalid;
     QTest::newRow("payload type 255") << 5 << QByteArray(1, char(255)) << true << invalid;
     QTest::newRow("zero channel length") << 6 << QByteArray(2, char(0)) << true << malformed;
@@ -155,9 +220,11 @@ void tst_Codec::corruptedHeader_data()
     QTest::newRow("sender name length 256") << 12 << QByteArray("\x00\x01", 2) << true << malformed;
     QTest::newRow("reserved, low byte") << 14 << QByteArray(1, char(1)) << true << malformed;
     QTest::newRow("reserved, high byte") << 15 << QByteArray(1, char(0x80)) << true << malformed;
-    QTest::newRow("control character in channel") << 48 << QByteArray("\n") << false << invalid;
-    QTest::newRow("DEL in channel") << 49 << QByteArray("\x7f") << false << invalid;
-    QTest::newRow("C1 control in channel") << 48 << QByteArray("\xc2\x85") << false << invalid;
+    QTest::newRow("publisher 0") << 48 << QByteArray(8, char(0)) << true << invalid;
+    QTest::newRow("sequence 0") << 56 << QByteArray(8, char(0)) << true << invalid;
+    QTest::newRow("control character in channel") << 64 << QByteArray("\n") << false << invalid;
+    QTest::newRow("DEL in channel") << 65 << QByteArray("\x7f") << false << invalid;
+    QTest::newRow("C1 control in channel") << 64 << QByteArray("\xc2\x85") << false << invalid;
 }
 
 void tst_Codec::corruptedHeader()

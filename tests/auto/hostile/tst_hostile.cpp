@@ -28,9 +28,12 @@ namespace {
 
 QByteArray frameBytes(const QByteArray &channel, const QByteArray &payload, quint8 type = 1)
 {
+    static quint64 lastSequence = 0; // each frame a new message of one publisher
     FrameMeta meta;
     meta.payloadType = type;
     meta.senderPid = 1;
+    meta.publisher = 1;
+    meta.sequence = ++lastSequence;
     const EncodedFrame frame = encodeFrame(meta, channel, "hostile", payload);
     return frame.head + frame.payload;
 }
@@ -69,17 +72,36 @@ public:
         return written == bytes.size();
     }
     void close() { ::shutdown(m_fd, SHUT_WR); }
-    // True once the listener has closed its end.
+    // True once the listener has closed its end. What it sent before (its
+    // acknowledgements) is read and counted.
     bool closedByPeer()
     {
-        pollfd readable = {m_fd, POLLIN, 0};
-        char byte;
-        return ::poll(&readable, 1, 0) == 1 && ::recv(m_fd, &byte, 1, MSG_DONTWAIT) == 0;
+        char bytes[256];
+        for (;;) {
+            const ssize_t n = ::recv(m_fd, bytes, sizeof bytes, MSG_DONTWAIT);
+            if (n <= 0)
+                return n == 0;
+            m_fromListener.append(bytes, n);
+        }
+    }
+    // The count of the listener's last acknowledgement (see closedByPeer()).
+    quint64 acknowledged()
+    {
+        closedByPeer();
+        quint64 taken = 0;
+        QString error;
+        for (qsizetype at = 0; at + AcknowledgementSize <= m_fromListener.size(); at += AcknowledgementSize) {
+            if (decodeAcknowledgement(QByteArrayView(m_fromListener).sliced(at), &taken, &error)
+                != DecodeStatus::Complete)
+                return ~quint64(0);
+        }
+        return taken;
     }
 
 private:
     int m_fd = -1;
     bool m_connected = false;
+    QByteArray m_fromListener;
 };
 
 } // namespace
@@ -203,11 +225,15 @@ void tst_Hostile::invalidContentIsDroppedAlone()
     m_fixture->listener().setMaximumMessageSize(1024);
     RawClient client(m_fixture->socketPath());
     QVERIFY(client.isConnected());
-    QVERIFY(client.write(frameBytes(channel, "before") + bytes + frameBytes(channel, "after")));
+    const QByteArray before = frameBytes(channel, "before");
+    const QByteArray after = frameBytes(channel, "after"); // numbered after bytes: in order
+    QVERIFY(client.write(before + bytes + after));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 2, 5000);
     QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("before"));
     QCOMPARE(m_fixture->received().at(1).at(0).value<XDMessage>().text(), QStringLiteral("after"));
     QVERIFY(!client.closedByPeer());
+    // The dropped one was taken too: the sender does not answer for it.
+    QTRY_COMPARE_WITH_TIMEOUT(client.acknowledged(), quint64(3), 5000);
     QVERIFY2(!LibraryWarnings::captured().isEmpty(), "the dropped message is logged");
     QVERIFY2(LibraryWarnings::captured().last().contains(QStringLiteral("dropping a message")),
              qPrintable(LibraryWarnings::captured().last()));
@@ -271,9 +297,11 @@ void tst_Hostile::slowWriterStillDelivers()
 void tst_Hostile::validFramesBeforeGarbageAreKept()
 {
     RawClient client(m_fixture->socketPath());
-    QVERIFY(client.write(frameBytes(m_fixture->channel().toUtf8(), "first")
-                         + frameBytes(m_fixture->channel().toUtf8(), "second")
-                         + QByteArray("garbage after valid frames, long enough for a header")));
+    const QByteArray first = frameBytes(m_fixture->channel().toUtf8(), "first");
+    const QByteArray second = frameBytes(m_fixture->channel().toUtf8(), "second");
+    QVERIFY(client.write(
+            first + second
+            + QByteArray("garbage after valid frames, long enough for a whole header of sixty-four bytes")));
     QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
     QCOMPARE(m_fixture->received().size(), 2);
     QCOMPARE(m_fixture->received().at(1).at(0).value<XDMessage>().text(), QStringLiteral("second"));
@@ -283,7 +311,9 @@ void tst_Hostile::validFramesBeforeGarbageAreKept()
 void tst_Hostile::frameForUnregisteredChannelIsIgnored()
 {
     RawClient client(m_fixture->socketPath());
-    QVERIFY(client.write(frameBytes("not-registered-here", "x") + frameBytes(m_fixture->channel().toUtf8(), "mine")));
+    const QByteArray other = frameBytes("not-registered-here", "x");
+    const QByteArray mine = frameBytes(m_fixture->channel().toUtf8(), "mine");
+    QVERIFY(client.write(other + mine));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 1, 5000);
     QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("mine"));
     QVERIFY(!client.closedByPeer()); // well-formed: the connection stays

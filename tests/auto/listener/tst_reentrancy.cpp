@@ -135,7 +135,7 @@ void tst_Reentrancy::broadcasterDeletedFromDeliveryFailed()
     const QByteArray chunk(256 * 1024, 'd');
     for (int i = 0; i < 40; ++i)
         broadcaster->sendToChannel(channel, chunk);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("queued messages lost")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("messages lost")));
     listener.reset(); // goes away without reading: what is queued for it is lost
     QTRY_VERIFY_WITH_TIMEOUT(broadcaster.isNull(), 10000);
     QCOMPARE(reports, 1);

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Real processes talking through the local-socket transport: counts, order, duplicates,
-// and a listener that dies. Stopped listeners and other faults: tests/auto/reliability.
+// and a listener that dies; what a dying listener loses, counted exactly, on the local
+// socket and on the native window. Other faults: tests/auto/reliability.
 #include "peerprocess.h"
+#include "reliabilityreport.h"
+#include "xvfbserver.h"
 
 #include <XDMessaging/xdmessaging.h>
 
 #include <QtCore/QDir>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <csignal>
 
 namespace {
 
@@ -45,6 +50,14 @@ QString checkSequences(const QStringList &messages, const QHash<QString, qint64>
     return {};
 }
 
+qint64 totalLost(const QSignalSpy &deliveryFailed)
+{
+    qint64 lost = 0;
+    for (const QList<QVariant> &report : deliveryFailed)
+        lost += report.at(1).toInt();
+    return lost;
+}
+
 } // namespace
 
 class tst_MultiProcess : public QObject
@@ -55,9 +68,18 @@ private Q_SLOTS:
     void cleanup();
     void manySendersManyListeners();
     void killedListenerIsCleanedUp();
+    void killedListenerLosesExactlyWhatItHadNotTaken_data();
+    void killedListenerLosesExactlyWhatItHadNotTaken();
+    void listenerThatExitsAfterReadingLosesNothing_data();
+    void listenerThatExitsAfterReadingLosesNothing();
 
 private:
     PeerProcess *startListener(const QStringList &channels);
+    // A testpeer run on one transport (its name as XDMESSAGING_TRANSPORT spells it); an
+    // Xvfb of our own for the native window.
+    PeerProcess *startPeer(const QString &transport, const QStringList &arguments);
+    void addTransportRows();
+    XvfbServer m_xvfb;
     std::unique_ptr<QTemporaryDir> m_runtimeDir;
     std::vector<std::unique_ptr<PeerProcess>> m_peers; // ended by PID in cleanup()
 };
@@ -80,6 +102,101 @@ PeerProcess *tst_MultiProcess::startListener(const QStringList &channels)
     m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(),
                                                     QStringList {QStringLiteral("listen")} + channels));
     return m_peers.back().get();
+}
+
+PeerProcess *tst_MultiProcess::startPeer(const QString &transport, const QStringList &arguments)
+{
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("XDMESSAGING_TRANSPORT"), transport);
+    if (transport == u"native") {
+        if (m_xvfb.display().isEmpty() && !m_xvfb.start())
+            return nullptr;
+        environment.insert(QStringLiteral("DISPLAY"), m_xvfb.display());
+        qputenv("DISPLAY", m_xvfb.display().toLocal8Bit());
+    }
+    m_peers.push_back(
+            std::make_unique<PeerProcess>(QStringLiteral(TESTPEER_PATH), m_runtimeDir->path(), arguments, environment));
+    return m_peers.back().get();
+}
+
+void tst_MultiProcess::addTransportRows()
+{
+    QTest::addColumn<QString>("transport");
+    QTest::newRow("local socket") << QStringLiteral("localsocket");
+    if (XvfbServer::isAvailable())
+        QTest::newRow("native window") << QStringLiteral("native");
+}
+
+void tst_MultiProcess::killedListenerLosesExactlyWhatItHadNotTaken_data()
+{
+    addTransportRows();
+}
+
+// A listener stopped (SIGSTOP) holds, unread, what it was sent: in its socket buffer, or
+// in its inbox. Killed so, exactly that is reported lost; what it had taken before is not.
+void tst_MultiProcess::killedListenerLosesExactlyWhatItHadNotTaken()
+{
+    QFETCH(QString, transport);
+    XDTransport kind;
+    QVERIFY(xdParseTransportName(transport, &kind));
+    const QString channel = randomChannel();
+    PeerProcess *listener = startPeer(transport, {QStringLiteral("listen"), channel});
+    QVERIFY2(listener, qPrintable(m_xvfb.errorString()));
+    QVERIFY(listener->waitForReady());
+    XDBroadcaster broadcaster(kind);
+    QSignalSpy failed(&broadcaster, &XDBroadcaster::deliveryFailed);
+    constexpr int Taken = 10;
+    for (int i = 0; i < Taken; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("taken:%1").arg(i)));
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), Taken, 10000);
+
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGSTOP), 0);
+    constexpr int Unread = 1000;
+    for (int i = 0; i < Unread; ++i)
+        QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("unread:%1").arg(i)).listenersReached(), 1);
+    QVERIFY2(broadcaster.flush(10000), "all of it fits in the socket buffer or the inbox");
+    QCOMPARE(failed.size(), 0);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("messages lost")));
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGKILL), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(totalLost(failed), qint64(Unread), 10000);
+    QTest::qWait(300); // and nothing more is reported
+    QCOMPARE(totalLost(failed), qint64(Unread));
+    QCOMPARE(listener->messages().size(), Taken);
+    reportReliability(
+            QStringLiteral("fault"),
+            QStringLiteral("a listener (%1) stopped with 1,000 small messages unread, then killed").arg(transport),
+            QStringLiteral("the sender reported exactly 1,000 lost (deliveryFailed), none of the 10 it "
+                           "had taken"));
+}
+
+void tst_MultiProcess::listenerThatExitsAfterReadingLosesNothing_data()
+{
+    addTransportRows();
+}
+
+void tst_MultiProcess::listenerThatExitsAfterReadingLosesNothing()
+{
+    QFETCH(QString, transport);
+    XDTransport kind;
+    QVERIFY(xdParseTransportName(transport, &kind));
+    const QString channel = randomChannel();
+    constexpr int Count = 1000;
+    // Exits by itself once it has all of them.
+    PeerProcess *listener =
+            startPeer(transport, {QStringLiteral("count"), channel, QStringLiteral("1"), QString::number(Count)});
+    QVERIFY2(listener, qPrintable(m_xvfb.errorString()));
+    QVERIFY(listener->waitForReady());
+    XDBroadcaster broadcaster(kind);
+    QSignalSpy failed(&broadcaster, &XDBroadcaster::deliveryFailed);
+    for (int i = 0; i < Count; ++i)
+        QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("s:%1").arg(i)).listenersReached(), 1);
+    QVERIFY(broadcaster.flush(10000));
+    QVERIFY(listener->waitForFinished(30000));
+    QCOMPARE(listener->process().exitCode(), 0);
+    QVERIFY2(listener->lastLine().startsWith(QStringLiteral("DONE %1 0 0").arg(Count)),
+             qPrintable(listener->lastLine()));
+    QTest::qWait(500); // time for a wrong report to arrive
+    QCOMPARE(failed.size(), 0);
 }
 
 void tst_MultiProcess::manySendersManyListeners()

@@ -421,6 +421,8 @@ void tst_Network::garbageOnTheStreamIsDroppedAndLogged()
     using namespace XDMessagingPrivate;
     FrameMeta meta;
     meta.payloadType = 1;
+    meta.publisher = 0xabc;
+    meta.sequence = 1;
     const EncodedFrame otherChannel = encodeFrame(meta, "another-channel", "intruder", "hello");
     const EncodedFrame valid = encodeFrame(meta, channel.toUtf8(), "intruder", "hello");
     const EncodedFrame oversized = encodeFrame(meta, channel.toUtf8(), "intruder", QByteArray(101, 'x'));

@@ -10,6 +10,8 @@ namespace XDMessagingPrivate {
 namespace {
 
 constexpr char FrameMagic[4] = {'X', 'D', 'M', 'F'};
+constexpr char AcknowledgementMagic[4] = {'X', 'D', 'M', 'A'};
+constexpr quint8 AcknowledgementVersion = 1;
 
 template<typename T>
 void putLittleEndian(char *at, T value)
@@ -153,13 +155,40 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
     putLittleEndian<qint64>(h + 16, meta.senderPid);
     putLittleEndian<qint64>(h + 24, meta.timestampMs);
     std::memcpy(h + 32, meta.id.data(), meta.id.size());
+    putLittleEndian<quint64>(h + 48, meta.publisher);
+    putLittleEndian<quint64>(h + 56, meta.sequence);
     // An empty view may have a null data(), which memcpy must not see.
     if (!channelUtf8.isEmpty())
         std::memcpy(h + FrameHeaderSize, channelUtf8.data(), size_t(channelUtf8.size()));
     if (!name.isEmpty())
         std::memcpy(h + FrameHeaderSize + channelUtf8.size(), name.data(), size_t(name.size()));
     frame.payload = payload;
+    frame.publisher = meta.publisher;
+    frame.sequence = meta.sequence;
     return frame;
+}
+
+QByteArray encodeAcknowledgement(quint64 framesTaken)
+{
+    QByteArray bytes(AcknowledgementSize, '\0');
+    std::memcpy(bytes.data(), AcknowledgementMagic, sizeof AcknowledgementMagic);
+    bytes[4] = char(AcknowledgementVersion);
+    putLittleEndian<quint64>(bytes.data() + 8, framesTaken);
+    return bytes;
+}
+
+DecodeStatus decodeAcknowledgement(QByteArrayView data, quint64 *framesTaken, QString *error)
+{
+    if (data.size() < AcknowledgementSize)
+        return DecodeStatus::NeedMoreData;
+    const char *a = data.data();
+    if (std::memcmp(a, AcknowledgementMagic, sizeof AcknowledgementMagic) != 0 || quint8(a[4]) != AcknowledgementVersion
+        || a[5] != 0 || a[6] != 0 || a[7] != 0) {
+        *error = QStringLiteral("not an acknowledgement");
+        return DecodeStatus::Malformed;
+    }
+    *framesTaken = getLittleEndian<quint64>(a + 8);
+    return DecodeStatus::Complete;
 }
 
 DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error)
@@ -201,6 +230,10 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
                          .arg(maximumPayload);
         return DecodeStatus::Invalid;
     }
+    if (getLittleEndian<quint64>(h + 48) == 0 || getLittleEndian<quint64>(h + 56) == 0) {
+        *error = QStringLiteral("message without a publisher or sequence number");
+        return DecodeStatus::Invalid;
+    }
     if (data.size() < headSize)
         return DecodeStatus::NeedMoreData;
 
@@ -220,6 +253,8 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     head->meta.senderPid = getLittleEndian<qint64>(h + 16);
     head->meta.timestampMs = getLittleEndian<qint64>(h + 24);
     std::memcpy(head->meta.id.data(), h + 32, head->meta.id.size());
+    head->meta.publisher = getLittleEndian<quint64>(h + 48);
+    head->meta.sequence = getLittleEndian<quint64>(h + 56);
     head->channel = channel.toByteArray();
     head->senderName = name.toByteArray();
     return DecodeStatus::Complete;

@@ -7,7 +7,7 @@
 //
 //  offset size  field
 //   0     4     magic "XDMF"
-//   4     1     version (1)
+//   4     1     version (2)
 //   5     1     payload type (0 binary, 1 text, 2 JSON)
 //   6     2     channel length in bytes (1..255)
 //   8     4     payload length in bytes
@@ -16,7 +16,18 @@
 //  16     8     sender pid
 //  24     8     timestamp, ms since the epoch (UTC)
 //  32    16     message id
-//  48     ...   channel (UTF-8), sender name (UTF-8), payload
+//  48     8     publisher: one broadcaster, random across processes (never 0)
+//  56     8     sequence: the publisher's number for this message on this channel,
+//               counting from 1 (exactly once and loss accounting go by it)
+//  64     ...   channel (UTF-8), sender name (UTF-8), payload
+//
+// An acknowledgement goes the other way, from a listener back to a sender on the
+// transports that have a way back (the local socket): 16 bytes,
+//
+//   0     4     magic "XDMA"
+//   4     1     version (1)
+//   5     3     reserved, zero
+//   8     8     frames of this connection the listener has taken so far (cumulative)
 
 #include <QtCore/QByteArray>
 #include <QtCore/QByteArrayView>
@@ -26,10 +37,11 @@
 
 namespace XDMessagingPrivate {
 
-constexpr qsizetype FrameHeaderSize = 48;
+constexpr qsizetype FrameHeaderSize = 64;
 constexpr qsizetype MaximumChannelNameBytes = 255;
 constexpr qsizetype MaximumSenderNameBytes = 255;
-constexpr quint8 FrameVersion = 1;
+constexpr quint8 FrameVersion = 2;
+constexpr qsizetype AcknowledgementSize = 16;
 constexpr quint8 MaximumPayloadType = 2;
 
 using MessageId = std::array<char, 16>;
@@ -40,6 +52,8 @@ struct FrameMeta
     qint64 senderPid = 0;
     qint64 timestampMs = 0;
     MessageId id {};
+    quint64 publisher = 0;
+    quint64 sequence = 0;
 };
 
 // The fixed header plus channel and sender name, as parsed by decodeFrameHead().
@@ -72,6 +86,8 @@ struct EncodedFrame
 {
     QByteArray head;
     QByteArray payload;
+    quint64 publisher = 0; // as in the head, for transports that show it outside the frame
+    quint64 sequence = 0;
     qint64 size() const { return qint64(head.size()) + payload.size(); }
 };
 
@@ -90,6 +106,12 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
 // head): the caller skips frame->head.frameSize() bytes, some of which may not have
 // arrived yet.
 DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *frame, QString *error);
+
+// An acknowledgement of framesTaken frames (see the top of this file).
+QByteArray encodeAcknowledgement(quint64 framesTaken);
+// Parses the acknowledgement at the start of data: NeedMoreData, Complete (then
+// AcknowledgementSize bytes were used) or Malformed with *error.
+DecodeStatus decodeAcknowledgement(QByteArrayView data, quint64 *framesTaken, QString *error);
 
 // Checks what a payload of the given type must satisfy (text and JSON must be UTF-8).
 bool payloadMatchesType(quint8 payloadType, QByteArrayView payload, QString *error);

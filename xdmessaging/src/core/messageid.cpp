@@ -17,16 +17,34 @@ struct IdPrefix
     IdPrefix() { QRandomGenerator::system()->fillRange(random); }
 };
 
+const IdPrefix &idPrefix()
+{
+    static const IdPrefix prefix;
+    return prefix;
+}
+
 } // namespace
 
 MessageId nextMessageId()
 {
-    static const IdPrefix prefix;
+    const IdPrefix &prefix = idPrefix();
     static std::atomic<quint64> counter {0};
     MessageId id;
     std::memcpy(id.data(), prefix.random, 8);
     qToBigEndian(counter.fetch_add(1, std::memory_order_relaxed) + 1, id.data() + 8);
     return id;
+}
+
+quint64 nextPublisherId()
+{
+    static std::atomic<quint64> counter {0};
+    // Multiplying by an odd constant is a bijection: distinct counters, distinct ids.
+    for (;;) {
+        const quint64 id =
+                idPrefix().random[0] ^ ((counter.fetch_add(1, std::memory_order_relaxed) + 1) * 0x9E3779B97F4A7C15ULL);
+        if (id != 0)
+            return id;
+    }
 }
 
 } // namespace XDMessagingPrivate

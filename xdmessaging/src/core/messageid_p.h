@@ -9,4 +9,8 @@ namespace XDMessagingPrivate {
 // across processes and machines without a system call per message.
 MessageId nextMessageId();
 
+// A new publisher id (see the frame's publisher field): never 0, never the same twice
+// in a process, and random across processes, from the same prefix as the message ids.
+quint64 nextPublisherId();
+
 } // namespace XDMessagingPrivate

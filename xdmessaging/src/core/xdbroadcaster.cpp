@@ -124,9 +124,28 @@ public:
     }
     QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports, const QString &channel,
                             TransportFailure *failure) const;
-    // The UTF-8 form of channel when it is a valid name, else sets *problem. Senders
-    // repeat their channel: the last one is remembered, checked and converted once.
-    QByteArray channelUtf8(const QString &channel, QString *problem);
+    // What this broadcaster knows of a channel it sends to: its UTF-8 form and the last
+    // number it gave a message there.
+    struct ChannelNumbering
+    {
+        QByteArray utf8;
+        quint64 lastSequence = 0;
+    };
+    // The numbering of channel when it is a valid name, else null with *problem. Senders
+    // repeat their channel: the last one is found without a lookup. Under sendMutex.
+    ChannelNumbering *numberingOf(const QString &channel, QString *problem);
+    // From now on this broadcaster is a publisher listeners have not heard of: its
+    // listeners change wholesale (another transport, the network added), and a gap
+    // between the old and the new numbers would be no loss.
+    void startNewPublisher()
+    {
+        std::lock_guard lock(sendMutex);
+        if (numbering.isEmpty())
+            return;
+        publisher = nextPublisherId();
+        numbering.clear();
+        lastNumbering = nullptr;
+    }
     // propagateToNetwork() changed, and with it networkState().
     void propagationChanged(XDBroadcaster *q)
     {
@@ -152,26 +171,41 @@ public:
     std::shared_ptr<SenderTransport> resolvedNetworkSender; // kept once resolved
     QByteArray senderNameUtf8;
 
-    std::mutex lastChannelMutex;
+    // One send at a time: the numbers of a channel must reach each listener in order,
+    // so numbering and handing over to the transports are one step.
+    std::mutex sendMutex;
+    quint64 publisher = nextPublisherId();
+    QHash<QString, ChannelNumbering> numbering;
     QString lastChannel;
-    QByteArray lastChannelUtf8;
+    ChannelNumbering *lastNumbering = nullptr; // into numbering, for lastChannel
 };
 
-QByteArray XDBroadcasterPrivate::channelUtf8(const QString &channel, QString *problem)
+namespace {
+
+// Channels one publisher numbers; a broadcaster sending to more becomes a new publisher
+// rather than grow without bound.
+constexpr qsizetype MaximumNumberedChannels = 16384;
+
+} // namespace
+
+XDBroadcasterPrivate::ChannelNumbering *XDBroadcasterPrivate::numberingOf(const QString &channel, QString *problem)
 {
-    {
-        std::lock_guard lock(lastChannelMutex);
-        if (!channel.isEmpty() && channel == lastChannel) // "" equals the null QString
-            return lastChannelUtf8;
+    if (lastNumbering && !channel.isEmpty() && channel == lastChannel) // "" equals the null QString
+        return lastNumbering;
+    auto found = numbering.find(channel);
+    if (found == numbering.end()) {
+        *problem = xdChannelNameProblem(channel);
+        if (!problem->isEmpty())
+            return nullptr;
+        if (numbering.size() >= MaximumNumberedChannels) {
+            publisher = nextPublisherId();
+            numbering.clear();
+        }
+        found = numbering.insert(channel, ChannelNumbering {channel.toUtf8(), 0});
     }
-    *problem = xdChannelNameProblem(channel);
-    if (!problem->isEmpty())
-        return {};
-    const QByteArray utf8 = channel.toUtf8();
-    std::lock_guard lock(lastChannelMutex);
     lastChannel = channel;
-    lastChannelUtf8 = utf8;
-    return utf8;
+    lastNumbering = &found.value();
+    return lastNumbering;
 }
 
 QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportFailure *failure)
@@ -247,13 +281,6 @@ QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<Sender
 
 XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type)
 {
-    QString problem;
-    const QByteArray channelName = channelUtf8(channel, &problem);
-    if (!problem.isEmpty()) {
-        return XDSendResult::failure(
-                XDError::InvalidChannelName,
-                QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
-    }
     const qint64 limit = maximumMessageSize.load();
     if (payload.size() > limit) {
         return XDSendResult::failure(XDError::MessageTooLarge,
@@ -261,6 +288,14 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
                                                     "nothing was sent")
                                              .arg(payload.size())
                                              .arg(limit));
+    }
+    std::lock_guard sending(sendMutex);
+    QString problem;
+    ChannelNumbering *channelNumbering = numberingOf(channel, &problem);
+    if (!channelNumbering) {
+        return XDSendResult::failure(
+                XDError::InvalidChannelName,
+                QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
     }
     TransportFailure failure;
     QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);
@@ -277,7 +312,10 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     meta.senderPid = pid;
     meta.timestampMs = QDateTime::currentMSecsSinceEpoch();
     meta.id = nextMessageId();
-    const EncodedFrame frame = encodeFrame(meta, channelName, senderNameUtf8, payload);
+    meta.publisher = publisher;
+    // Numbered even when it reaches nobody: a listener it should have reached sees the gap.
+    meta.sequence = ++channelNumbering->lastSequence;
+    const EncodedFrame frame = encodeFrame(meta, channelNumbering->utf8, senderNameUtf8, payload);
 
     DeliveryOptions options;
     options.queueLimit = queueLimit.load();
@@ -467,6 +505,7 @@ void XDBroadcaster::setTransport(XDTransport transport)
         }
         d->resolvedSenders.clear();
     }
+    d->startNewPublisher();
     TransportFailure ignored;
     if (d->networkOnly)
         d->senders(&ignored); // connecting starts now, as at construction
@@ -483,7 +522,8 @@ bool XDBroadcaster::propagateToNetwork() const
 void XDBroadcaster::setPropagateToNetwork(bool propagate)
 {
     const bool wasPropagating = propagateToNetwork();
-    d->propagate = propagate;
+    if (d->propagate.exchange(propagate) != propagate)
+        d->startNewPublisher();
     // Connecting starts now, so that the first send finds Redis ready; a failure is
     // reported by the sends.
     TransportFailure ignored;

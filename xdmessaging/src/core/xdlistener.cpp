@@ -3,8 +3,8 @@
 #include <XDMessaging/xdlistener.h>
 
 #include "core/channelname_p.h"
-#include "core/duplicatefilter_p.h"
 #include "core/logging_p.h"
+#include "core/sequencetracker_p.h"
 #include "core/transport_p.h"
 #include "core/xdmessage_p.h"
 
@@ -88,8 +88,7 @@ public:
     QString errorString;
     QByteArray lastSenderNameUtf8; // senders repeat: decode each name once
     QString lastSenderName;
-    DuplicateFilter duplicates; // consulted only when a message can arrive twice
-    bool filterDuplicates = false; // several transports, or the network (a sender may replay)
+    SequenceTracker sequences; // exactly once, and gaps are losses, whatever the transport
     XDNetworkState networkState = XDNetworkState::Off;
     std::deque<ListenerEvent> events;
     bool deliveryScheduled = false;
@@ -212,13 +211,24 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
         qCDebug(lcXDCore, "dropping a message on unregistered channel %s", frame.head.channel.constData());
         return;
     }
-    if (filterDuplicates && !duplicates.isNew(frame.head.meta.id)) {
-        qCDebug(lcXDCore, "dropping a message that already arrived over another transport");
-        return;
-    }
+    const FrameMeta &meta = frame.head.meta;
+    const SequenceTracker::Verdict verdict = sequences.record(meta.publisher, frame.head.channel, meta.sequence);
     if (frame.head.senderName != lastSenderNameUtf8) {
         lastSenderNameUtf8 = frame.head.senderName;
         lastSenderName = QString::fromUtf8(lastSenderNameUtf8);
+    }
+    if (verdict.missed > 0) {
+        messagesLost(via, *channel, verdict.missed,
+                     QStringLiteral("messages %1 to %2 of \"%3\" (pid %4) never arrived")
+                             .arg(verdict.lastDelivered + 1)
+                             .arg(meta.sequence - 1)
+                             .arg(lastSenderName)
+                             .arg(meta.senderPid));
+    }
+    if (!verdict.deliver) {
+        qCDebug(lcXDCore, "dropping a copy of a message already delivered (%ls transport)",
+                qUtf16Printable(xdTransportName(via)));
+        return;
     }
     ListenerEvent event;
     event.channelUtf8 = frame.head.channel;
@@ -317,14 +327,12 @@ bool XDListenerPrivate::ensureStarted()
     }
     if (transports.empty())
         return fail(failure.error, QStringLiteral("cannot start listening: %1").arg(failure.message));
-    filterDuplicates = transports.size() > 1 || transports.front()->kind() == XDTransport::Network;
     return true;
 }
 
 void XDListenerPrivate::stopTransports()
 {
     transports.clear();
-    filterDuplicates = false;
     setNetworkState(XDNetworkState::Off, QString());
 }
 
@@ -340,8 +348,10 @@ bool XDListenerPrivate::addChannel(const QString &channel)
     if (channels.contains(channel))
         return true;
     // Accept the channel locally before senders can see it.
+    const QByteArray utf8 = channel.toUtf8();
     channels.append(channel);
-    channelsByUtf8.insert(channel.toUtf8(), channel);
+    channelsByUtf8.insert(utf8, channel);
+    sequences.forgetChannel(utf8);
     if (!publish()) {
         channels.removeLast();
         channelsByUtf8.remove(channel.toUtf8());

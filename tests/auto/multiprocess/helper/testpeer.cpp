@@ -205,6 +205,8 @@ int rawSend(const QString &socketPath, const QString &channel, const QString &te
     FrameMeta meta;
     meta.payloadType = 1;
     meta.senderPid = QCoreApplication::applicationPid();
+    meta.publisher = quint64(meta.senderPid);
+    meta.sequence = 1;
     const EncodedFrame frame = encodeFrame(meta, channel.toUtf8(), "rawsend", text.toUtf8());
     const QByteArray bytes = frame.head + frame.payload;
     [[maybe_unused]] const ssize_t written = ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL);

@@ -38,6 +38,9 @@ struct LocalSocketListener::Peer
     Frame largeFrame;
     qsizetype largeFilled = 0;
     qint64 skipping = 0; // bytes still to discard of a frame that was not acceptable
+    quint64 framesTaken = 0; // delivered or dropped: what the sender need not answer for
+    quint64 framesAcknowledged = 0;
+    QByteArray unsentAcknowledgement; // the rest of one the socket had no room for
 
     ~Peer()
     {
@@ -166,13 +169,37 @@ void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
 
 void LocalSocketListener::readPeer(Peer *peer)
 {
-    readAvailable(peer);
+    if (readAvailable(peer))
+        acknowledge(peer);
     m_sink->deliverReceived(FrameSink::Delivery::Now); // the last statement: a slot may delete this listener
+}
+
+// One small write per read batch. A sender that does not read its acknowledgements
+// fills its own socket: the count is then sent with a later batch, never lost.
+void LocalSocketListener::acknowledge(Peer *peer)
+{
+    for (;;) {
+        if (peer->unsentAcknowledgement.isEmpty()) {
+            if (peer->framesTaken == peer->framesAcknowledged)
+                return;
+            peer->unsentAcknowledgement = encodeAcknowledgement(peer->framesTaken);
+            peer->framesAcknowledged = peer->framesTaken;
+        }
+        const ssize_t written = ::send(peer->fd.get(), peer->unsentAcknowledgement.constData(),
+                                       size_t(peer->unsentAcknowledgement.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return; // no room now, or the sender is gone (the next read finds out)
+        peer->unsentAcknowledgement.remove(0, qsizetype(written));
+        if (!peer->unsentAcknowledgement.isEmpty())
+            return;
+    }
 }
 
 // Reads what the peer sent (up to a budget) and hands its frames to the sink, which only
 // queues them: nothing here can be re-entered or deleted from under it.
-void LocalSocketListener::readAvailable(Peer *peer)
+bool LocalSocketListener::readAvailable(Peer *peer)
 {
     qint64 budget = ReadBudgetPerWakeUp;
     while (budget > 0) {
@@ -206,7 +233,7 @@ void LocalSocketListener::readAvailable(Peer *peer)
             } else {
                 dropPeer(peer, QString()); // an orderly disconnect
             }
-            return;
+            return false;
         }
         budget -= received;
         if (peer->readingLargePayload) {
@@ -214,6 +241,7 @@ void LocalSocketListener::readAvailable(Peer *peer)
             if (peer->largeFilled < peer->largeFrame.payload.size())
                 continue;
             peer->readingLargePayload = false;
+            ++peer->framesTaken;
             QString error;
             if (payloadMatchesType(peer->largeFrame.head.meta.payloadType, peer->largeFrame.payload, &error)) {
                 m_sink->frameReceived(std::move(peer->largeFrame), XDTransport::LocalSocket);
@@ -225,8 +253,9 @@ void LocalSocketListener::readAvailable(Peer *peer)
         }
         peer->end += received;
         if (!takeBufferedFrames(peer))
-            return;
+            return false;
     }
+    return true;
 }
 
 // False when the peer was dropped for broken framing.
@@ -237,6 +266,7 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer)
     const auto skipFrame = [peer](const FrameHead &head, const QString &error) {
         qCWarning(lcXDLocalSocket, "dropping a message from a sender: %ls", qUtf16Printable(error));
         peer->skipping = head.frameSize();
+        ++peer->framesTaken;
     };
     for (;;) {
         if (peer->skipping > 0) {
@@ -280,6 +310,7 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer)
         }
         frame.payload = payload.toByteArray();
         peer->start += frame.head.frameSize();
+        ++peer->framesTaken;
         m_sink->frameReceived(std::move(frame), XDTransport::LocalSocket);
     }
     if (peer->start == peer->end)

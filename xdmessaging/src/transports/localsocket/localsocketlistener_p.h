@@ -35,7 +35,10 @@ private:
     struct Peer;
     void acceptPeers();
     void readPeer(Peer *peer);
-    void readAvailable(Peer *peer);
+    // False when the peer was dropped.
+    bool readAvailable(Peer *peer);
+    // Tells the sender how many of its frames this listener has taken so far.
+    void acknowledge(Peer *peer);
     // Parses what is buffered; false when the peer must be dropped.
     bool takeBufferedFrames(Peer *peer);
     // Closes the connection; a non-empty reason is logged as a warning.

@@ -283,31 +283,69 @@ void LocalSocketSender::wakeIoThreadLocked()
     [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
 }
 
-void LocalSocketSender::frameDoneLocked(quint64 senderToken)
+void LocalSocketSender::framesDoneLocked(quint64 senderToken, qint64 count)
 {
     const auto pending = m_pendingFramesBySender.find(senderToken);
-    if (pending != m_pendingFramesBySender.end() && --*pending <= 0)
+    if (pending != m_pendingFramesBySender.end() && (*pending -= count) <= 0)
         m_pendingFramesBySender.erase(pending);
 }
 
 void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, const QString &reason)
 {
     connection->closed = true;
-    QHash<quint64, int> lostBySender;
+    // Lost: what was never written, and what was written but never acknowledged (in the
+    // listener's socket buffer when it died, or read by a listener that died before it
+    // could say so).
+    QHash<quint64, qint64> lostBySender = connection->written.takeUnacknowledged();
     for (const QueuedFrame &queued : connection->queue) {
         ++lostBySender[queued.senderToken];
-        frameDoneLocked(queued.senderToken);
+        framesDoneLocked(queued.senderToken, 1);
     }
     connection->queue.clear();
     connection->queuedBytes = 0;
     if (m_connections.value(connection->id) == connection)
         m_connections.remove(connection->id);
     for (auto it = lostBySender.cbegin(); it != lostBySender.cend(); ++it) {
-        qCWarning(lcXDLocalSocket, "%d queued messages lost: %ls %ls", it.value(),
-                  qUtf16Printable(connection->description), qUtf16Printable(reason));
-        reportLostMessages(it.key(), connection->description, it.value(), reason);
+        qCWarning(lcXDLocalSocket, "%lld messages lost: %ls %ls", it.value(), qUtf16Printable(connection->description),
+                  qUtf16Printable(reason));
+        reportLostMessages(it.key(), connection->description, int(it.value()), reason);
     }
     m_progress.notify_all();
+}
+
+bool LocalSocketSender::readAcknowledgementsLocked(const ConnectionPtr &connection)
+{
+    char bytes[64 * AcknowledgementSize];
+    for (;;) {
+        const ssize_t received = ::recv(connection->fd, bytes, sizeof bytes, MSG_DONTWAIT);
+        if (received < 0 && errno == EINTR)
+            continue;
+        if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        if (received <= 0) {
+            closeConnectionLocked(connection, received == 0 ? QStringLiteral("the listener closed the connection")
+                                                            : systemErrorString(errno));
+            return false;
+        }
+        QByteArray &pending = connection->acknowledgementBytes;
+        pending.append(bytes, received);
+        qsizetype used = 0;
+        quint64 taken = 0;
+        bool any = false;
+        QString error;
+        DecodeStatus status;
+        while ((status = decodeAcknowledgement(QByteArrayView(pending).sliced(used), &taken, &error))
+               == DecodeStatus::Complete) {
+            used += AcknowledgementSize;
+            any = true;
+        }
+        pending.remove(0, used);
+        if (status == DecodeStatus::Malformed || (any && !connection->written.acknowledge(taken))) {
+            closeConnectionLocked(connection, QStringLiteral("the listener answered with something that is not a "
+                                                             "valid acknowledgement"));
+            return false;
+        }
+    }
 }
 
 void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
@@ -346,7 +384,9 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
                 connection->waitingWritable = true;
                 return;
             }
-            closeConnectionLocked(connection, systemErrorString(writeError));
+            // What the listener acknowledged before it went still counts as delivered.
+            if (readAcknowledgementsLocked(connection))
+                closeConnectionLocked(connection, systemErrorString(writeError));
             return;
         }
         qint64 remaining = written;
@@ -360,7 +400,8 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
             remaining -= frameLeft;
             connection->queuedBytes -= front.frame.size();
             connection->headOffset = 0;
-            frameDoneLocked(front.senderToken);
+            connection->written.handedOver(front.senderToken);
+            framesDoneLocked(front.senderToken, 1);
             connection->queue.pop_front();
         }
         if (connection->queue.empty())
@@ -402,16 +443,10 @@ void LocalSocketSender::ioThreadMain()
             const short revents = pollSet[i + 1].revents;
             if (revents & POLLOUT)
                 connection->waitingWritable = false;
-            // Listeners never write to us: readable means the other end closed.
-            if (revents & (POLLIN | POLLHUP | POLLERR)) {
-                char byte;
-                const ssize_t received = ::recv(connection->fd, &byte, 1, MSG_DONTWAIT);
-                const bool closed =
-                        received == 0 || (revents & POLLERR) || (received < 0 && errno != EAGAIN && errno != EINTR);
-                if (closed)
-                    closeConnectionLocked(connection, QStringLiteral("the listener closed the "
-                                                                     "connection"));
-            }
+            // Acknowledgements first: what a listener acknowledged before it closed was
+            // delivered.
+            if (revents & (POLLIN | POLLHUP | POLLERR))
+                readAcknowledgementsLocked(connection);
         }
     }
 }

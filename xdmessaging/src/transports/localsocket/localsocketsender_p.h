@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/deliveryledger_p.h"
 #include "core/transport_p.h"
 
 #include <QtCore/QHash>
@@ -19,7 +20,9 @@ class LocalSocketDirectory;
 // directory. Callers (any thread) append frames to a per-listener queue; a library
 // thread writes the queues out with sendmsg(), many frames per system call, and
 // watches for listeners that close. Callers wait only when a queue is over its limit,
-// and never past their deadline.
+// and never past their deadline. flush() waits for the socket (the listener may be in
+// this very thread), but a frame written stays this sender's charge until the listener
+// acknowledges it: when the listener dies first, it is reported lost.
 class LocalSocketSender final : public SenderTransport
 {
 public:
@@ -47,6 +50,8 @@ private:
         std::deque<QueuedFrame> queue;
         qint64 queuedBytes = 0;
         qint64 headOffset = 0; // bytes of queue.front() already written
+        DeliveryLedger written; // written to the socket, not yet acknowledged
+        QByteArray acknowledgementBytes; // the start of one not yet read in full
         bool waitingWritable = false;
         bool stalled = false; // timed out once; fail at once until it drains
         bool closed = false;
@@ -64,8 +69,10 @@ private:
 
     void ioThreadMain();
     void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
+    // Reads what the listener sent back; false when the connection was closed.
+    bool readAcknowledgementsLocked(const ConnectionPtr &connection);
     void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
-    void frameDoneLocked(quint64 senderToken);
+    void framesDoneLocked(quint64 senderToken, qint64 count);
 
     const std::shared_ptr<LocalSocketDirectory> m_directory;
     std::mutex m_mutex;

@@ -84,7 +84,6 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
     // A channel registered again later starts afresh, like on the local transports.
     const auto unregistered = [&channelByKey](const auto &entry) { return !channelByKey.contains(entry.key()); };
     m_positionByKey.removeIf(unregistered);
-    m_sequencesByKey.removeIf(unregistered);
     m_generationByKey.removeIf(unregistered);
     // A new channel starts where the server's clock is now: nothing added after this
     // call returns is skipped, even while a read of the other channels is out. Without
@@ -277,8 +276,6 @@ void RedisListener::readReply(const redisReply *reply, const QHash<QByteArray, q
 
 void RedisListener::readEntries(const QByteArray &key, const redisReply *entries, ReadTally *tally)
 {
-    quint64 missed = 0;
-    StreamSequenceTracker &sequences = m_sequencesByKey[key];
     QByteArray lastId; // where the next read of this stream starts
     for (size_t i = 0; i < replyElementCount(entries); ++i) {
         const redisReply *entry = replyElement(entries, i);
@@ -289,27 +286,24 @@ void RedisListener::readEntries(const QByteArray &key, const redisReply *entries
             break;
         }
         lastId = id;
-        DecodedEntry decoded;
+        Frame frame;
         QString error;
         ++tally->entries;
-        if (!decodeEntry(key, replyElement(entry, 1), &decoded, &error)) {
+        if (!decodeEntry(key, replyElement(entry, 1), &frame, &error)) {
             qCWarning(lcXDNetwork, "dropping entry %s of %s: %ls", id.constData(), key.constData(),
                       qUtf16Printable(error));
             continue;
         }
-        tally->bytes += decoded.frame.head.frameSize();
-        if (!decoded.publisher.isEmpty())
-            missed += sequences.record(decoded.publisher, decoded.number);
-        m_sink->frameReceived(std::move(decoded.frame), XDTransport::Network);
+        tally->bytes += frame.head.frameSize();
+        // Entries Redis trimmed (MAXLEN) before this listener read them show as a gap in
+        // the publishers' numbers, which the listener reports.
+        m_sink->frameReceived(std::move(frame), XDTransport::Network);
     }
     if (!lastId.isNull())
         m_positionByKey.insert(key, lastId);
-    if (missed > 0)
-        reportMissed(key, missed);
 }
 
-bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields, DecodedEntry *entry,
-                                QString *error) const
+bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame, QString *error) const
 {
     QByteArray bytes;
     QByteArray sequence;
@@ -328,11 +322,6 @@ bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields,
         *error = QStringLiteral("not one \"%1\" field").arg(QString::fromLatin1(streamFrameField()));
         return false;
     }
-    if (!sequence.isNull() && !parseStreamSequence(sequence, &entry->publisher, &entry->number)) {
-        *error = QStringLiteral("a malformed \"%1\" field").arg(QString::fromLatin1(streamSequenceField()));
-        return false;
-    }
-    Frame *frame = &entry->frame;
     const DecodeStatus status = decodeFrame(bytes, m_sink->maximumMessageSize(), frame, error);
     if (status == DecodeStatus::NeedMoreData)
         *error = QStringLiteral("truncated frame of %1 bytes").arg(bytes.size());
@@ -346,19 +335,15 @@ bool RedisListener::decodeEntry(const QByteArray &key, const redisReply *fields,
         *error = QStringLiteral("the frame is for another channel");
         return false;
     }
+    quint64 publisher = 0, number = 0;
+    if (!sequence.isNull()
+        && (!parseStreamSequence(sequence, &publisher, &number) || publisher != frame->head.meta.publisher
+            || number != frame->head.meta.sequence)) {
+        *error = QStringLiteral("its \"%1\" field does not match its frame")
+                         .arg(QString::fromLatin1(streamSequenceField()));
+        return false;
+    }
     return true;
-}
-
-// Redis trimmed the stream (MAXLEN) past entries this listener had not read: it fell
-// behind by more than the stream holds.
-void RedisListener::reportMissed(const QByteArray &key, quint64 missed)
-{
-    const QString channel = QString::fromUtf8(m_channelByKey.value(key));
-    qCWarning(lcXDNetwork, "missed %llu messages on %s: Redis trimmed them before this listener read them",
-              static_cast<unsigned long long>(missed), key.constData());
-    m_sink->messagesLost(XDTransport::Network, channel, missed,
-                         QStringLiteral("Redis discarded them before this listener read them (it fell "
-                                        "further behind than the stream holds)"));
 }
 
 // Whatever the cause (a key holding something else than a stream, a server error), the

@@ -46,16 +46,9 @@ private:
         qint64 entries = 0;
         qint64 bytes = 0;
     };
-    struct DecodedEntry
-    {
-        Frame frame;
-        QByteArray publisher; // empty: the entry has no "sequence" field
-        quint64 number = 0;
-    };
     void readReply(const redisReply *reply, const QHash<QByteArray, quint64> &generations);
     void readEntries(const QByteArray &key, const redisReply *entries, ReadTally *tally);
-    bool decodeEntry(const QByteArray &key, const redisReply *fields, DecodedEntry *entry, QString *error) const;
-    void reportMissed(const QByteArray &key, quint64 missed);
+    bool decodeEntry(const QByteArray &key, const redisReply *fields, Frame *frame, QString *error) const;
     void readFailed(const QString &error);
     void findUnreadableKeys();
     void reportState(const TransportFailure &failure);
@@ -75,7 +68,6 @@ private:
     qint64 m_serverClockOffsetMs = 0; // server time minus local time
     qint64 m_serverClockUncertaintyMs = 0;
     QSet<QByteArray> m_positionsToCheck; // kept from a server that was replaced
-    QHash<QByteArray, StreamSequenceTracker> m_sequencesByKey; // finds trimmed entries
     int m_entriesPerRead; // XREAD COUNT, from the last entries' size
     bool m_reading = false; // a command of the read loop is out
     int m_positionLookups = 0;

@@ -117,7 +117,7 @@ std::shared_ptr<RedisSender> RedisSender::instance(TransportFailure *failure)
 
 RedisSender::RedisSender(const RedisEndpoint &endpoint)
     : m_endpoint(endpoint), m_targetId(QUuid::createUuidV5(QUuid(), endpoint.description())),
-      m_publisher(newStreamPublisher()), m_thread(std::make_unique<RedisSenderThread>(this, endpoint))
+      m_thread(std::make_unique<RedisSenderThread>(this, endpoint))
 {
     m_thread->start();
 }
@@ -185,7 +185,7 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
     message.frame = frame.head + frame.payload;
     message.senderToken = options.senderToken;
     message.sequence = m_nextSequence++;
-    message.streamSequence = formatStreamSequence(m_publisher, ++m_streamNumbers[message.key]);
+    message.streamSequence = formatStreamSequence(frame.publisher, frame.sequence);
     m_queue.push_back(std::move(message));
     m_queuedBytes += size;
     ++m_pendingBySender[options.senderToken];

@@ -78,8 +78,6 @@ private:
     qint64 m_queuedBytes = 0;
     bool m_queueStalled = false; // a send timed out waiting for room in the queue
     quint64 m_nextSequence = 1;
-    const QByteArray m_publisher; // this process, in the streams' entries
-    QHash<QByteArray, quint64> m_streamNumbers; // the last number given per stream
     std::deque<RetainedMessage> m_retained;
     qint64 m_retainedBytes = 0;
     QHash<quint64, qint64> m_pendingBySender;

@@ -1,69 +1,50 @@
 // SPDX-License-Identifier: MIT
 #include "transports/redis/streamsequence_p.h"
 
-#include <QtCore/QRandomGenerator>
+#include <algorithm>
 
 namespace XDMessagingPrivate {
 
 namespace {
 
 constexpr int PublisherHexDigits = 16;
-constexpr int MaximumPublisherHexDigits = 32;
 
-bool isLowerHex(char c)
+bool isDecimal(const QByteArray &digits)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (digits.isEmpty() || digits.size() > 20 || digits.front() == '0')
+        return false;
+    return std::all_of(digits.cbegin(), digits.cend(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool isLowerHex(const QByteArray &digits)
+{
+    return std::all_of(digits.cbegin(), digits.cend(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 } // namespace
 
-QByteArray formatStreamSequence(const QByteArray &publisher, quint64 number)
+QByteArray formatStreamSequence(quint64 publisher, quint64 number)
 {
-    return publisher + ':' + QByteArray::number(number);
+    QByteArray value = QByteArray::number(publisher, 16).rightJustified(PublisherHexDigits, '0');
+    value += ':';
+    value += QByteArray::number(number);
+    return value;
 }
 
-bool parseStreamSequence(const QByteArray &value, QByteArray *publisher, quint64 *number)
+bool parseStreamSequence(const QByteArray &value, quint64 *publisher, quint64 *number)
 {
-    const qsizetype colon = value.indexOf(':');
-    if (colon < 1 || colon > MaximumPublisherHexDigits)
+    if (value.size() <= PublisherHexDigits || value.at(PublisherHexDigits) != ':')
         return false;
-    for (qsizetype i = 0; i < colon; ++i) {
-        if (!isLowerHex(value.at(i)))
-            return false;
-    }
-    const QByteArray digits = value.mid(colon + 1);
-    if (digits.isEmpty() || digits.size() > 20 || digits.front() == '0')
+    const QByteArray hex = value.left(PublisherHexDigits);
+    const QByteArray digits = value.mid(PublisherHexDigits + 1);
+    if (!isLowerHex(hex) || !isDecimal(digits))
         return false;
-    for (const char c : digits) {
-        if (c < '0' || c > '9')
-            return false;
-    }
-    bool ok = false;
-    *number = digits.toULongLong(&ok);
-    *publisher = value.left(colon);
-    return ok;
-}
-
-QByteArray newStreamPublisher()
-{
-    const quint64 random = QRandomGenerator::system()->generate64();
-    return QByteArray::number(random, 16).rightJustified(PublisherHexDigits, '0');
-}
-
-quint64 StreamSequenceTracker::record(const QByteArray &publisher, quint64 number)
-{
-    const auto found = m_lastByPublisher.find(publisher);
-    if (found == m_lastByPublisher.end()) {
-        if (m_lastByPublisher.size() >= MaximumPublishers)
-            m_lastByPublisher.clear();
-        m_lastByPublisher.insert(publisher, number);
-        return 0;
-    }
-    const quint64 last = *found;
-    if (number <= last)
-        return 0;
-    *found = number;
-    return number - last - 1;
+    bool hexOk = false;
+    bool decimalOk = false;
+    *publisher = hex.toULongLong(&hexOk, 16);
+    *number = digits.toULongLong(&decimalOk);
+    return hexOk && decimalOk;
 }
 
 } // namespace XDMessagingPrivate

@@ -5,6 +5,7 @@
 #include "core/logging_p.h"
 
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 
 namespace XDMessagingPrivate {
@@ -21,7 +22,8 @@ Reply<T> reply(T *raw)
 }
 
 constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY", "_XDMESSAGING_LISTENER", "_XDMESSAGING_INBOX",
-                                     "UTF8_STRING"};
+                                     "_XDMESSAGING_ACKNOWLEDGE", "UTF8_STRING"};
+constexpr int AtomCount = int(std::size(AtomNames));
 // ChangeProperty's fixed part, and some room to spare.
 constexpr qsizetype ChangePropertyOverhead = 64;
 
@@ -72,11 +74,11 @@ bool X11Display::initialize(QString *error)
         return false;
     }
     m_root = screens.data->root;
-    xcb_intern_atom_cookie_t cookies[4];
-    for (int i = 0; i < 4; ++i)
+    xcb_intern_atom_cookie_t cookies[AtomCount];
+    for (int i = 0; i < AtomCount; ++i)
         cookies[i] = xcb_intern_atom(m_connection, 0, uint16_t(qstrlen(AtomNames[i])), AtomNames[i]);
-    xcb_atom_t *atoms[4] = {&m_registry, &m_listener, &m_inbox, &m_utf8};
-    for (int i = 0; i < 4; ++i) {
+    xcb_atom_t *atoms[AtomCount] = {&m_registry, &m_listener, &m_inbox, &m_acknowledge, &m_utf8};
+    for (int i = 0; i < AtomCount; ++i) {
         const auto interned = reply(xcb_intern_atom_reply(m_connection, cookies[i], nullptr));
         if (!interned) {
             *error = QStringLiteral("the X server refused to intern atoms");
@@ -146,6 +148,33 @@ void X11Display::touchRegistry()
 {
     xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 0, nullptr);
     xcb_flush(m_connection);
+}
+
+void X11Display::sendAcknowledgement(xcb_window_t senderWindow, xcb_window_t listenerWindow, quint64 count)
+{
+    xcb_client_message_event_t event {};
+    event.response_type = XCB_CLIENT_MESSAGE;
+    event.format = 32;
+    event.window = senderWindow;
+    event.type = m_acknowledge;
+    event.data.data32[0] = listenerWindow;
+    event.data.data32[1] = quint32(count);
+    event.data.data32[2] = quint32(count >> 32);
+    // No event mask: a ClientMessage sent so goes to the client that created the window.
+    xcb_send_event(m_connection, 0, senderWindow, 0, reinterpret_cast<const char *>(&event));
+}
+
+bool X11Display::parseAcknowledgement(const xcb_generic_event_t *event, xcb_window_t senderWindow,
+                                      xcb_window_t *listenerWindow, quint64 *count) const
+{
+    if ((event->response_type & ~0x80) != XCB_CLIENT_MESSAGE)
+        return false;
+    const auto *message = reinterpret_cast<const xcb_client_message_event_t *>(event);
+    if (message->type != m_acknowledge || message->window != senderWindow || message->format != 32)
+        return false;
+    *listenerWindow = message->data.data32[0];
+    *count = message->data.data32[1] | (quint64(message->data.data32[2]) << 32);
+    return true;
 }
 
 void X11Display::sync()

@@ -43,6 +43,12 @@ public:
     // which stays as it is. Senders then watch the root window only, not every
     // listener window, whose inbox changes with every message.
     void touchRegistry();
+    // Tells the sender owning senderWindow that listenerWindow took count more of the
+    // frames it appended (not flushed: the caller flushes once for all it sends).
+    void sendAcknowledgement(xcb_window_t senderWindow, xcb_window_t listenerWindow, quint64 count);
+    // True when event is such an acknowledgement addressed to senderWindow.
+    bool parseAcknowledgement(const xcb_generic_event_t *event, xcb_window_t senderWindow, xcb_window_t *listenerWindow,
+                              quint64 *count) const;
 
 private:
     X11Display(xcb_connection_t *connection, bool owned);
@@ -54,6 +60,7 @@ private:
     xcb_atom_t m_registry = 0;
     xcb_atom_t m_listener = 0;
     xcb_atom_t m_inbox = 0;
+    xcb_atom_t m_acknowledge = 0;
     xcb_atom_t m_utf8 = 0;
     qsizetype m_maximumChunk = 0;
 };

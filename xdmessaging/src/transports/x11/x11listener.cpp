@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "transports/x11/x11listener_p.h"
 
+#include "codec/x11inbox_p.h"
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 
@@ -221,32 +222,50 @@ void X11Listener::decodeInbox()
         return;
     }
     m_stream += bytes;
+    QHash<quint32, quint64> takenBySender;
+    m_stream.remove(0, takeFrames(&takenBySender));
+    // Each sender hears how many of its frames were taken, whether delivered or dropped.
+    for (auto it = takenBySender.cbegin(); it != takenBySender.cend(); ++it)
+        m_display->sendAcknowledgement(it.key(), m_window, it.value());
+    if (!takenBySender.isEmpty()) {
+        xcb_flush(m_display->connection());
+        handleQueuedOwnEvents(); // a flush may read events too
+    }
+}
+
+// Hands the whole frames at the start of m_stream to the sink; returns the bytes used.
+qsizetype X11Listener::takeFrames(QHash<quint32, quint64> *takenBySender)
+{
+    const QByteArrayView stream(m_stream);
     qsizetype used = 0;
     for (;;) {
+        quint32 senderWindow = 0;
         Frame frame;
         QString error;
-        const DecodeStatus status =
-                decodeFrame(QByteArrayView(m_stream).sliced(used), m_sink->maximumMessageSize(), &frame, &error);
+        DecodeStatus status = decodeInboxEnvelope(stream.sliced(used), &senderWindow, &error);
+        if (status == DecodeStatus::Complete) {
+            status = decodeFrame(stream.sliced(used + InboxEnvelopeSize), m_sink->maximumMessageSize(), &frame, &error);
+        }
+        const qsizetype size = InboxEnvelopeSize + qsizetype(frame.head.frameSize());
         if (status == DecodeStatus::NeedMoreData)
-            break;
+            return used;
+        if (status == DecodeStatus::Malformed) {
+            // The senders whose frames this held learn of the loss when this window goes.
+            qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(stream.size() - used),
+                      qUtf16Printable(error));
+            return stream.size();
+        }
         if (status == DecodeStatus::Invalid) {
             // Intact framing, unacceptable content: that frame alone goes, once it is all here.
-            if (m_stream.size() - used < frame.head.frameSize())
-                break;
+            if (stream.size() - used < size)
+                return used;
             qCWarning(lcXDX11, "dropping a message: %ls", qUtf16Printable(error));
-            used += qsizetype(frame.head.frameSize());
-            continue;
+        } else {
+            m_sink->frameReceived(std::move(frame), XDTransport::NativeWindow);
         }
-        if (status == DecodeStatus::Malformed) {
-            qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(m_stream.size() - used),
-                      qUtf16Printable(error));
-            used = m_stream.size();
-            break;
-        }
-        used += qsizetype(frame.head.frameSize());
-        m_sink->frameReceived(std::move(frame), XDTransport::NativeWindow);
+        used += size;
+        ++(*takenBySender)[senderWindow];
     }
-    m_stream.remove(0, used);
 }
 
 } // namespace XDMessagingPrivate

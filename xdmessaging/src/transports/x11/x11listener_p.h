@@ -4,6 +4,7 @@
 #include "core/transport_p.h"
 
 #include <QtCore/QAbstractNativeEventFilter>
+#include <QtCore/QHash>
 #include <QtCore/QObject>
 
 #include <xcb/xcb.h>
@@ -49,6 +50,7 @@ private:
     void handleQueuedOwnEvents();
     void readInbox();
     void decodeInbox();
+    qsizetype takeFrames(QHash<quint32, quint64> *takenBySender);
 
     FrameSink *const m_sink;
     std::unique_ptr<X11Display> m_display;

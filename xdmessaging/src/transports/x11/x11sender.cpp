@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "transports/x11/x11sender_p.h"
 
+#include "codec/x11inbox_p.h"
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <thread>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 namespace XDMessagingPrivate {
 
@@ -60,13 +65,18 @@ std::shared_ptr<X11Sender> X11Sender::instance(TransportFailure *failure)
 }
 
 X11Sender::X11Sender(std::unique_ptr<X11Display> display)
-    : m_display(std::move(display)), m_flusher([this] { runFlusher(); })
+    : m_display(std::move(display)), m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
 {
+    xcb_connection_t *connection = m_display->connection();
     // Registry changes arrive as PropertyNotify on the root window.
     const uint32_t events = XCB_EVENT_MASK_PROPERTY_CHANGE;
-    std::lock_guard lock(m_mutex);
-    xcb_change_window_attributes(m_display->connection(), m_display->root(), XCB_CW_EVENT_MASK, &events);
-    xcb_flush(m_display->connection());
+    xcb_change_window_attributes(connection, m_display->root(), XCB_CW_EVENT_MASK, &events);
+    m_acknowledgementWindow = xcb_generate_id(connection);
+    xcb_create_window(connection, 0, m_acknowledgementWindow, m_display->root(), -1, -1, 1, 1, 0,
+                      XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT, 0, nullptr);
+    m_envelope = encodeInboxEnvelope(m_acknowledgementWindow);
+    xcb_flush(connection);
+    m_eventThread = std::thread([this] { runEventThread(); });
 }
 
 X11Sender::~X11Sender()
@@ -75,53 +85,123 @@ X11Sender::~X11Sender()
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
-    m_flushWanted.notify_one();
-    m_flusher.join(); // it flushed what was pending on its way out
+    wakeEventThread();
+    m_eventThread.join(); // it flushed what was pending on its way out
+    ::close(m_wakeFd);
 }
 
-void X11Sender::runFlusher()
+void X11Sender::wakeEventThread()
 {
+    const quint64 one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
+}
+
+// Reads the events of the connection as they come, also while nobody sends: a listener
+// killed after its last message was appended must still be reported.
+void X11Sender::runEventThread()
+{
+    pollfd sources[2] = {{xcb_get_file_descriptor(m_display->connection()), POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
     std::unique_lock lock(m_mutex);
     for (;;) {
-        m_flushWanted.wait(lock, [this] { return m_flushPending || m_stopping; });
-        if (m_flushPending) {
-            // Let a busy sender append a few more: one write then carries them all.
-            m_flushWanted.wait_for(lock, FlushDelay, [this] { return m_stopping; });
-            xcb_flush(m_display->connection());
+        pumpEventsLocked(EventSource::Socket);
+        const qint64 now = monotonicNs();
+        if (m_stopping || (m_flushPending && now >= m_flushDueNs)) {
             m_flushPending = false;
-            m_lastFlushNs = monotonicNs();
+            flushLocked();
         }
-        if (m_stopping)
+        if (m_stopping || xcb_connection_has_error(m_display->connection()))
             return;
+        timespec wait {};
+        const qint64 waitNs = m_flushDueNs - now;
+        wait.tv_sec = time_t(waitNs / 1'000'000'000);
+        wait.tv_nsec = long(waitNs % 1'000'000'000);
+        const bool timed = m_flushPending;
+        lock.unlock();
+        ::ppoll(sources, 2, timed ? &wait : nullptr, nullptr);
+        if (sources[1].revents & POLLIN) {
+            quint64 count;
+            [[maybe_unused]] const ssize_t drained = ::read(m_wakeFd, &count, sizeof count);
+        }
+        lock.lock();
     }
 }
 
 void X11Sender::flushSoonLocked()
 {
     if (m_flushPending)
-        return; // the flusher takes this one too
+        return; // the event thread takes this one too
     const qint64 now = monotonicNs();
     if (now - m_lastFlushNs > IdleFlushNs) {
-        xcb_flush(m_display->connection());
-        m_lastFlushNs = now;
+        flushLocked();
         return;
     }
+    // Let a busy sender append a few more: one write then carries them all.
     m_flushPending = true;
-    m_flushWanted.notify_one();
+    m_flushDueNs = now + std::chrono::nanoseconds(FlushDelay).count();
+    wakeEventThread();
 }
 
-void X11Sender::pumpEventsLocked()
+void X11Sender::pumpEventsLocked(EventSource source)
 {
-    while (xcb_generic_event_t *event = xcb_poll_for_event(m_display->connection())) {
+    xcb_connection_t *connection = m_display->connection();
+    for (;;) {
+        xcb_generic_event_t *event =
+                source == EventSource::Socket ? xcb_poll_for_event(connection) : xcb_poll_for_queued_event(connection);
+        if (!event)
+            return;
         const uint8_t type = event->response_type & ~0x80;
-        if (type == XCB_PROPERTY_NOTIFY) {
+        xcb_window_t listenerWindow = 0;
+        quint64 count = 0;
+        if (m_display->parseAcknowledgement(event, m_acknowledgementWindow, &listenerWindow, &count)) {
+            acknowledgedLocked(listenerWindow, count);
+        } else if (type == XCB_PROPERTY_NOTIFY) {
             const auto *notify = reinterpret_cast<xcb_property_notify_event_t *>(event);
             if (notify->atom == m_display->registryAtom())
                 m_stale = true;
-        } else if (type == XCB_DESTROY_NOTIFY || type == 0) {
-            m_stale = true; // a listener window died, or a request hit one that had
+        } else if (type == XCB_DESTROY_NOTIFY) {
+            windowDestroyedLocked(reinterpret_cast<xcb_destroy_notify_event_t *>(event)->window);
+            m_stale = true;
+        } else if (type == 0) {
+            m_stale = true; // a request hit a window that had died
         }
         std::free(event);
+    }
+}
+
+void X11Sender::flushLocked()
+{
+    xcb_flush(m_display->connection());
+    m_lastFlushNs = monotonicNs();
+    // Writing may have read events into xcb's queue, where the event thread's poll()
+    // cannot see them.
+    pumpEventsLocked(EventSource::Queue);
+}
+
+void X11Sender::acknowledgedLocked(quint32 listenerWindow, quint64 count)
+{
+    const auto found = m_ledgers.find(listenerWindow);
+    if (found == m_ledgers.end())
+        return;
+    DeliveryLedger &ledger = found->ledger;
+    if (!ledger.acknowledge(ledger.handedOverCount() - ledger.unacknowledgedCount() + count))
+        qCWarning(lcXDX11, "ignoring an acknowledgement of more than was sent to window 0x%x", listenerWindow);
+}
+
+// Whatever the window had not taken is lost: in its inbox, or read by a listener that
+// died before it could say so.
+void X11Sender::windowDestroyedLocked(quint32 window)
+{
+    const auto found = m_ledgers.find(window);
+    if (found == m_ledgers.end())
+        return;
+    const QString description = found->description;
+    const QHash<quint64, qint64> lost = found->ledger.takeUnacknowledged();
+    m_ledgers.erase(found);
+    const QString reason = QStringLiteral("its window was destroyed before it took them");
+    for (auto it = lost.cbegin(); it != lost.cend(); ++it) {
+        qCWarning(lcXDX11, "%lld messages lost: %ls %ls", it.value(), qUtf16Printable(description),
+                  qUtf16Printable(reason));
+        reportLostMessages(it.key(), description, int(it.value()), reason);
     }
 }
 
@@ -169,6 +249,7 @@ void X11Sender::refreshLocked()
     }
     m_display->sync();
     m_targets = targets;
+    pumpEventsLocked(EventSource::Queue); // round trips may queue events the event thread cannot see
 }
 
 QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
@@ -178,7 +259,7 @@ QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFa
         *failure = {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")};
         return {};
     }
-    pumpEventsLocked();
+    pumpEventsLocked(EventSource::Socket); // a registry change before this send must be seen
     if (m_stale)
         refreshLocked();
     QList<ListenerRecord> matching;
@@ -209,31 +290,36 @@ qint64 X11Sender::inboxSizeLocked(quint32 window, bool *exists)
     const qint64 size = reply ? qint64(reply->bytes_after) : 0;
     std::free(reply);
     std::free(error);
+    pumpEventsLocked(EventSource::Queue); // see refreshLocked()
     return size;
 }
 
-void X11Sender::appendLocked(quint32 window, const EncodedFrame &frame)
+void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken)
 {
     xcb_connection_t *connection = m_display->connection();
     const auto append = [&](const char *data, qsizetype size) {
-        xcb_change_property(connection, XCB_PROP_MODE_APPEND, window, m_display->inboxAtom(), XCB_ATOM_STRING, 8,
+        xcb_change_property(connection, XCB_PROP_MODE_APPEND, target.window, m_display->inboxAtom(), XCB_ATOM_STRING, 8,
                             uint32_t(size), data);
     };
+    WindowLedger &owed = m_ledgers[target.window];
+    if (owed.description.isEmpty())
+        owed.description = describe(target.record);
+    owed.ledger.handedOver(senderToken);
+    const QByteArray head = m_envelope + frame.head;
     const qsizetype chunk = m_display->maximumPropertyChunk();
-    if (frame.size() <= chunk) {
-        const QByteArray whole = frame.payload.isEmpty() ? frame.head : frame.head + frame.payload;
+    if (head.size() + frame.payload.size() <= chunk) {
+        const QByteArray whole = frame.payload.isEmpty() ? head : head + frame.payload;
         append(whole.constData(), whole.size());
         flushSoonLocked();
         return;
     }
     // Larger than one request: keep other senders out while the pieces go in.
     xcb_grab_server(connection);
-    append(frame.head.constData(), frame.head.size());
+    append(head.constData(), head.size());
     for (qsizetype offset = 0; offset < frame.payload.size(); offset += chunk)
         append(frame.payload.constData() + offset, qMin(chunk, frame.payload.size() - offset));
     xcb_ungrab_server(connection);
-    xcb_flush(connection); // never leave the server grabbed for longer than needed
-    m_lastFlushNs = monotonicNs();
+    flushLocked(); // never leave the server grabbed for longer than needed
 }
 
 DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -276,7 +362,7 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
                 return gone;
         }
     }
-    appendLocked(found->window, frame);
+    appendLocked(*found, frame, options.senderToken);
     found->appendedSinceCheck += frame.size();
     if (xcb_connection_has_error(m_display->connection()))
         return failed(XDError::TransportUnavailable, QStringLiteral("the X connection was lost"));
@@ -288,6 +374,7 @@ bool X11Sender::flush(quint64, QDeadlineTimer)
     std::lock_guard lock(m_mutex);
     m_display->sync(); // every append has reached the server
     m_flushPending = false;
+    pumpEventsLocked(EventSource::Queue); // see refreshLocked()
     return !xcb_connection_has_error(m_display->connection());
 }
 

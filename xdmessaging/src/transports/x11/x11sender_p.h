@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/deliveryledger_p.h"
 #include "core/transport_p.h"
 
 #include <QtCore/QHash>
 
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -18,7 +18,11 @@ class X11Display;
 // registry and the listeners' manifests, and refreshes them when PropertyNotify or
 // DestroyNotify events say they changed. A frame goes out as an append to the
 // listener's inbox property: one request when it fits, or a run of requests under a
-// server grab, so that frames of different senders never interleave.
+// server grab, so that frames of different senders never interleave. Each frame names
+// this sender's acknowledgement window; listeners report there what they took, and a
+// listener window destroyed with frames it never took has them reported lost. A library
+// thread reads the connection's events (acknowledgements, windows destroyed) and
+// flushes what a busy sender appended.
 class X11Sender final : public SenderTransport
 {
 public:
@@ -41,25 +45,44 @@ private:
         bool stalled = false;
     };
 
+    // What one listener window owes this sender, kept apart from the targets: a window
+    // that left the registry may still take, or lose, what it was sent.
+    struct WindowLedger
+    {
+        DeliveryLedger ledger;
+        QString description;
+    };
+
     explicit X11Sender(std::unique_ptr<X11Display> display);
-    void pumpEventsLocked();
+    // Socket: reads what arrived. Queue: only what xcb already read (a round trip or a
+    // flush reads events into its queue, where poll() on the socket no longer sees them).
+    enum class EventSource { Socket, Queue };
+    void pumpEventsLocked(EventSource source);
+    void flushLocked();
+    void acknowledgedLocked(quint32 listenerWindow, quint64 count);
+    void windowDestroyedLocked(quint32 window);
     void refreshLocked();
     qint64 inboxSizeLocked(quint32 window, bool *exists);
-    void appendLocked(quint32 window, const EncodedFrame &frame);
+    void appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken);
     // Sends what was appended: at once when the sender was idle (latency), else by the
-    // flusher thread, which takes everything appended until it runs (one write for many).
+    // event thread, which takes everything appended until it runs (one write for many).
     void flushSoonLocked();
-    void runFlusher();
+    void runEventThread();
+    void wakeEventThread();
 
     std::unique_ptr<X11Display> m_display;
     std::mutex m_mutex;
     bool m_stale = true; // the cache must be reloaded before use
     QHash<QUuid, Target> m_targets;
-    std::condition_variable m_flushWanted;
+    QHash<quint32, WindowLedger> m_ledgers; // by listener window
+    quint32 m_acknowledgementWindow = 0;
+    QByteArray m_envelope; // what precedes each frame appended (names the window above)
+    int m_wakeFd = -1;
     bool m_flushPending = false;
+    qint64 m_flushDueNs = 0;
     bool m_stopping = false;
     qint64 m_lastFlushNs = 0;
-    std::thread m_flusher; // last: it starts once everything above exists
+    std::thread m_eventThread; // last: it starts once everything above exists
 };
 
 } // namespace XDMessagingPrivate
