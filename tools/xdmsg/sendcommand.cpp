@@ -3,6 +3,7 @@
 
 #include <XDMessaging/xdbroadcaster.h>
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
 
 namespace {
@@ -13,6 +14,7 @@ struct SendTotals
     qint64 deliveries = 0;
     qint64 propagated = 0;
     qint64 messagesWithFailures = 0;
+    qint64 lostAfterSending = 0; // accepted, then lost with their listener (deliveryFailed)
     bool fatal = false; // the whole send failed (bad channel, transport unavailable, ...)
     bool usage = false; // ... because of what the user typed
 };
@@ -81,6 +83,13 @@ int runSend(const QStringList &arguments)
     broadcaster.setPropagateToNetwork(parser.isSet(QStringLiteral("propagate")));
     const QString channel = positional.first();
     SendTotals totals;
+    QObject::connect(&broadcaster, &XDBroadcaster::deliveryFailed,
+                     [&totals](const QString &listener, int messageCount, const QString &reason) {
+                         printError(QStringLiteral("%1 messages lost after they were sent: %2: %3")
+                                            .arg(messageCount)
+                                            .arg(listener, reason));
+                         totals.lostAfterSending += messageCount;
+                     });
     if (fromStdin)
         sendLines(broadcaster, channel, &totals);
     else
@@ -91,6 +100,8 @@ int runSend(const QStringList &arguments)
                            .arg(broadcaster.sendTimeout()));
         totals.messagesWithFailures = qMax<qint64>(totals.messagesWithFailures, 1);
     }
+    // Losses the library found out after the sends returned arrive as queued signals.
+    QCoreApplication::processEvents();
     if (parser.isSet(QStringLiteral("verbose"))) {
         if (fromStdin) {
             printError(QStringLiteral(
@@ -107,5 +118,5 @@ int runSend(const QStringList &arguments)
     }
     if (totals.usage)
         return ExitUsage;
-    return totals.messagesWithFailures > 0 ? ExitFailure : ExitSuccess;
+    return totals.messagesWithFailures > 0 || totals.lostAfterSending > 0 ? ExitFailure : ExitSuccess;
 }

@@ -55,6 +55,8 @@ private Q_SLOTS:
     void listenerDeletedWhenToldOfALoss();
     void aKeyThatIsNoStreamDoesNotStopTheOtherChannels();
     void messageArrivingLocallyAndThroughRedisIsDeliveredOnce();
+    void propagatedStreamIsDeliveredExactlyOnce_data();
+    void propagatedStreamIsDeliveredExactlyOnce();
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
     void autoListensOnTheNetworkOnlyWhenConfigured();
 
@@ -600,6 +602,55 @@ void tst_Network::messageArrivingLocallyAndThroughRedisIsDeliveredOnce()
     QTest::qWait(1500);
     QCOMPARE(received.size(), 1);
     QCOMPARE(received.at(0).at(0).value<XDMessage>().text(), QStringLiteral("once"));
+}
+
+void tst_Network::propagatedStreamIsDeliveredExactlyOnce_data()
+{
+    QTest::addColumn<int>("redisStoppedMs");
+    QTest::newRow("Redis up") << 0;
+    QTest::newRow("Redis stopped for 12 s in the middle") << 12000;
+}
+
+// An Auto listener that also listens on Redis gets every message of a propagating sender
+// twice, locally and through Redis, long after (more than any window of ids would hold):
+// each is delivered once. A marker sent through Redis alone, after the sender is done,
+// comes after every Redis copy: when it arrives, all of them have been read.
+void tst_Network::propagatedStreamIsDeliveredExactlyOnce()
+{
+    QFETCH(int, redisStoppedMs);
+    constexpr int Count = 100000;
+    const QString channel = randomName(QStringLiteral("once-"));
+    const QString key = m_namespace + QStringLiteral(":channel:") + channel;
+    PeerProcess *listener = startPeer(m_machineA->path(), {QStringLiteral("count"), channel, QStringLiteral("1"),
+                                                           QString::number(Count), QStringLiteral("--until-marker")});
+    QVERIFY(listener->waitForReady());
+    PeerProcess *sender = startPeer(m_machineA->path(), {QStringLiteral("propagate"), channel, QString::number(Count),
+                                                         QStringLiteral("p"), QStringLiteral("0")});
+    if (redisStoppedMs > 0) {
+        QTRY_VERIFY_WITH_TIMEOUT(m_redis->cli({QStringLiteral("XLEN"), key}).trimmed().toInt() >= Count / 5, 60000);
+        const pid_t redis = pid_t(m_redis->pid());
+        QCOMPARE(::kill(redis, SIGSTOP), 0);
+        const auto resume = qScopeGuard([redis] { ::kill(redis, SIGCONT); });
+        QTest::qWait(redisStoppedMs);
+    }
+    QVERIFY(sender->waitForFinished(120000));
+    QCOMPARE(sender->lineStartingWith(QStringLiteral("SENT ")), QStringLiteral("SENT %1 0 %1").arg(Count));
+    QTRY_VERIFY_WITH_TIMEOUT(!listener->lineStartingWith(QStringLiteral("DONE ")).isEmpty(), 60000);
+
+    XDBroadcaster marker(XDTransport::Network);
+    QVERIFY(marker.sendToChannel(channel, QStringLiteral("marker")).propagatedToNetwork());
+    QVERIFY(marker.flush(30000));
+    QVERIFY(listener->waitForFinished(60000));
+    QCOMPARE(listener->lineStartingWith(QStringLiteral("FINAL ")), QStringLiteral("FINAL %1 0 0").arg(Count));
+    QCOMPARE(listener->lineStartingWith(QStringLiteral("LOST ")), QString());
+    reportReliability(QStringLiteral("network"),
+                      redisStoppedMs == 0
+                              ? QStringLiteral("%1 messages propagated to an Auto listener that also listens on "
+                                               "Redis (every message arrives twice)")
+                                        .arg(Count)
+                              : QStringLiteral("the same, with redis-server SIGSTOPped for %1 s in the middle")
+                                        .arg(redisStoppedMs / 1000),
+                      QStringLiteral("each delivered exactly once, in order; no loss reported"));
 }
 
 // Redis not there at start: a network broadcaster says why; a propagating one still

@@ -12,6 +12,9 @@
 //                                     "READY", "PROGRESS ..." every 10,000 messages,
 //                                     then "DONE <received> <duplicates>
 //                                     <out of order> <peak RSS KiB>" when all arrived
+//   testpeer count CHANNEL SENDERS N --until-marker  the same, then goes on counting
+//                                     until a message "marker" comes, prints "FINAL
+//                                     <received> <duplicates> <out of order>" and exits
 //   testpeer rawsend SOCKET CHANNEL TEXT  connects to a listener's socket, writes one
 //                                     frame, prints "CLOSED" if the listener hangs up
 //                                     within 2 s, else "OPEN"; "CONNECT-FAILED <error>"
@@ -117,7 +120,7 @@ qint64 peakRssKiB()
     return -1;
 }
 
-int count(const QString &channel, int senders, qint64 perSender)
+int count(const QString &channel, int senders, qint64 perSender, bool untilMarker)
 {
     auto *listener = new XDListener(qApp);
     if (!listener->registerChannel(channel)) {
@@ -132,6 +135,12 @@ int count(const QString &channel, int senders, qint64 perSender)
     auto *tally = new Tally;
     QObject::connect(listener, &XDListener::messageReceived, qApp, [=](const XDMessage &message) {
         const QString text = message.text();
+        if (untilMarker && text == u"marker") {
+            std::printf("FINAL %lld %lld %lld\n", tally->received, tally->duplicates, tally->outOfOrder);
+            std::fflush(stdout);
+            QCoreApplication::exit(0);
+            return;
+        }
         const qsizetype colon = text.indexOf(QLatin1Char(':'));
         const QString tag = text.left(colon);
         const qint64 n = QStringView(text).mid(colon + 1).toLongLong();
@@ -149,7 +158,8 @@ int count(const QString &channel, int senders, qint64 perSender)
             std::printf("DONE %lld %lld %lld %lld\n", tally->received, tally->duplicates, tally->outOfOrder,
                         peakRssKiB());
             std::fflush(stdout);
-            QCoreApplication::exit(0);
+            if (!untilMarker)
+                QCoreApplication::exit(0);
         }
     });
     announceWhenReady(listener);
@@ -229,8 +239,9 @@ int main(int argc, char *argv[])
         return listen(arguments.mid(1));
     if (arguments.size() == 4 && arguments.at(0) == u"send")
         return send(arguments.at(1), arguments.at(2).toInt(), arguments.at(3));
-    if (arguments.size() == 4 && arguments.at(0) == u"count")
-        return count(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toLongLong());
+    const bool untilMarker = arguments.size() == 5 && arguments.at(4) == u"--until-marker";
+    if ((arguments.size() == 4 || untilMarker) && arguments.at(0) == u"count")
+        return count(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toLongLong(), untilMarker);
     if (arguments.size() == 4 && arguments.at(0) == u"rawsend")
         return rawSend(arguments.at(1), arguments.at(2), arguments.at(3));
     if (arguments.size() == 5 && arguments.at(0) == u"propagate")
