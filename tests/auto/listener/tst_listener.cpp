@@ -42,6 +42,7 @@ private Q_SLOTS:
     void flushWaitsForTheKernel();
     void flushTimesOutWhileNobodyReads();
     void deliveryFailedWhenListenerGoesAway();
+    void messagesRefusedToAStalledListenerAreLossesToIt();
     void unavailableTransportsAreClearErrors();
     void bogusTransportVariable();
     void concurrentSendersFromThreads();
@@ -341,6 +342,43 @@ void tst_Listener::flushTimesOutWhileNobodyReads()
 
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), Count, 20000);
     QVERIFY(broadcaster.flush(5000));
+}
+
+// A listener that does not read makes sends fail (queue limit, no wait); once it reads
+// again, the next message it gets shows the gap in its sender's numbers: messagesLost()
+// counts exactly the messages refused, and nothing else is missing or repeated.
+void tst_Listener::messagesRefusedToAStalledListenerAreLossesToIt()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QSignalSpy lost(&listener, &XDListener::messagesLost);
+    XDBroadcaster broadcaster;
+    broadcaster.setQueueLimit(1024 * 1024);
+    broadcaster.setSendTimeout(0);
+    // The listener reads only in this thread's event loop, which does not run here.
+    const QByteArray chunk(64 * 1024, 'r');
+    int accepted = 0;
+    int refused = 0;
+    for (int i = 0; i < 200; ++i) {
+        const XDSendResult result = broadcaster.sendToChannel(channel, chunk);
+        if (result.listenersReached() == 1)
+            ++accepted;
+        else
+            ++refused;
+        QCOMPARE(result.listenersReached() + result.listenersFailed(), 1);
+    }
+    QVERIFY2(refused > 0 && accepted > 0, qPrintable(QStringLiteral("%1 %2").arg(accepted).arg(refused)));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), accepted, 20000);
+    QCOMPARE(lost.size(), 0); // nothing after the gap yet: nothing to tell it by
+    QVERIFY(broadcaster.flush(5000));
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("after")));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), accepted + 1, 5000);
+    QCOMPARE(lost.size(), 1);
+    QCOMPARE(lost.at(0).at(0).toString(), channel);
+    QCOMPARE(lost.at(0).at(1).toLongLong(), qint64(refused));
+    QCOMPARE(listener.error(), XDError::MessagesLost);
 }
 
 void tst_Listener::deliveryFailedWhenListenerGoesAway()

@@ -11,6 +11,8 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <csignal>
+
 namespace {
 
 QString randomChannel()
@@ -39,6 +41,7 @@ private Q_SLOTS:
     void senderListenerMatrix();
     void differentRuntimeDirectoriesTalkOverTheDisplay();
     void killedListenerLeavesTheRegistry();
+    void messagesRefusedToAStoppedListenerAreLossesToIt();
     void messageSizes_data();
     void messageSizes();
     void garbageInTheRegistryIsIgnored();
@@ -194,6 +197,40 @@ void tst_X11::killedListenerLeavesTheRegistry()
     QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("after")).listenersReached(), 1, 10000);
     QCOMPARE(broadcaster.listeners().size(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(!survivor->messages().filter(md5("after")).isEmpty(), 10000);
+}
+
+// The inbox limit refuses sends to a stopped listener; once it runs again, the gap in
+// the sender's numbers is reported by the listener, exactly.
+void tst_X11::messagesRefusedToAStoppedListenerAreLossesToIt()
+{
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("native"), channel);
+    QVERIFY(listener->waitForReady());
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGSTOP), 0);
+    const auto resume = qScopeGuard([listener] { ::kill(pid_t(listener->pid()), SIGCONT); });
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    broadcaster.setQueueLimit(256 * 1024);
+    broadcaster.setSendTimeout(0);
+    const QByteArray chunk(16 * 1024, 'n');
+    int accepted = 0;
+    int refused = 0;
+    for (int i = 0; i < 100; ++i) {
+        const XDSendResult result = broadcaster.sendToChannel(channel, chunk);
+        accepted += result.listenersReached();
+        refused += result.listenersFailed();
+    }
+    QVERIFY2(refused > 0 && accepted > 0, qPrintable(QStringLiteral("%1 %2").arg(accepted).arg(refused)));
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), accepted, 10000);
+    // Refused too until the sender sees the inbox empty again; each refusal is one more loss.
+    QDeadlineTimer deadline(10000);
+    while (broadcaster.sendToChannel(channel, QByteArray("after")).listenersReached() == 0) {
+        ++refused;
+        QVERIFY(!deadline.hasExpired());
+        QTest::qWait(10);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), accepted + 1, 10000);
+    QCOMPARE(listener->lineStartingWith(QStringLiteral("LOST ")), QStringLiteral("LOST %1").arg(refused));
 }
 
 void tst_X11::messageSizes_data()

@@ -86,8 +86,9 @@ public:
     // Queues a frame; deliverReceived() hands the queue to the slots.
     virtual void frameReceived(Frame &&frame, XDTransport via) = 0;
     enum class Delivery {
-        // Now: only as the very last statement of a read handler that touches nothing of
-        // its own afterwards (a slot may delete the listener, and the transport with it).
+        // Now: only at the end of a read handler that touches nothing of its own
+        // afterwards, or only after checking that it still exists (a slot may delete the
+        // listener, and the transport with it, or run a nested event loop).
         Now,
         // From the listener's event loop: anywhere else, inside a library's callback too.
         FromEventLoop,

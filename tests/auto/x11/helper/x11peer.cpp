@@ -3,7 +3,8 @@
 //   x11peer [--gui] TRANSPORT CHANNEL
 // prints "READY", then for each message
 //   "MSG <transport it came over> <payload bytes> <md5 of payload> <filter deliveries>"
-// where the last figure counts inbox events that came through Qt's native event filter.
+// where the last figure counts inbox events that came through Qt's native event filter,
+// and "LOST <count>" when the listener reports messages lost.
 // With --gui it runs a QGuiApplication (on xcb), else a QCoreApplication.
 #include "transports/x11/x11listener_p.h"
 
@@ -39,6 +40,10 @@ int main(int argc, char *argv[])
                     qlonglong(message.payload().size()),
                     QCryptographicHash::hash(message.payload(), QCryptographicHash::Md5).toHex().constData(),
                     qulonglong(XDMessagingPrivate::X11Listener::eventFilterDeliveries()));
+        std::fflush(stdout);
+    });
+    QObject::connect(&listener, &XDListener::messagesLost, &listener, [](const QString &, qint64 count) {
+        std::printf("LOST %lld\n", count);
         std::fflush(stdout);
     });
     std::printf("READY\n");

@@ -5,6 +5,7 @@
 #include "transports/localsocket/localsocketdirectory_p.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
 
@@ -55,6 +56,7 @@ LocalSocketListener::LocalSocketListener(const ListenerManifest &identity, Frame
 
 LocalSocketListener::~LocalSocketListener()
 {
+    acknowledgeAll(); // what the slots had, or was dropped with this listener, was taken
     if (m_directory)
         m_directory->removeEndpoint(m_id);
 }
@@ -169,9 +171,18 @@ void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
 
 void LocalSocketListener::readPeer(Peer *peer)
 {
-    if (readAvailable(peer))
-        acknowledge(peer);
-    m_sink->deliverReceived(FrameSink::Delivery::Now); // the last statement: a slot may delete this listener
+    readAvailable(peer);
+    const QPointer<LocalSocketListener> alive(this);
+    m_sink->deliverReceived(FrameSink::Delivery::Now); // a slot may delete this listener
+    // After the slots, so that an acknowledgement is no step on the way of their replies.
+    if (alive)
+        acknowledgeAll();
+}
+
+void LocalSocketListener::acknowledgeAll()
+{
+    for (const std::unique_ptr<Peer> &peer : m_peers)
+        acknowledge(peer.get());
 }
 
 // One small write per read batch. A sender that does not read its acknowledgements

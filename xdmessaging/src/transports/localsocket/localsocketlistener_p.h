@@ -39,6 +39,7 @@ private:
     bool readAvailable(Peer *peer);
     // Tells the sender how many of its frames this listener has taken so far.
     void acknowledge(Peer *peer);
+    void acknowledgeAll();
     // Parses what is buffered; false when the peer must be dropped.
     bool takeBufferedFrames(Peer *peer);
     // Closes the connection; a non-empty reason is logged as a warning.

@@ -382,7 +382,7 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
                 continue;
             if (writeError == EAGAIN || writeError == EWOULDBLOCK) {
                 connection->waitingWritable = true;
-                return;
+                break;
             }
             // What the listener acknowledged before it went still counts as delivered.
             if (readAcknowledgementsLocked(connection))
@@ -408,6 +408,12 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
             connection->stalled = false;
         m_progress.notify_all();
     }
+    // Acknowledgements matter only once the listener is gone (poll() reports a hangup
+    // without being asked): they are read after a write, when this thread is awake
+    // anyway, and never wake it. That keeps the ledger's unacknowledged part about as
+    // long as what the socket holds.
+    if (!connection->closed && connection->written.unacknowledgedCount() > 0)
+        readAcknowledgementsLocked(connection);
 }
 
 void LocalSocketSender::ioThreadMain()
@@ -426,7 +432,7 @@ void LocalSocketSender::ioThreadMain()
         polled.assign(m_connections.cbegin(), m_connections.cend());
         pollSet.assign(1, pollfd {m_wakeFd, POLLIN, 0});
         for (const ConnectionPtr &connection : polled) {
-            const short events = POLLIN | (connection->waitingWritable ? POLLOUT : 0);
+            const short events = connection->waitingWritable ? POLLOUT : 0;
             pollSet.push_back({connection->fd, events, 0});
         }
         lock.unlock();
@@ -443,9 +449,8 @@ void LocalSocketSender::ioThreadMain()
             const short revents = pollSet[i + 1].revents;
             if (revents & POLLOUT)
                 connection->waitingWritable = false;
-            // Acknowledgements first: what a listener acknowledged before it closed was
-            // delivered.
-            if (revents & (POLLIN | POLLHUP | POLLERR))
+            // Hung up: what it acknowledged before it closed was delivered, the rest is lost.
+            if (revents & (POLLHUP | POLLERR))
                 readAcknowledgementsLocked(connection);
         }
     }

@@ -5,6 +5,7 @@
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 
+#include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QThread>
 #include <QtGui/QGuiApplication>
@@ -32,6 +33,7 @@ X11Listener::~X11Listener()
     }
     if (!m_display || !m_window)
         return;
+    acknowledge(); // before the window goes: what was taken is no loss
     if (m_registered)
         m_display->removeFromRegistry({m_window});
     xcb_destroy_window(m_display->connection(), m_window);
@@ -205,7 +207,23 @@ void X11Listener::handleQueuedOwnEvents()
 void X11Listener::readInbox()
 {
     decodeInbox();
-    m_sink->deliverReceived(FrameSink::Delivery::Now); // the last statement: a slot may delete this listener
+    const QPointer<X11Listener> alive(this);
+    m_sink->deliverReceived(FrameSink::Delivery::Now); // a slot may delete this listener
+    // After the slots, so that an acknowledgement is no step on the way of their replies.
+    if (alive)
+        acknowledge();
+}
+
+// Each sender hears how many of its frames were taken, whether delivered or dropped.
+void X11Listener::acknowledge()
+{
+    if (m_takenBySender.isEmpty())
+        return;
+    for (auto it = m_takenBySender.cbegin(); it != m_takenBySender.cend(); ++it)
+        m_display->sendAcknowledgement(it.key(), m_window, it.value());
+    m_takenBySender.clear();
+    xcb_flush(m_display->connection());
+    handleQueuedOwnEvents(); // a flush may read events too
 }
 
 void X11Listener::decodeInbox()
@@ -222,15 +240,7 @@ void X11Listener::decodeInbox()
         return;
     }
     m_stream += bytes;
-    QHash<quint32, quint64> takenBySender;
-    m_stream.remove(0, takeFrames(&takenBySender));
-    // Each sender hears how many of its frames were taken, whether delivered or dropped.
-    for (auto it = takenBySender.cbegin(); it != takenBySender.cend(); ++it)
-        m_display->sendAcknowledgement(it.key(), m_window, it.value());
-    if (!takenBySender.isEmpty()) {
-        xcb_flush(m_display->connection());
-        handleQueuedOwnEvents(); // a flush may read events too
-    }
+    m_stream.remove(0, takeFrames(&m_takenBySender));
 }
 
 // Hands the whole frames at the start of m_stream to the sink; returns the bytes used.

@@ -50,6 +50,7 @@ private:
     void handleQueuedOwnEvents();
     void readInbox();
     void decodeInbox();
+    void acknowledge();
     qsizetype takeFrames(QHash<quint32, quint64> *takenBySender);
 
     FrameSink *const m_sink;
@@ -58,6 +59,7 @@ private:
     bool m_filterInstalled = false;
     bool m_registered = false;
     QByteArray m_stream; // inbox bytes not yet forming a whole frame
+    QHash<quint32, quint64> m_takenBySender; // frames taken and not yet acknowledged, by sender window
     bool m_readScheduled = false; // a read of the inbox is posted to the event loop
 };
 

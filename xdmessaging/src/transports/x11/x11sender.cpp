@@ -5,6 +5,7 @@
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -22,6 +23,9 @@ constexpr std::chrono::milliseconds StalledPollInterval(5);
 constexpr qint64 IdleFlushNs = 50'000;
 // How long the flusher lets appends of a busy sender gather before writing them.
 constexpr std::chrono::microseconds FlushDelay(100);
+// How soon a listener window destroyed with frames it had not taken is noticed when
+// nothing is sent meanwhile (a send notices at once).
+constexpr std::chrono::milliseconds WatchInterval(100);
 
 qint64 monotonicNs()
 {
@@ -96,11 +100,12 @@ void X11Sender::wakeEventThread()
     [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
 }
 
-// Reads the events of the connection as they come, also while nobody sends: a listener
-// killed after its last message was appended must still be reported.
+// Flushes what a busy sender appended, and reads the connection's events while nobody
+// sends: a listener killed after its last message was appended must still be reported.
+// Only then, and every WatchInterval: an acknowledgement is no reason to wake up.
 void X11Sender::runEventThread()
 {
-    pollfd sources[2] = {{xcb_get_file_descriptor(m_display->connection()), POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
+    pollfd wake = {m_wakeFd, POLLIN, 0};
     std::unique_lock lock(m_mutex);
     for (;;) {
         pumpEventsLocked(EventSource::Socket);
@@ -111,14 +116,15 @@ void X11Sender::runEventThread()
         }
         if (m_stopping || xcb_connection_has_error(m_display->connection()))
             return;
-        timespec wait {};
-        const qint64 waitNs = m_flushDueNs - now;
-        wait.tv_sec = time_t(waitNs / 1'000'000'000);
-        wait.tv_nsec = long(waitNs % 1'000'000'000);
-        const bool timed = m_flushPending;
+        const bool owed = std::any_of(m_ledgers.cbegin(), m_ledgers.cend(),
+                                      [](const WindowLedger &entry) { return entry.ledger.unacknowledgedCount() > 0; });
+        qint64 waitNs = owed ? std::chrono::nanoseconds(WatchInterval).count() : -1;
+        if (m_flushPending)
+            waitNs = qMax<qint64>(0, m_flushDueNs - now);
+        const timespec wait {time_t(waitNs / 1'000'000'000), long(waitNs % 1'000'000'000)};
         lock.unlock();
-        ::ppoll(sources, 2, timed ? &wait : nullptr, nullptr);
-        if (sources[1].revents & POLLIN) {
+        ::ppoll(&wake, 1, waitNs >= 0 ? &wait : nullptr, nullptr);
+        if (wake.revents & POLLIN) {
             quint64 count;
             [[maybe_unused]] const ssize_t drained = ::read(m_wakeFd, &count, sizeof count);
         }
