@@ -35,8 +35,14 @@ class XDBroadcasterPrivate;
     queueLimit() for that long is reported in the result, and later sends to it fail at
     once until it reads again. Other listeners are never held up by it.
 
-    Messages still queued when a listener dies are reported through deliveryFailed().
-    Call flush() before exiting to make sure everything accepted has been handed over.
+    A broadcaster is one publisher: it numbers its messages per channel, and listeners
+    go by those numbers to deliver each message once and to count what they missed. Its
+    sends are serialized; use one broadcaster per thread to send in parallel.
+
+    Listeners acknowledge what they took: messages accepted for a listener that dies or
+    closes before taking them (queued here, or waiting in its socket or inbox) are
+    reported, exactly, through deliveryFailed(). Call flush() before exiting to make
+    sure everything accepted has been handed over.
 
     With setPropagateToNetwork(), or on XDTransport::Network, messages also go through
     Redis (see XDNetworkSettings) to the network listeners of every machine using the
@@ -87,9 +93,11 @@ public:
     static XDSendResult send(const QString &channel, const QString &text, XDTransport transport = XDTransport::Auto);
 
     /*!
-        Waits until everything this broadcaster queued has been handed to the kernel or
-        reported as failed, for at most \a msecs milliseconds (-1: sendTimeout()).
-        Returns false when data is still queued.
+        Waits until everything this broadcaster queued has been handed to the kernel
+        (the listeners' sockets, the X server) or reported as failed, for at most \a msecs
+        milliseconds (-1: sendTimeout()). Returns false when data is still queued. It
+        does not wait for the listeners to acknowledge (a listener may live in the
+        calling thread); what they never take is reported by deliveryFailed().
     */
     Q_INVOKABLE bool flush(int msecs = -1);
 
@@ -161,8 +169,10 @@ Q_SIGNALS:
     /*! propagateToNetwork() changed (setPropagateToNetwork(), or a transport to or from Network). */
     void propagateToNetworkChanged();
     /*!
-        Messages this broadcaster had already accepted could not be handed to a listener
-        (it died or closed the connection). \a messageCount messages were lost for it.
+        Messages this broadcaster had already accepted were never taken by a listener:
+        it died or closed the connection first, with them still queued here or unread
+        in its socket or inbox. \a messageCount is exact: what the listener acknowledged
+        is not counted.
     */
     void deliveryFailed(const QString &listenerDescription, int messageCount, const QString &reason);
     /*!

@@ -37,7 +37,9 @@ class XDListenerPrivate;
         and networkStateChanged() come from the event loop too, never from inside the
         call that caused them.
     \li A process receives its own broadcasts.
-    \li Per sender, the order of messages is kept; no message is delivered twice.
+    \li Per broadcaster, the order of messages is kept; no message is delivered twice,
+        whatever transports it comes by (a message arriving again, late or over another
+        transport, is recognised by its publisher's sequence number and dropped).
     \li Once unregisterChannel() returns, nothing more arrives on that channel.
     \li Malformed or oversized input from another process is dropped and logged under
         the \c xdmessaging.* logging categories; the listener keeps serving everyone else.
@@ -139,10 +141,13 @@ Q_SIGNALS:
     */
     void errorOccurred(XDError error, const QString &errorString);
     /*!
-        \a count messages on \a channel are gone before this listener read them: on the
-        network, Redis trimmed its stream while the listener was too far behind (see
-        XDBroadcaster::propagateToNetwork()). Also reported by errorOccurred() with
-        XDError::MessagesLost. An application can resynchronise its state here.
+        \a count messages on \a channel never reached this listener: a gap in a
+        publisher's sequence numbers, noticed when its next message arrived, on any
+        transport. The sender could not hand them over (this listener was not reading
+        and its queue was full), or, on the network, Redis trimmed its stream while the
+        listener was too far behind (see XDBroadcaster::propagateToNetwork()). Also
+        reported by errorOccurred() with XDError::MessagesLost. An application can
+        resynchronise its state here.
     */
     void messagesLost(const QString &channel, qint64 count);
     /*!
