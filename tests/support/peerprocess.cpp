@@ -84,10 +84,15 @@ bool PeerProcess::waitForFinished(int timeoutMs)
 
 QStringList PeerProcess::messages()
 {
+    return linesStartingWith(QStringLiteral("MSG "));
+}
+
+QStringList PeerProcess::linesStartingWith(const QString &prefix)
+{
     readLines();
     QStringList result;
     for (const QString &line : std::as_const(m_lines)) {
-        if (line.startsWith(QStringLiteral("MSG ")))
+        if (line.startsWith(prefix))
             result.append(line);
     }
     return result;

@@ -23,6 +23,7 @@ public:
     bool waitForFinished(int timeoutMs);
     // Lines of the form "MSG ..." received so far.
     QStringList messages();
+    QStringList linesStartingWith(const QString &prefix);
     // The first line starting with prefix, or containing text; else an empty string.
     QString lineStartingWith(const QString &prefix);
     QString lineContaining(const QString &text);

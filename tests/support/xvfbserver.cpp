@@ -44,9 +44,10 @@ bool XvfbServer::start(int timeoutMs)
     else
         m_process.setStandardErrorFile(QProcess::nullDevice());
     m_process.start(QStringLiteral("Xvfb"),
-                    {QStringLiteral("-displayfd"), QStringLiteral("3"), QStringLiteral("-screen"), QStringLiteral("0"),
-                     QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp"),
-                     QStringLiteral("-noreset")});
+                    QStringList {QStringLiteral("-displayfd"), QStringLiteral("3"), QStringLiteral("-screen"),
+                                 QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
+                                 QStringLiteral("tcp"), QStringLiteral("-noreset")}
+                            + m_extraArguments);
     ::close(writeFd);
     if (!m_process.waitForStarted(timeoutMs)) {
         ::close(displayPipe[0]);

@@ -3,6 +3,7 @@
 // another process can be wrong.
 #include "codec/frame_p.h"
 #include "codec/manifest_p.h"
+#include "codec/x11inbox_p.h"
 #include "core/sequencetracker_p.h"
 
 #include <XDMessaging/xdglobal.h>
@@ -52,6 +53,9 @@ private Q_SLOTS:
     void acknowledgementRoundTrip();
     void sequenceTrackerDeliversEachNumberOnce();
     void sequenceTrackerIsBounded();
+    void inboxPiecesOfSendersInterleave();
+    void inboxMessageCutBySendersEnd();
+    void inboxOversizedMessageIsNotBuffered();
     void truncatedAtEveryLength_data();
     void truncatedAtEveryLength();
     void corruptedHeader_data();
@@ -145,6 +149,73 @@ void tst_Codec::sequenceTrackerDeliversEachNumberOnce()
     QVERIFY(fresh.deliver);
     QCOMPARE(fresh.missed, 0u);
     QCOMPARE(tracker.record(8, channel, 2).missed, 0u); // 8 was forgotten too: no gap 1..2
+}
+
+namespace {
+
+QByteArray inboxPiece(quint32 window, quint32 serial, const QByteArray &bytes, bool last)
+{
+    return encodeInboxPieceHeader({window, serial, quint32(bytes.size()), last}) + bytes;
+}
+
+} // namespace
+
+void tst_Codec::inboxPiecesOfSendersInterleave()
+{
+    const QByteArray a = sampleFrame("from a");
+    const QByteArray b = sampleFrame("from b");
+    InboxAssembler assembler(Limit);
+    InboxAssembler::Output out;
+    // a's frame in three pieces, b's whole one between them; a read may end mid-piece.
+    const QByteArray inbox = inboxPiece(1, 7, a.first(10), false) + inboxPiece(2, 1, b, true)
+                             + inboxPiece(1, 7, a.sliced(10, 30), false) + inboxPiece(1, 7, a.sliced(40), true);
+    const qsizetype split = 2 * InboxPieceHeaderSize + 10 + b.size() + 5; // 5 bytes into a's second piece
+    assembler.feed(inbox.first(split), &out);
+    QCOMPARE(out.frames.size(), size_t(1));
+    QVERIFY(assembler.hasUnfinishedMessageFrom(1));
+    assembler.feed(inbox.sliced(split), &out);
+    QCOMPARE(out.frames.size(), size_t(2));
+    QCOMPARE(out.frames[0].payload, QByteArray("from b"));
+    QCOMPARE(out.frames[1].payload, QByteArray("from a"));
+    QCOMPARE(out.takenBySender.value(1), 1u);
+    QCOMPARE(out.takenBySender.value(2), 1u);
+    QVERIFY(out.problems.isEmpty());
+    QVERIFY(!assembler.hasUnfinishedMessageFrom(1));
+}
+
+void tst_Codec::inboxMessageCutBySendersEnd()
+{
+    const QByteArray frame = sampleFrame(QByteArray(1000, 'c'));
+    InboxAssembler assembler(Limit);
+    InboxAssembler::Output out;
+    assembler.feed(inboxPiece(3, 1, frame.first(500), false), &out);
+    assembler.senderGone(3, &out);
+    QCOMPARE(out.cutChannels, QList<QByteArray> {"commands"});
+    QVERIFY(!assembler.hasUnfinishedMessageFrom(3));
+    // A window id used again by someone else starts clean: nothing glued on.
+    assembler.feed(QByteArray(inboxPiece(3, 1, frame.sliced(500), true) + inboxPiece(3, 2, frame, true)), &out);
+    QCOMPARE(out.frames.size(), size_t(1));
+    QCOMPARE(out.frames[0].payload, QByteArray(1000, 'c'));
+    QCOMPARE(out.problems.size(), 1); // the stray rest: not a frame
+    // A new message before the last ended: the unfinished one is dropped, not glued.
+    assembler.feed(QByteArray(inboxPiece(4, 1, frame.first(100), false) + inboxPiece(4, 2, frame, true)), &out);
+    QCOMPARE(out.frames.size(), size_t(2));
+    QCOMPARE(out.takenBySender.value(4), 2u);
+}
+
+void tst_Codec::inboxOversizedMessageIsNotBuffered()
+{
+    const QByteArray frame = sampleFrame(QByteArray(4096, 'o'));
+    InboxAssembler assembler(1024);
+    InboxAssembler::Output out;
+    assembler.feed(inboxPiece(5, 1, frame.first(100), false), &out);
+    QCOMPARE(out.problems.size(), 1); // judged by its head, at once
+    for (int i = 0; i < 10; ++i)
+        assembler.feed(inboxPiece(5, 1, QByteArray(100000, 'x'), false), &out);
+    assembler.feed(inboxPiece(5, 1, frame.sliced(100), true), &out);
+    QCOMPARE(out.frames.size(), size_t(0));
+    QCOMPARE(out.takenBySender.value(5), 1u);
+    QCOMPARE(out.problems.size(), 1);
 }
 
 void tst_Codec::sequenceTrackerIsBounded()

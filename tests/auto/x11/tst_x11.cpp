@@ -2,6 +2,7 @@
 // The native-window transport and Auto mode, under an Xvfb the test starts itself.
 #include "childlifetime.h"
 #include "peerprocess.h"
+#include "reliabilityreport.h"
 #include "xvfbserver.h"
 
 #include <XDMessaging/xdmessaging.h>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void guiListenerReceivesThroughTheEventFilter();
+    void threeGuiListenersShareOneEventFilter();
     void consoleListenerReceivesThroughItsOwnConnection();
     void appendSeenDuringARoundTripIsNotMissed();
     void senderListenerMatrix_data();
@@ -42,6 +44,8 @@ private Q_SLOTS:
     void differentRuntimeDirectoriesTalkOverTheDisplay();
     void killedListenerLeavesTheRegistry();
     void messagesRefusedToAStoppedListenerAreLossesToIt();
+    void stoppedSenderInTheMiddleOfALargeMessageStopsNoOtherClient();
+    void killedSenderInTheMiddleOfALargeMessageSpoilsNothing();
     void messageSizes_data();
     void messageSizes();
     void garbageInTheRegistryIsIgnored();
@@ -49,7 +53,7 @@ private Q_SLOTS:
 
 private:
     PeerProcess *startListener(const QString &transport, const QString &channel, bool gui = false,
-                               const QString &runtimeDir = QString());
+                               const QString &runtimeDir = QString(), int listeners = 1);
     XvfbServer m_xvfb;
     std::unique_ptr<QTemporaryDir> m_runtimeDir;
     std::vector<std::unique_ptr<PeerProcess>> m_peers;
@@ -76,12 +80,12 @@ void tst_X11::cleanup()
 }
 
 PeerProcess *tst_X11::startListener(const QString &transport, const QString &channel, bool gui,
-                                    const QString &runtimeDir)
+                                    const QString &runtimeDir, int listeners)
 {
     QProcessEnvironment environment;
     environment.insert(QStringLiteral("DISPLAY"), m_xvfb.display());
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
-    QStringList arguments = {transport, channel};
+    QStringList arguments = {transport, channel, QString::number(listeners)};
     if (gui)
         arguments.prepend(QStringLiteral("--gui"));
     m_peers.push_back(std::make_unique<PeerProcess>(QStringLiteral(X11PEER_PATH),
@@ -101,6 +105,18 @@ void tst_X11::guiListenerReceivesThroughTheEventFilter()
     const QStringList fields = listener->messages().first().split(QLatin1Char(' '));
     QCOMPARE(fields.at(1), QStringLiteral("native"));
     QVERIFY2(fields.at(4).toInt() >= 1, "the inbox event came through Qt's native event filter");
+}
+
+void tst_X11::threeGuiListenersShareOneEventFilter()
+{
+    const QString channel = randomChannel();
+    PeerProcess *peer = startListener(QStringLiteral("native"), channel, true, QString(), 3);
+    QVERIFY(peer->waitForReady());
+    QCOMPARE(peer->lineStartingWith(QStringLiteral("FILTERS ")), QStringLiteral("FILTERS 1"));
+    const XDSendResult result = XDBroadcaster(XDTransport::NativeWindow).sendToChannel(channel, QStringLiteral("x"));
+    QCOMPARE(result.listenersReached(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(peer->messages().size(), 1, 10000);
+    QVERIFY2(peer->messages().first().section(QLatin1Char(' '), 4).toInt() >= 1, "through the event filter");
 }
 
 void tst_X11::consoleListenerReceivesThroughItsOwnConnection()
@@ -231,6 +247,167 @@ void tst_X11::messagesRefusedToAStoppedListenerAreLossesToIt()
     }
     QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), accepted + 1, 10000);
     QCOMPARE(listener->lineStartingWith(QStringLiteral("LOST ")), QStringLiteral("LOST %1").arg(refused));
+}
+
+namespace {
+
+// A sender appends a message in pieces of at most 256 KiB, with or without BIG-REQUESTS
+// (which this Xvfb cannot turn off): a message of 2 MiB is eight of them, so a sender
+// can be stopped or killed in the middle of one.
+bool startSmallRequestServer(XvfbServer *xvfb)
+{
+    return xvfb->start();
+}
+
+QProcess *startOn(const QString &display, const QString &runtimeDir, const QString &program,
+                  const QStringList &arguments, std::vector<std::unique_ptr<QProcess>> *owned)
+{
+    auto process = std::make_unique<QProcess>();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("DISPLAY"), display);
+    environment.insert(QStringLiteral("XDMESSAGING_RUNTIME_DIR"), runtimeDir);
+    process->setProcessEnvironment(environment);
+    endWithThisProcess(*process);
+    process->start(program, arguments);
+    owned->push_back(std::move(process));
+    return owned->back().get();
+}
+
+// Ends what startOn() started, by PID, and waits for it.
+struct ProcessesEnded
+{
+    std::vector<std::unique_ptr<QProcess>> processes;
+    ~ProcessesEnded()
+    {
+        for (const auto &process : processes) {
+            if (process->state() == QProcess::NotRunning)
+                continue;
+            ::kill(pid_t(process->processId()), SIGKILL);
+            process->waitForFinished(5000);
+        }
+    }
+};
+
+} // namespace
+
+// With the server grabbed while a large message went in, a sender stopped halfway froze
+// every client of the display. Now pieces go in without a grab.
+void tst_X11::stoppedSenderInTheMiddleOfALargeMessageStopsNoOtherClient()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("xprop")).isEmpty())
+        QSKIP("xprop (x11-utils) is not installed");
+    XvfbServer xvfb;
+    QVERIFY2(startSmallRequestServer(&xvfb), qPrintable(xvfb.errorString()));
+    const QString channel = randomChannel();
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("DISPLAY"), xvfb.display());
+    PeerProcess listener(QStringLiteral(X11PEER_PATH), m_runtimeDir->path(), {QStringLiteral("native"), channel},
+                         environment);
+    QVERIFY(listener.waitForReady());
+    ProcessesEnded ended;
+    constexpr int Messages = 8;
+    const QByteArray line(2 * 1024 * 1024, 'a');
+    QProcess *sender = startOn(xvfb.display(), m_runtimeDir->path(), QStringLiteral(XDMSG_PATH),
+                               {QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("native"),
+                                QStringLiteral("--stdin"), channel},
+                               &ended.processes);
+    QVERIFY(sender->waitForStarted(10000));
+    // The listener stopped too: its inbox grows, the X server copies it on every append,
+    // and the sender spends most of its time in the middle of a message.
+    QCOMPARE(::kill(pid_t(listener.pid()), SIGSTOP), 0);
+    const auto resume = qScopeGuard([&listener] { ::kill(pid_t(listener.pid()), SIGCONT); });
+    for (int i = 0; i < Messages; ++i)
+        sender->write(line + '\n');
+    sender->closeWriteChannel();
+    for (int stop = 0; stop < 5 && sender->state() == QProcess::Running; ++stop) {
+        // As it sends the (stop + 2)th message (see the test below).
+        QDeadlineTimer deadline(20000);
+        while (sender->bytesToWrite() > (Messages - 2 - stop) * (line.size() + 1) && !deadline.hasExpired())
+            sender->waitForBytesWritten(1);
+        QThread::usleep(1500);
+        QCOMPARE(::kill(pid_t(sender->processId()), SIGSTOP), 0);
+        QElapsedTimer answered;
+        answered.start();
+        QProcess *xprop = startOn(xvfb.display(), m_runtimeDir->path(), QStringLiteral("xprop"),
+                                  {QStringLiteral("-root"), QStringLiteral("_XDMESSAGING_REGISTRY")}, &ended.processes);
+        const bool finished = xprop->waitForFinished(5000);
+        const qint64 answeredMs = answered.elapsed();
+        QCOMPARE(::kill(pid_t(sender->processId()), SIGCONT), 0);
+        QVERIFY(finished);
+        QVERIFY2(answeredMs < 1000, qPrintable(QStringLiteral("xprop took %1 ms").arg(answeredMs)));
+    }
+    QVERIFY(sender->waitForFinished(60000));
+    QCOMPARE(sender->exitCode(), 0);
+    QCOMPARE(::kill(pid_t(listener.pid()), SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.messages().size(), Messages, 30000);
+    for (const QString &message : listener.messages())
+        QCOMPARE(message.section(QLatin1Char(' '), 3, 3), md5(line));
+}
+
+// Senders killed at different points of a large message: what another sender sends next
+// arrives intact, and each message cut short is reported lost by the listener. The
+// listener is stopped meanwhile: its inbox grows, the X server copies it on every
+// append, and a sender spends long enough in the middle of a message to be cut there.
+void tst_X11::killedSenderInTheMiddleOfALargeMessageSpoilsNothing()
+{
+    XvfbServer xvfb;
+    QVERIFY2(startSmallRequestServer(&xvfb), qPrintable(xvfb.errorString()));
+    const QString channel = randomChannel();
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("DISPLAY"), xvfb.display());
+    PeerProcess listener(QStringLiteral(X11PEER_PATH), m_runtimeDir->path(), {QStringLiteral("native"), channel},
+                         environment);
+    QVERIFY(listener.waitForReady());
+    const QByteArray large(2 * 1024 * 1024, 'k');
+    constexpr int Kills = 6;
+    QSet<QString> expected = {md5(large)};
+    for (int kill = 0; kill < Kills; ++kill) {
+        ProcessesEnded ended;
+        QProcess *victim = startOn(xvfb.display(), m_runtimeDir->path(), QStringLiteral(XDMSG_PATH),
+                                   {QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("native"),
+                                    QStringLiteral("--stdin"), channel},
+                                   &ended.processes);
+        QVERIFY(victim->waitForStarted(10000));
+        QCOMPARE(::kill(pid_t(listener.pid()), SIGSTOP), 0);
+        constexpr int Lines = 8;
+        for (int i = 0; i < Lines; ++i)
+            victim->write(large + '\n');
+        // Once it has all but read a few lines (a different number each time) it converts
+        // and sends the last of them: killed a few milliseconds into that, at a different
+        // point each time, most often in the middle of its pieces.
+        const qint64 killBelow = (Lines - 2 - kill % 3) * (large.size() + 1);
+        QDeadlineTimer deadline(20000);
+        while (victim->bytesToWrite() > killBelow && !deadline.hasExpired())
+            victim->waitForBytesWritten(1);
+        QThread::usleep(1000 + 700 * kill);
+        QCOMPARE(::kill(pid_t(victim->processId()), SIGKILL), 0);
+        QVERIFY(victim->waitForFinished(5000));
+        QCOMPARE(::kill(pid_t(listener.pid()), SIGCONT), 0);
+        const QByteArray after = "after " + QByteArray::number(kill);
+        expected.insert(md5(after));
+        QProcess *next = startOn(xvfb.display(), m_runtimeDir->path(), QStringLiteral(XDMSG_PATH),
+                                 {QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("native"),
+                                  channel, QString::fromLatin1(after)},
+                                 &ended.processes);
+        QVERIFY(next->waitForFinished(10000));
+        QCOMPARE(next->exitCode(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!listener.messages().filter(md5(after)).isEmpty(), 10000);
+    }
+    QTest::qWait(300); // the last cut is noticed when the victim's window is gone
+    for (const QString &message : listener.messages())
+        QVERIFY2(expected.contains(message.section(QLatin1Char(' '), 3, 3)), qPrintable(message));
+    qint64 cut = 0;
+    for (const QString &lost : listener.linesStartingWith(QStringLiteral("LOST ")))
+        cut += lost.section(QLatin1Char(' '), 1, 1).toLongLong();
+    QVERIFY2(cut >= 1 && cut <= Kills,
+             qPrintable(QStringLiteral("%1 cut, %2 messages").arg(cut).arg(listener.messages().size())));
+    reportReliability(QStringLiteral("fault"),
+                      QStringLiteral("%1 senders SIGKILLed at different points of 2 MiB native-window messages "
+                                     "(256 KiB requests)")
+                              .arg(Kills),
+                      QStringLiteral("the next sender's messages arrived intact; the %1 messages cut short were "
+                                     "reported lost by the listener")
+                              .arg(cut));
 }
 
 void tst_X11::messageSizes_data()

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "transports/x11/x11listener_p.h"
 
-#include "codec/x11inbox_p.h"
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
+#include "transports/x11/x11eventfilter_p.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
@@ -26,10 +26,10 @@ X11Listener::X11Listener(const ListenerManifest &, FrameSink *sink) : m_sink(sin
 X11Listener::~X11Listener()
 {
     if (m_filterInstalled) {
+        X11EventFilter::remove(this);
         // Qt's connection dies with the application: nothing to clean up after that.
         if (!QCoreApplication::instance())
             return;
-        QCoreApplication::instance()->removeNativeEventFilter(this);
     }
     if (!m_display || !m_window)
         return;
@@ -74,7 +74,7 @@ bool X11Listener::useQtConnection(TransportFailure *failure)
         *failure = {XDError::TransportUnavailable, error};
         return false;
     }
-    QCoreApplication::instance()->installNativeEventFilter(this);
+    X11EventFilter::add(this);
     m_filterInstalled = true;
     return true;
 }
@@ -117,15 +117,24 @@ bool X11Listener::publish(const ListenerManifest &manifest, QString *error)
     return true;
 }
 
-bool X11Listener::nativeEventFilter(const QByteArray &eventType, void *message, qintptr *)
+bool X11Listener::filterEvent(const xcb_generic_event_t *event)
 {
-    if (eventType != "xcb_generic_event_t")
-        return false;
-    const auto *event = static_cast<const xcb_generic_event_t *>(message);
     if (isRegistryChange(event)) {
-        keepRegistered();
+        // Checking takes a round trip: not inside Qt's event filter.
+        if (!m_registryCheckScheduled) {
+            m_registryCheckScheduled = true;
+            QMetaObject::invokeMethod(
+                    this,
+                    [this] {
+                        m_registryCheckScheduled = false;
+                        keepRegistered();
+                    },
+                    Qt::QueuedConnection);
+        }
         return false; // the root window's events are Qt's too
     }
+    if (handleSenderGone(event))
+        return false; // not Qt's window, but nothing to hide either
     if (!isOurs(event))
         return false; // Qt's own events pass untouched
     ++filterDeliveries;
@@ -176,7 +185,7 @@ void X11Listener::handleEvent(const xcb_generic_event_t *event)
 {
     if (isRegistryChange(event))
         keepRegistered();
-    if (!isOurs(event))
+    if (handleSenderGone(event) || !isOurs(event))
         return;
     if (reinterpret_cast<const xcb_property_notify_event_t *>(event)->state != XCB_PROPERTY_NEW_VALUE)
         return;
@@ -239,43 +248,79 @@ void X11Listener::decodeInbox()
         qCWarning(lcXDX11, "dropping an inbox value of format %d", format);
         return;
     }
-    m_stream += bytes;
-    m_stream.remove(0, takeFrames(&m_takenBySender));
+    m_assembler.setMaximumPayload(m_sink->maximumMessageSize());
+    InboxAssembler::Output out;
+    m_assembler.feed(bytes, &out);
+    take(std::move(out));
 }
 
-// Hands the whole frames at the start of m_stream to the sink; returns the bytes used.
-qsizetype X11Listener::takeFrames(QHash<quint32, quint64> *takenBySender)
+void X11Listener::take(InboxAssembler::Output &&out)
 {
-    const QByteArrayView stream(m_stream);
-    qsizetype used = 0;
-    for (;;) {
-        quint32 senderWindow = 0;
-        Frame frame;
-        QString error;
-        DecodeStatus status = decodeInboxEnvelope(stream.sliced(used), &senderWindow, &error);
-        if (status == DecodeStatus::Complete) {
-            status = decodeFrame(stream.sliced(used + InboxEnvelopeSize), m_sink->maximumMessageSize(), &frame, &error);
+    for (const QString &problem : std::as_const(out.problems))
+        qCWarning(lcXDX11, "%ls", qUtf16Printable(problem));
+    for (Frame &frame : out.frames)
+        m_sink->frameReceived(std::move(frame), XDTransport::NativeWindow);
+    for (auto it = out.takenBySender.cbegin(); it != out.takenBySender.cend(); ++it)
+        m_takenBySender[it.key()] += it.value();
+    // A sender in the middle of a message: hear of its end, which cuts the message.
+    const QList<quint32> unfinished = m_assembler.sendersWithUnfinishedMessages();
+    for (const quint32 senderWindow : unfinished)
+        watchSender(senderWindow);
+    for (const QByteArray &channel : std::as_const(out.cutChannels)) {
+        qCWarning(lcXDX11, "a sender ended in the middle of a message; it is dropped");
+        if (!channel.isEmpty()) {
+            m_sink->messagesLost(XDTransport::NativeWindow, QString::fromUtf8(channel), 1,
+                                 QStringLiteral("its sender ended in the middle of it"));
         }
-        const qsizetype size = InboxEnvelopeSize + qsizetype(frame.head.frameSize());
-        if (status == DecodeStatus::NeedMoreData)
-            return used;
-        if (status == DecodeStatus::Malformed) {
-            // The senders whose frames this held learn of the loss when this window goes.
-            qCWarning(lcXDX11, "dropping %lld inbox bytes: %ls", qlonglong(stream.size() - used),
-                      qUtf16Printable(error));
-            return stream.size();
-        }
-        if (status == DecodeStatus::Invalid) {
-            // Intact framing, unacceptable content: that frame alone goes, once it is all here.
-            if (stream.size() - used < size)
-                return used;
-            qCWarning(lcXDX11, "dropping a message: %ls", qUtf16Printable(error));
-        } else {
-            m_sink->frameReceived(std::move(frame), XDTransport::NativeWindow);
-        }
-        used += size;
-        ++(*takenBySender)[senderWindow];
     }
+}
+
+void X11Listener::watchSender(quint32 senderWindow)
+{
+    if (m_watchedSenders.contains(senderWindow))
+        return;
+    m_watchedSenders.insert(senderWindow);
+    xcb_connection_t *connection = m_display->connection();
+    const uint32_t events = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+    xcb_change_window_attributes(connection, senderWindow, XCB_CW_EVENT_MASK, &events);
+    // It may have ended before we looked (while this listener was busy or stopped): then
+    // no DestroyNotify will come. One round trip per sender of a large message.
+    xcb_generic_error_t *error = nullptr;
+    std::free(xcb_get_window_attributes_reply(connection, xcb_get_window_attributes(connection, senderWindow), &error));
+    handleQueuedOwnEvents();
+    if (!error)
+        return;
+    std::free(error);
+    senderGone(senderWindow);
+}
+
+void X11Listener::senderGone(quint32 senderWindow)
+{
+    m_watchedSenders.remove(senderWindow);
+    InboxAssembler::Output out;
+    m_assembler.senderGone(senderWindow, &out);
+    take(std::move(out));
+    m_sink->deliverReceived(FrameSink::Delivery::FromEventLoop);
+}
+
+// True, and the unfinished message cut, when event says a watched sender is gone.
+bool X11Listener::handleSenderGone(const xcb_generic_event_t *event)
+{
+    if ((event->response_type & ~0x80) != XCB_DESTROY_NOTIFY)
+        return false;
+    const quint32 window = reinterpret_cast<const xcb_destroy_notify_event_t *>(event)->window;
+    if (!m_watchedSenders.contains(window))
+        return false;
+    // What it appended before it went is in the inbox, and must be taken first. Not a
+    // round trip inside Qt's event filter: from the event loop, in order.
+    QMetaObject::invokeMethod(
+            this,
+            [this, window] {
+                decodeInbox();
+                senderGone(window);
+            },
+            Qt::QueuedConnection);
+    return true;
 }
 
 } // namespace XDMessagingPrivate

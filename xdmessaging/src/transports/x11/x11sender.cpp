@@ -26,6 +26,9 @@ constexpr std::chrono::microseconds FlushDelay(100);
 // How soon a listener window destroyed with frames it had not taken is noticed when
 // nothing is sent meanwhile (a send notices at once).
 constexpr std::chrono::milliseconds WatchInterval(100);
+// The largest request a piece takes, even where BIG-REQUESTS allows 16 MiB: the X server
+// serves one request at a time, and other clients wait less behind small ones.
+constexpr qint64 MaximumPieceBytes = 256 * 1024;
 
 qint64 monotonicNs()
 {
@@ -78,7 +81,6 @@ X11Sender::X11Sender(std::unique_ptr<X11Display> display)
     m_acknowledgementWindow = xcb_generate_id(connection);
     xcb_create_window(connection, 0, m_acknowledgementWindow, m_display->root(), -1, -1, 1, 1, 0,
                       XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT, 0, nullptr);
-    m_envelope = encodeInboxEnvelope(m_acknowledgementWindow);
     xcb_flush(connection);
     m_eventThread = std::thread([this] { runEventThread(); });
 }
@@ -300,32 +302,36 @@ qint64 X11Sender::inboxSizeLocked(quint32 window, bool *exists)
     return size;
 }
 
+// A frame goes in as pieces of at most one request each, every piece naming this
+// sender and the message: no server grab, and other senders' pieces may come between.
 void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken)
 {
-    xcb_connection_t *connection = m_display->connection();
-    const auto append = [&](const char *data, qsizetype size) {
-        xcb_change_property(connection, XCB_PROP_MODE_APPEND, target.window, m_display->inboxAtom(), XCB_ATOM_STRING, 8,
-                            uint32_t(size), data);
-    };
     WindowLedger &owed = m_ledgers[target.window];
     if (owed.description.isEmpty())
         owed.description = describe(target.record);
     owed.ledger.handedOver(senderToken);
-    const QByteArray head = m_envelope + frame.head;
-    const qsizetype chunk = m_display->maximumPropertyChunk();
-    if (head.size() + frame.payload.size() <= chunk) {
-        const QByteArray whole = frame.payload.isEmpty() ? head : head + frame.payload;
-        append(whole.constData(), whole.size());
-        flushSoonLocked();
-        return;
+    if (++m_lastSerial == 0)
+        m_lastSerial = 1;
+    const qint64 room = qMin<qint64>(m_display->maximumPropertyChunk(), MaximumPieceBytes) - InboxPieceHeaderSize;
+    const qint64 total = frame.size();
+    for (qint64 at = 0; at < total;) {
+        const qint64 length = qMin(room, total - at);
+        QByteArray piece =
+                encodeInboxPieceHeader({m_acknowledgementWindow, m_lastSerial, quint32(length), at + length == total});
+        piece.reserve(InboxPieceHeaderSize + length);
+        const qint64 fromHead = qMax<qint64>(0, qMin<qint64>(frame.head.size() - at, length));
+        if (fromHead > 0)
+            piece.append(frame.head.constData() + at, fromHead);
+        if (length > fromHead)
+            piece.append(frame.payload.constData() + (at + fromHead - frame.head.size()), length - fromHead);
+        xcb_change_property(m_display->connection(), XCB_PROP_MODE_APPEND, target.window, m_display->inboxAtom(),
+                            XCB_ATOM_STRING, 8, uint32_t(piece.size()), piece.constData());
+        at += length;
     }
-    // Larger than one request: keep other senders out while the pieces go in.
-    xcb_grab_server(connection);
-    append(head.constData(), head.size());
-    for (qsizetype offset = 0; offset < frame.payload.size(); offset += chunk)
-        append(frame.payload.constData() + offset, qMin(chunk, frame.payload.size() - offset));
-    xcb_ungrab_server(connection);
-    flushLocked(); // never leave the server grabbed for longer than needed
+    if (total <= room)
+        flushSoonLocked();
+    else
+        flushLocked(); // large: out now, rather than held in xcb's buffer
 }
 
 DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,

@@ -17,9 +17,9 @@ class X11Display;
 // keeps its own X connection (never Qt's, so any thread may send), caches the
 // registry and the listeners' manifests, and refreshes them when PropertyNotify or
 // DestroyNotify events say they changed. A frame goes out as an append to the
-// listener's inbox property: one request when it fits, or a run of requests under a
-// server grab, so that frames of different senders never interleave. Each frame names
-// this sender's acknowledgement window; listeners report there what they took, and a
+// listener's inbox property, in pieces of one request each that name this sender and
+// the message (codec/x11inbox_p.h): no server grab. Each piece names this sender's
+// acknowledgement window; listeners report there what they took, and a
 // listener window destroyed with frames it never took has them reported lost. A library
 // thread reads the connection's events (acknowledgements, windows destroyed) and
 // flushes what a busy sender appended.
@@ -76,7 +76,7 @@ private:
     QHash<QUuid, Target> m_targets;
     QHash<quint32, WindowLedger> m_ledgers; // by listener window
     quint32 m_acknowledgementWindow = 0;
-    QByteArray m_envelope; // what precedes each frame appended (names the window above)
+    quint32 m_lastSerial = 0; // of the messages appended, for the listeners' reassembly
     int m_wakeFd = -1;
     bool m_flushPending = false;
     qint64 m_flushDueNs = 0;
