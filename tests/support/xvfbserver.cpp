@@ -44,10 +44,9 @@ bool XvfbServer::start(int timeoutMs)
     else
         m_process.setStandardErrorFile(QProcess::nullDevice());
     m_process.start(QStringLiteral("Xvfb"),
-                    QStringList {QStringLiteral("-displayfd"), QStringLiteral("3"), QStringLiteral("-screen"),
-                                 QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
-                                 QStringLiteral("tcp"), QStringLiteral("-noreset")}
-                            + m_extraArguments);
+                    {QStringLiteral("-displayfd"), QStringLiteral("3"), QStringLiteral("-screen"), QStringLiteral("0"),
+                     QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp"),
+                     QStringLiteral("-noreset")});
     ::close(writeFd);
     if (!m_process.waitForStarted(timeoutMs)) {
         ::close(displayPipe[0]);

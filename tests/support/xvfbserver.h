@@ -3,7 +3,6 @@
 
 #include <QtCore/QProcess>
 #include <QtCore/QString>
-#include <QtCore/QStringList>
 #include <QtCore/QTemporaryDir>
 
 // An Xvfb of the caller's own, on a display number the server picks itself
@@ -16,8 +15,6 @@ public:
     XvfbServer(const XvfbServer &) = delete;
     XvfbServer &operator=(const XvfbServer &) = delete;
 
-    // Arguments added to the server's command line (e.g. "-extension BIG-REQUESTS").
-    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
     // Starts Xvfb and waits up to timeoutMs for it to accept connections.
     bool start(int timeoutMs = 10000);
     void stop();
@@ -35,6 +32,5 @@ private:
     QTemporaryDir m_logDirectory; // Xvfb's error output, quoted when it fails to start
     QProcess m_process;
     QString m_display;
-    QStringList m_extraArguments;
     QString m_error;
 };

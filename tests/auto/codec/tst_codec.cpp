@@ -197,10 +197,11 @@ void tst_Codec::inboxMessageCutBySendersEnd()
     QCOMPARE(out.frames.size(), size_t(1));
     QCOMPARE(out.frames[0].payload, QByteArray(1000, 'c'));
     QCOMPARE(out.problems.size(), 1); // the stray rest: not a frame
-    // A new message before the last ended: the unfinished one is dropped, not glued.
+    // A new message before the last ended: the unfinished one is cut, not glued.
     assembler.feed(QByteArray(inboxPiece(4, 1, frame.first(100), false) + inboxPiece(4, 2, frame, true)), &out);
     QCOMPARE(out.frames.size(), size_t(2));
-    QCOMPARE(out.takenBySender.value(4), 2u);
+    QCOMPARE(out.takenBySender.value(4), 1u); // the new owner of the id is not credited with the cut one
+    QCOMPARE(out.cutChannels.size(), 2);
 }
 
 void tst_Codec::inboxOversizedMessageIsNotBuffered()

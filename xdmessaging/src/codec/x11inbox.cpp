@@ -75,11 +75,13 @@ void InboxAssembler::takePiece(const InboxPieceHeader &header, QByteArrayView pi
 {
     auto found = m_partials.find(header.senderWindow);
     if (found != m_partials.end() && found->serial != header.serial) {
-        // A new message before the last one ended: its missing pieces were dropped here.
-        // Its loss shows as a gap in its publisher's numbers, so it is not told again.
+        // A new message before the last one ended: a sender never does that, so the window
+        // id is someone else's now (the X server reuses the ids of clients that are gone),
+        // or pieces were dropped here. Either way the unfinished one is cut; not counted
+        // as taken, or the new owner of the id would be credited with it.
         out->problems.append(
-                QStringLiteral("dropping an unfinished message from window 0x%1").arg(header.senderWindow, 0, 16));
-        ++out->takenBySender[header.senderWindow];
+                QStringLiteral("cutting an unfinished message from window 0x%1").arg(header.senderWindow, 0, 16));
+        out->cutChannels.append(found->channel);
         m_partials.erase(found);
         found = m_partials.end();
     }

@@ -48,7 +48,7 @@ public:
     {
         std::vector<Frame> frames; // whole and acceptable, in order of completion
         QHash<quint32, quint64> takenBySender; // messages finished, delivered or dropped
-        QList<QByteArray> cutChannels; // messages a sender left unfinished (senderGone())
+        QList<QByteArray> cutChannels; // messages left unfinished: the sender is gone
         QStringList problems; // what was dropped, and why (to be logged)
     };
 
@@ -58,7 +58,8 @@ public:
     // incomplete piece at the end waits for the next feed.
     void feed(QByteArrayView bytes, Output *out);
     // The sender is gone: its unfinished message, if any, is cut (cutChannels has its
-    // channel when its head had arrived, else an empty entry).
+    // channel when its head had arrived, else an empty entry). A new message under the
+    // same window id cuts it too (the id was given to another client).
     void senderGone(quint32 senderWindow, Output *out);
     bool hasUnfinishedMessageFrom(quint32 senderWindow) const { return m_partials.contains(senderWindow); }
     QList<quint32> sendersWithUnfinishedMessages() const { return m_partials.keys(); }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iterator>
 #include <memory>
+#include <vector>
 
 namespace XDMessagingPrivate {
 
@@ -94,6 +95,7 @@ QByteArray X11Display::readProperty(xcb_window_t window, xcb_atom_t property, bo
 {
     const xcb_get_property_cookie_t cookie =
             xcb_get_property(m_connection, remove, window, property, XCB_GET_PROPERTY_TYPE_ANY, 0, UINT32_MAX / 4);
+    ++m_roundTrips;
     xcb_generic_error_t *rawError = nullptr;
     const auto value = reply(xcb_get_property_reply(m_connection, cookie, &rawError));
     std::free(rawError); // BadWindow: a listener that is gone, an expected case
@@ -118,30 +120,47 @@ QList<quint32> X11Display::readRegistry()
     return windows;
 }
 
+// No server grab: a client stopped while holding one would freeze the whole display.
+// Adding is one append, which the server does atomically.
 void X11Display::addToRegistry(xcb_window_t window)
 {
-    // Read, add and write back under a server grab, so that concurrent listeners cannot
-    // lose each other, and a registry some other client spoiled is replaced by a valid one.
-    xcb_grab_server(m_connection);
-    QList<quint32> windows = readRegistry();
-    if (!windows.contains(window)) {
-        windows.append(window);
-        xcb_change_property(m_connection, XCB_PROP_MODE_REPLACE, m_root, m_registry, XCB_ATOM_WINDOW, 32,
-                            uint32_t(windows.size()), windows.constData());
-    }
-    xcb_ungrab_server(m_connection);
+    xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 1, &window);
     xcb_flush(m_connection);
 }
 
+// Read, filter, write back: a listener that appends itself in between is written over,
+// sees the change and appends itself again (X11Listener::keepRegistered()); senders
+// keep a listener they know while its window lives.
 void X11Display::removeFromRegistry(const QList<quint32> &windows)
 {
-    xcb_grab_server(m_connection);
     QList<quint32> kept = readRegistry();
     kept.removeIf([&windows](quint32 window) { return windows.contains(window); });
     xcb_change_property(m_connection, XCB_PROP_MODE_REPLACE, m_root, m_registry, XCB_ATOM_WINDOW, 32,
                         uint32_t(kept.size()), kept.constData());
-    xcb_ungrab_server(m_connection);
     xcb_flush(m_connection);
+}
+
+QList<std::optional<QByteArray>> X11Display::readProperties(const QList<quint32> &windows, xcb_atom_t property)
+{
+    std::vector<xcb_get_property_cookie_t> cookies;
+    cookies.reserve(size_t(windows.size()));
+    for (const quint32 window : windows)
+        cookies.push_back(
+                xcb_get_property(m_connection, 0, window, property, XCB_GET_PROPERTY_TYPE_ANY, 0, UINT32_MAX / 4));
+    ++m_roundTrips; // all requests out, then all replies: one round trip
+    QList<std::optional<QByteArray>> values;
+    values.reserve(windows.size());
+    for (const xcb_get_property_cookie_t &cookie : cookies) {
+        xcb_generic_error_t *rawError = nullptr;
+        const auto value = reply(xcb_get_property_reply(m_connection, cookie, &rawError));
+        std::free(rawError); // BadWindow: a listener that is gone
+        if (!value || value->type == XCB_NONE)
+            values.append(std::nullopt);
+        else
+            values.append(QByteArray(static_cast<const char *>(xcb_get_property_value(value.get())),
+                                     xcb_get_property_value_length(value.get())));
+    }
+    return values;
 }
 
 void X11Display::touchRegistry()
@@ -179,6 +198,7 @@ bool X11Display::parseAcknowledgement(const xcb_generic_event_t *event, xcb_wind
 
 void X11Display::sync()
 {
+    ++m_roundTrips;
     std::free(xcb_get_input_focus_reply(m_connection, xcb_get_input_focus(m_connection), nullptr));
 }
 

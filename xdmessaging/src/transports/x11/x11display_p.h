@@ -5,6 +5,8 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+#include <optional>
+
 #include <xcb/xcb.h>
 
 namespace XDMessagingPrivate {
@@ -33,12 +35,17 @@ public:
     // A property's whole value; empty when missing. *exists is false when the window
     // is gone or the property is absent; *format receives the property's format.
     QByteArray readProperty(xcb_window_t window, xcb_atom_t property, bool remove, bool *exists, int *format = nullptr);
+    // The property of each window with one round trip; nullopt for a window that is gone
+    // or has no such property.
+    QList<std::optional<QByteArray>> readProperties(const QList<quint32> &windows, xcb_atom_t property);
     QList<quint32> readRegistry();
-    // Adds or removes windows atomically (under a server grab).
+    // Adds or removes windows, without a server grab (see the definitions).
     void addToRegistry(xcb_window_t window);
     void removeFromRegistry(const QList<quint32> &windows);
     // Waits until the server has processed every request sent so far.
     void sync();
+    // How many times this connection has waited for the server so far.
+    quint64 roundTrips() const { return m_roundTrips; }
     // Tells senders a listener's manifest changed: a PropertyNotify on the registry,
     // which stays as it is. Senders then watch the root window only, not every
     // listener window, whose inbox changes with every message.
@@ -63,6 +70,7 @@ private:
     xcb_atom_t m_acknowledge = 0;
     xcb_atom_t m_utf8 = 0;
     qsizetype m_maximumChunk = 0;
+    quint64 m_roundTrips = 0;
 };
 
 } // namespace XDMessagingPrivate

@@ -5,7 +5,10 @@
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 
+#include <xcb/xcbext.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -29,6 +32,8 @@ constexpr std::chrono::milliseconds WatchInterval(100);
 // The largest request a piece takes, even where BIG-REQUESTS allows 16 MiB: the X server
 // serves one request at a time, and other clients wait less behind small ones.
 constexpr qint64 MaximumPieceBytes = 256 * 1024;
+
+std::atomic<quint64> lastRefreshRoundTripsCount {0};
 
 qint64 monotonicNs()
 {
@@ -221,20 +226,27 @@ void X11Sender::refreshLocked()
     // cleanup below causes (one more refresh, which finds nothing to clean), and a
     // listener registering while we read, which must not be lost.
     m_stale = false;
+    const quint64 roundTripsBefore = m_display->roundTrips();
     xcb_connection_t *connection = m_display->connection();
-    const QList<quint32> windows = m_display->readRegistry();
+    QList<quint32> windows = m_display->readRegistry();
+    // A listener we know whose window lives stays, even when a concurrent cleanup wrote it
+    // out of the registry for a moment (it puts itself back).
+    for (const Target &known : std::as_const(m_targets)) {
+        if (!windows.contains(known.window))
+            windows.append(known.window);
+    }
+    const QList<std::optional<QByteArray>> manifests = m_display->readProperties(windows, m_display->listenerAtom());
     QHash<QUuid, Target> targets;
     QList<quint32> dead;
-    for (const quint32 window : windows) {
-        bool exists = false;
-        const QByteArray bytes = m_display->readProperty(window, m_display->listenerAtom(), false, &exists);
-        if (!exists) {
+    for (qsizetype i = 0; i < windows.size(); ++i) {
+        const quint32 window = windows.at(i);
+        if (!manifests.at(i)) {
             dead.append(window);
             continue;
         }
         Target target;
         QString error;
-        if (!decodeManifest(bytes, &target.record, &error)) {
+        if (!decodeManifest(*manifests.at(i), &target.record, &error)) {
             qCWarning(lcXDX11, "ignoring listener window 0x%x: %ls", window, qUtf16Printable(error));
             continue;
         }
@@ -257,7 +269,13 @@ void X11Sender::refreshLocked()
     }
     m_display->sync();
     m_targets = targets;
+    lastRefreshRoundTripsCount = m_display->roundTrips() - roundTripsBefore;
     pumpEventsLocked(EventSource::Queue); // round trips may queue events the event thread cannot see
+}
+
+quint64 X11Sender::lastRefreshRoundTrips()
+{
+    return lastRefreshRoundTripsCount.load();
 }
 
 QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
@@ -381,13 +399,34 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
     return {};
 }
 
-bool X11Sender::flush(quint64, QDeadlineTimer)
+// Every append has reached the server once it answers a request sent after them. A
+// server that does not answer (stopped, swamped) is waited for until the deadline, and
+// other senders may go on meanwhile.
+bool X11Sender::flush(quint64, QDeadlineTimer deadline)
 {
-    std::lock_guard lock(m_mutex);
-    m_display->sync(); // every append has reached the server
+    std::unique_lock lock(m_mutex);
+    xcb_connection_t *connection = m_display->connection();
     m_flushPending = false;
-    pumpEventsLocked(EventSource::Queue); // see refreshLocked()
-    return !xcb_connection_has_error(m_display->connection());
+    const unsigned int request = xcb_get_input_focus(connection).sequence;
+    flushLocked();
+    for (;;) {
+        void *reply = nullptr;
+        xcb_generic_error_t *error = nullptr;
+        const bool answered = xcb_poll_for_reply(connection, request, &reply, &error) != 0;
+        std::free(reply);
+        std::free(error);
+        pumpEventsLocked(EventSource::Queue); // polling reads events into xcb's queue too
+        if (answered || xcb_connection_has_error(connection))
+            break;
+        if (deadline.hasExpired()) {
+            xcb_discard_reply(connection, request);
+            return false;
+        }
+        lock.unlock();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        lock.lock();
+    }
+    return !xcb_connection_has_error(connection);
 }
 
 } // namespace XDMessagingPrivate

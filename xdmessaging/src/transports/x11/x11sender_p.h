@@ -35,6 +35,9 @@ public:
     DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
                             const DeliveryOptions &options) override;
     bool flush(quint64 senderToken, QDeadlineTimer deadline) override;
+    // How many times the last refresh of the listeners (in this process) waited for the
+    // X server: a handful, however many listeners there are. For tests.
+    static quint64 lastRefreshRoundTrips();
 
 private:
     struct Target
