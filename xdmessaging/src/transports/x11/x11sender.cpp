@@ -21,7 +21,11 @@ namespace XDMessagingPrivate {
 
 namespace {
 
-constexpr std::chrono::milliseconds StalledPollInterval(5);
+constexpr std::chrono::milliseconds StalledPollInterval(1);
+// The least a listener's inbox may hold that it has not acknowledged (see deliver()): the
+// X server copies the whole inbox on every append, so one stopped listener must not make
+// it large.
+constexpr qint64 MaximumInboxBytes = 256 * 1024;
 // A sender that flushed longer ago than this is idle: its next message goes out at once.
 constexpr qint64 IdleFlushNs = 50'000;
 // How long the flusher lets appends of a busy sender gather before writing them.
@@ -196,8 +200,14 @@ void X11Sender::acknowledgedLocked(quint32 listenerWindow, quint64 count)
     if (found == m_ledgers.end())
         return;
     DeliveryLedger &ledger = found->ledger;
-    if (!ledger.acknowledge(ledger.handedOverCount() - ledger.unacknowledgedCount() + count))
+    if (!ledger.acknowledge(ledger.handedOverCount() - ledger.unacknowledgedCount() + count)) {
         qCWarning(lcXDX11, "ignoring an acknowledgement of more than was sent to window 0x%x", listenerWindow);
+        return;
+    }
+    for (quint64 i = 0; i < count; ++i) {
+        found->unacknowledgedBytes -= found->unacknowledgedSizes.front();
+        found->unacknowledgedSizes.pop_front();
+    }
 }
 
 // Whatever the window had not taken is lost: in its inbox, or read by a listener that
@@ -253,7 +263,6 @@ void X11Sender::refreshLocked()
         target.window = window;
         const Target previous = m_targets.value(target.record.id);
         if (previous.window == window) {
-            target.appendedSinceCheck = previous.appendedSinceCheck;
             target.stalled = previous.stalled;
         }
         // Hear about its window going away. Manifest changes are announced on the registry
@@ -306,20 +315,6 @@ QList<ListenerRecord> X11Sender::liveListeners()
     return records;
 }
 
-qint64 X11Sender::inboxSizeLocked(quint32 window, bool *exists)
-{
-    const xcb_get_property_cookie_t cookie = xcb_get_property(m_display->connection(), 0, window,
-                                                              m_display->inboxAtom(), XCB_GET_PROPERTY_TYPE_ANY, 0, 0);
-    xcb_generic_error_t *error = nullptr;
-    xcb_get_property_reply_t *reply = xcb_get_property_reply(m_display->connection(), cookie, &error);
-    *exists = error == nullptr;
-    const qint64 size = reply ? qint64(reply->bytes_after) : 0;
-    std::free(reply);
-    std::free(error);
-    pumpEventsLocked(EventSource::Queue); // see refreshLocked()
-    return size;
-}
-
 // A frame goes in as pieces of at most one request each, every piece naming this
 // sender and the message: no server grab, and other senders' pieces may come between.
 void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken)
@@ -328,6 +323,8 @@ void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, qu
     if (owed.description.isEmpty())
         owed.description = describe(target.record);
     owed.ledger.handedOver(senderToken);
+    owed.unacknowledgedSizes.push_back(frame.size());
+    owed.unacknowledgedBytes += frame.size();
     if (++m_lastSerial == 0)
         m_lastSerial = 1;
     const qint64 room = qMin<qint64>(m_display->maximumPropertyChunk(), MaximumPieceBytes) - InboxPieceHeaderSize;
@@ -361,39 +358,45 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
     auto found = m_targets.find(listener.id);
     if (found == m_targets.end())
         return gone;
-    // The X server buffers whatever we append, so the bound is on the inbox itself. Its
-    // size costs a round trip: look only after a good part of the limit went in.
-    if (found->stalled || found->appendedSinceCheck + frame.size() > options.queueLimit / 2) {
-        for (;;) {
-            bool exists = false;
-            const qint64 queued = inboxSizeLocked(found->window, &exists);
-            if (!exists) {
-                m_stale = true;
-                return gone;
-            }
-            if (queued == 0 || queued + frame.size() <= options.queueLimit) {
-                found->appendedSinceCheck = queued;
-                found->stalled = false;
-                break;
-            }
-            if (found->stalled || options.deadline.hasExpired()) {
-                found->stalled = true;
-                return failed(XDError::ListenerNotReading,
-                              QStringLiteral("%1 is not reading: %2 bytes wait in its inbox, the limit is %3")
-                                      .arg(describe(listener))
-                                      .arg(queued)
-                                      .arg(options.queueLimit));
-            }
+    // The X server copies an inbox on every append, so what one holds stays small: what
+    // the listener has not acknowledged counts, up to 256 KiB or four frames of this
+    // size (filling it then costs the server little copying either way). Beyond it a
+    // send waits for acknowledgements, and fails at once after one such wait timed out,
+    // as on the other transports.
+    const qint64 limit = qMin(options.queueLimit, qMax(MaximumInboxBytes, 4 * frame.size()));
+    const auto unacknowledged = [this](quint32 window) {
+        const auto owed = m_ledgers.constFind(window);
+        return owed == m_ledgers.constEnd() ? qint64(0) : owed->unacknowledgedBytes;
+    };
+    const auto hasRoom = [&](quint32 window) {
+        const qint64 held = unacknowledged(window);
+        return held == 0 || held + frame.size() <= limit;
+    };
+    if (!hasRoom(found->window)) {
+        // Until just before the deadline: saying why it failed takes a moment too.
+        while (!found->stalled && options.deadline.remainingTimeNSecs() > 1'000'000) {
             lock.unlock();
-            std::this_thread::sleep_for(StalledPollInterval);
+            std::this_thread::sleep_for(qMin<std::chrono::nanoseconds>(
+                    StalledPollInterval, std::chrono::nanoseconds(options.deadline.remainingTimeNSecs() - 1'000'000)));
             lock.lock();
-            found = m_targets.find(listener.id); // the cache may have been reloaded meanwhile
+            pumpEventsLocked(EventSource::Socket); // acknowledgements, or the window's end
+            found = m_targets.find(listener.id);
             if (found == m_targets.end())
                 return gone;
+            if (hasRoom(found->window))
+                break;
+        }
+        if (!hasRoom(found->window)) {
+            found->stalled = true;
+            return failed(XDError::ListenerNotReading,
+                          QStringLiteral("%1 is not reading: %2 bytes wait in its inbox, the limit is %3")
+                                  .arg(describe(listener))
+                                  .arg(unacknowledged(found->window))
+                                  .arg(limit));
         }
     }
+    found->stalled = false;
     appendLocked(*found, frame, options.senderToken);
-    found->appendedSinceCheck += frame.size();
     if (xcb_connection_has_error(m_display->connection()))
         return failed(XDError::TransportUnavailable, QStringLiteral("the X connection was lost"));
     return {};

@@ -6,6 +6,7 @@
 
 #include <QtCore/QHash>
 
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -44,7 +45,6 @@ private:
     {
         ListenerRecord record;
         quint32 window = 0;
-        qint64 appendedSinceCheck = 0; // bytes appended since the inbox size was last read
         bool stalled = false;
     };
 
@@ -53,6 +53,8 @@ private:
     struct WindowLedger
     {
         DeliveryLedger ledger;
+        std::deque<qint64> unacknowledgedSizes; // of the frames the ledger still holds
+        qint64 unacknowledgedBytes = 0;
         QString description;
     };
 
@@ -65,7 +67,6 @@ private:
     void acknowledgedLocked(quint32 listenerWindow, quint64 count);
     void windowDestroyedLocked(quint32 window);
     void refreshLocked();
-    qint64 inboxSizeLocked(quint32 window, bool *exists);
     void appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken);
     // Sends what was appended: at once when the sender was idle (latency), else by the
     // event thread, which takes everything appended until it runs (one write for many).
