@@ -5,6 +5,7 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+#include <atomic>
 #include <optional>
 
 #include <xcb/xcb.h>
@@ -45,7 +46,7 @@ public:
     // Waits until the server has processed every request sent so far.
     void sync();
     // How many times this connection has waited for the server so far.
-    quint64 roundTrips() const { return m_roundTrips; }
+    quint64 roundTrips() const { return m_roundTrips.load(); }
     // Tells senders a listener's manifest changed: a PropertyNotify on the registry,
     // which stays as it is. Senders then watch the root window only, not every
     // listener window, whose inbox changes with every message.
@@ -70,7 +71,7 @@ private:
     xcb_atom_t m_acknowledge = 0;
     xcb_atom_t m_utf8 = 0;
     qsizetype m_maximumChunk = 0;
-    quint64 m_roundTrips = 0;
+    std::atomic<quint64> m_roundTrips {0};
 };
 
 } // namespace XDMessagingPrivate

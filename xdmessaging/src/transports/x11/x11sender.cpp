@@ -214,6 +214,8 @@ void X11Sender::acknowledgedLocked(quint32 listenerWindow, quint64 count)
 // died before it could say so.
 void X11Sender::windowDestroyedLocked(quint32 window)
 {
+    // The targets are read again (the event marked them stale), not changed here: by the
+    // time this event is read, the X server may have given the id to a new window.
     const auto found = m_ledgers.find(window);
     if (found == m_ledgers.end())
         return;
@@ -230,20 +232,49 @@ void X11Sender::windowDestroyedLocked(quint32 window)
 
 // Reads the registry and every listener's manifest again; removes entries whose
 // window is gone, and ignores (with a warning) manifests that are not valid.
-void X11Sender::refreshLocked()
+// Reads the registry and every listener's manifest again; removes entries whose window
+// is gone, and ignores (with a warning) manifests that are not valid. The round trips go
+// without the lock: other threads go on sending to the listeners known so far, and a
+// thread that needs the new list waits for this one instead of asking the server again.
+void X11Sender::refresh(std::unique_lock<std::mutex> &lock)
 {
+    if (m_refreshing) {
+        m_refreshed.wait(lock, [this] { return !m_refreshing; });
+        return;
+    }
     // Any change notified from here on means: read again. That includes the one our own
     // cleanup below causes (one more refresh, which finds nothing to clean), and a
     // listener registering while we read, which must not be lost.
     m_stale = false;
-    const quint64 roundTripsBefore = m_display->roundTrips();
-    xcb_connection_t *connection = m_display->connection();
-    QList<quint32> windows = m_display->readRegistry();
+    m_refreshing = true;
     // A listener we know whose window lives stays, even when a concurrent cleanup wrote it
     // out of the registry for a moment (it puts itself back).
-    for (const Target &known : std::as_const(m_targets)) {
-        if (!windows.contains(known.window))
-            windows.append(known.window);
+    QList<quint32> known;
+    for (const Target &target : std::as_const(m_targets))
+        known.append(target.window);
+    lock.unlock();
+    const quint64 roundTripsBefore = m_display->roundTrips();
+    QHash<QUuid, Target> targets = readTargets(known);
+    lastRefreshRoundTripsCount = m_display->roundTrips() - roundTripsBefore;
+    lock.lock();
+    for (Target &target : targets) {
+        const auto previous = m_targets.constFind(target.record.id);
+        if (previous != m_targets.constEnd() && previous->window == target.window)
+            target.stalled = previous->stalled;
+    }
+    m_targets = std::move(targets);
+    m_refreshing = false;
+    m_refreshed.notify_all();
+    pumpEventsLocked(EventSource::Queue); // round trips may queue events the event thread cannot see
+}
+
+QHash<QUuid, X11Sender::Target> X11Sender::readTargets(const QList<quint32> &known)
+{
+    xcb_connection_t *connection = m_display->connection();
+    QList<quint32> windows = m_display->readRegistry();
+    for (const quint32 window : known) {
+        if (!windows.contains(window))
+            windows.append(window);
     }
     const QList<std::optional<QByteArray>> manifests = m_display->readProperties(windows, m_display->listenerAtom());
     QHash<QUuid, Target> targets;
@@ -261,10 +292,6 @@ void X11Sender::refreshLocked()
             continue;
         }
         target.window = window;
-        const Target previous = m_targets.value(target.record.id);
-        if (previous.window == window) {
-            target.stalled = previous.stalled;
-        }
         // Hear about its window going away. Manifest changes are announced on the registry
         // (X11Display::touchRegistry()); property events of the window itself would
         // arrive for every message appended to its inbox.
@@ -277,9 +304,7 @@ void X11Sender::refreshLocked()
         m_display->removeFromRegistry(dead);
     }
     m_display->sync();
-    m_targets = targets;
-    lastRefreshRoundTripsCount = m_display->roundTrips() - roundTripsBefore;
-    pumpEventsLocked(EventSource::Queue); // round trips may queue events the event thread cannot see
+    return targets;
 }
 
 quint64 X11Sender::lastRefreshRoundTrips()
@@ -289,14 +314,14 @@ quint64 X11Sender::lastRefreshRoundTrips()
 
 QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
 {
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     if (xcb_connection_has_error(m_display->connection())) {
         *failure = {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")};
         return {};
     }
     pumpEventsLocked(EventSource::Socket); // a registry change before this send must be seen
-    if (m_stale)
-        refreshLocked();
+    if (m_stale || m_refreshing)
+        refresh(lock);
     QList<ListenerRecord> matching;
     for (const Target &target : std::as_const(m_targets)) {
         if (target.record.channels.contains(channel))
@@ -307,8 +332,9 @@ QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFa
 
 QList<ListenerRecord> X11Sender::liveListeners()
 {
-    std::lock_guard lock(m_mutex);
-    refreshLocked();
+    std::unique_lock lock(m_mutex);
+    m_stale = true; // for a listing: always what the server says now
+    refresh(lock);
     QList<ListenerRecord> records;
     for (const Target &target : std::as_const(m_targets))
         records.append(target.record);

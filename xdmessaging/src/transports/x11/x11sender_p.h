@@ -6,6 +6,7 @@
 
 #include <QtCore/QHash>
 
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -66,7 +67,8 @@ private:
     void flushLocked();
     void acknowledgedLocked(quint32 listenerWindow, quint64 count);
     void windowDestroyedLocked(quint32 window);
-    void refreshLocked();
+    void refresh(std::unique_lock<std::mutex> &lock);
+    QHash<QUuid, Target> readTargets(const QList<quint32> &known);
     void appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken);
     // Sends what was appended: at once when the sender was idle (latency), else by the
     // event thread, which takes everything appended until it runs (one write for many).
@@ -77,6 +79,8 @@ private:
     std::unique_ptr<X11Display> m_display;
     std::mutex m_mutex;
     bool m_stale = true; // the cache must be reloaded before use
+    bool m_refreshing = false; // a thread reads the listeners, without the lock
+    std::condition_variable m_refreshed;
     QHash<QUuid, Target> m_targets;
     QHash<quint32, WindowLedger> m_ledgers; // by listener window
     quint32 m_acknowledgementWindow = 0;
