@@ -19,6 +19,23 @@
 
 namespace {
 
+// An X server of a test's own, with one native listener on channel.
+struct OwnDisplay
+{
+    XvfbServer xvfb;
+    std::unique_ptr<PeerProcess> listener;
+    bool start(const QString &runtimeDir, const QString &channel)
+    {
+        if (!xvfb.start())
+            return false;
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("DISPLAY"), xvfb.display());
+        listener = std::make_unique<PeerProcess>(QStringLiteral(X11PEER_PATH), runtimeDir,
+                                                 QStringList {QStringLiteral("native"), channel}, environment);
+        return listener->waitForReady();
+    }
+};
+
 QString randomChannel()
 {
     return QStringLiteral("x11-") + QUuid::createUuid().toString(QUuid::Id128);
@@ -232,14 +249,11 @@ void tst_X11::discoveryRoundTripsDoNotGrowWithListeners()
 
 void tst_X11::flushHonoursItsDeadlineWhenTheServerIsStopped()
 {
-    XvfbServer xvfb;
-    QVERIFY2(xvfb.start(), qPrintable(xvfb.errorString()));
     const QString channel = randomChannel();
-    QProcessEnvironment environment;
-    environment.insert(QStringLiteral("DISPLAY"), xvfb.display());
-    PeerProcess listener(QStringLiteral(X11PEER_PATH), m_runtimeDir->path(), {QStringLiteral("native"), channel},
-                         environment);
-    QVERIFY(listener.waitForReady());
+    OwnDisplay own;
+    QVERIFY2(own.start(m_runtimeDir->path(), channel), qPrintable(own.xvfb.errorString()));
+    XvfbServer &xvfb = own.xvfb;
+    PeerProcess &listener = *own.listener;
     qputenv("DISPLAY", xvfb.display().toLocal8Bit()); // this display's sender
     const auto restore = qScopeGuard([this] { qputenv("DISPLAY", m_xvfb.display().toLocal8Bit()); });
     XDBroadcaster broadcaster(XDTransport::NativeWindow);
@@ -348,14 +362,11 @@ void tst_X11::stoppedSenderInTheMiddleOfALargeMessageStopsNoOtherClient()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("xprop")).isEmpty())
         QSKIP("xprop (x11-utils) is not installed");
-    XvfbServer xvfb;
-    QVERIFY2(xvfb.start(), qPrintable(xvfb.errorString()));
     const QString channel = randomChannel();
-    QProcessEnvironment environment;
-    environment.insert(QStringLiteral("DISPLAY"), xvfb.display());
-    PeerProcess listener(QStringLiteral(X11PEER_PATH), m_runtimeDir->path(), {QStringLiteral("native"), channel},
-                         environment);
-    QVERIFY(listener.waitForReady());
+    OwnDisplay own;
+    QVERIFY2(own.start(m_runtimeDir->path(), channel), qPrintable(own.xvfb.errorString()));
+    XvfbServer &xvfb = own.xvfb;
+    PeerProcess &listener = *own.listener;
     ProcessesEnded ended;
     constexpr int Messages = 4; // what the stopped listener's inbox takes
     const QByteArray line(2 * 1024 * 1024, 'a');
@@ -402,14 +413,11 @@ void tst_X11::stoppedSenderInTheMiddleOfALargeMessageStopsNoOtherClient()
 // append, and a sender spends long enough in the middle of a message to be cut there.
 void tst_X11::killedSenderInTheMiddleOfALargeMessageSpoilsNothing()
 {
-    XvfbServer xvfb;
-    QVERIFY2(xvfb.start(), qPrintable(xvfb.errorString()));
     const QString channel = randomChannel();
-    QProcessEnvironment environment;
-    environment.insert(QStringLiteral("DISPLAY"), xvfb.display());
-    PeerProcess listener(QStringLiteral(X11PEER_PATH), m_runtimeDir->path(), {QStringLiteral("native"), channel},
-                         environment);
-    QVERIFY(listener.waitForReady());
+    OwnDisplay own;
+    QVERIFY2(own.start(m_runtimeDir->path(), channel), qPrintable(own.xvfb.errorString()));
+    XvfbServer &xvfb = own.xvfb;
+    PeerProcess &listener = *own.listener;
     const QByteArray large(2 * 1024 * 1024, 'k');
     constexpr int Kills = 6;
     // What one message takes in an inbox: the frame (xdmsg is the sender's name) and a
