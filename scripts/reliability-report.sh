@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs the load, fault, hostile-input, security, network and multi-process tests and rewrites the README's
+# Runs the load, fault, hostile-input, security, network, multi-process and X11 tests and rewrites the README's
 # Reliability table from what they report ("RELIABILITY|area|what|result" lines).
 # Usage: scripts/reliability-report.sh [BUILD_DIR]   (default: build-tests, from test.sh)
 set -euo pipefail
@@ -9,7 +9,7 @@ build_dir=${1:-build-tests}
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-ctest --test-dir "$build_dir" -L 'stress|faults|hostile|security|network|multiprocess' -V < /dev/null > "$log" 2>&1 || {
+ctest --test-dir "$build_dir" -L 'stress|faults|hostile|security|network|multiprocess|x11' -V < /dev/null > "$log" 2>&1 || {
     tail -40 "$log"
     echo "reliability-report: tests failed; README left unchanged" >&2
     exit 1
