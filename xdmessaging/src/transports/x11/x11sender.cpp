@@ -62,6 +62,8 @@ QString describe(const ListenerRecord &listener)
 
 std::shared_ptr<X11Sender> X11Sender::instance(TransportFailure *failure)
 {
+    // The category must outlive the senders below, which may log while the process exits.
+    lcXDX11();
     static std::mutex mutex;
     static QHash<QString, std::shared_ptr<X11Sender>> senders; // per display name
     const QString displayName = qEnvironmentVariable("DISPLAY");
@@ -103,6 +105,14 @@ X11Sender::~X11Sender()
     wakeEventThread();
     m_eventThread.join(); // it flushed what was pending on its way out
     ::close(m_wakeFd);
+    qint64 waiting = 0;
+    for (const WindowLedger &owed : std::as_const(m_ledgers))
+        waiting += qint64(owed.waiting.size());
+    if (waiting > 0)
+        qCWarning(lcXDX11,
+                  "%lld messages were still waiting for listeners that did not read them when the "
+                  "process exited",
+                  waiting);
 }
 
 void X11Sender::wakeEventThread()
@@ -116,7 +126,7 @@ void X11Sender::wakeEventThread()
 // Only then, and every WatchInterval: an acknowledgement is no reason to wake up.
 void X11Sender::runEventThread()
 {
-    pollfd wake = {m_wakeFd, POLLIN, 0};
+    pollfd sources[2] = {{m_wakeFd, POLLIN, 0}, {xcb_get_file_descriptor(m_display->connection()), POLLIN, 0}};
     std::unique_lock lock(m_mutex);
     for (;;) {
         pumpEventsLocked(EventSource::Socket);
@@ -133,9 +143,11 @@ void X11Sender::runEventThread()
         if (m_flushPending)
             waitNs = qMax<qint64>(0, m_flushDueNs - now);
         const timespec wait {time_t(waitNs / 1'000'000'000), long(waitNs % 1'000'000'000)};
+        // Frames waiting for room: acknowledgements are wanted as soon as they come.
+        const nfds_t watched = anyWaitingLocked() ? 2 : 1;
         lock.unlock();
-        ::ppoll(&wake, 1, waitNs >= 0 ? &wait : nullptr, nullptr);
-        if (wake.revents & POLLIN) {
+        ::ppoll(sources, watched, waitNs >= 0 ? &wait : nullptr, nullptr);
+        if (sources[0].revents & POLLIN) {
             quint64 count;
             [[maybe_unused]] const ssize_t drained = ::read(m_wakeFd, &count, sizeof count);
         }
@@ -208,6 +220,7 @@ void X11Sender::acknowledgedLocked(quint32 listenerWindow, quint64 count)
         found->unacknowledgedBytes -= found->unacknowledgedSizes.front();
         found->unacknowledgedSizes.pop_front();
     }
+    drainLocked(listenerWindow, *found);
 }
 
 // Whatever the window had not taken is lost: in its inbox, or read by a listener that
@@ -220,7 +233,9 @@ void X11Sender::windowDestroyedLocked(quint32 window)
     if (found == m_ledgers.end())
         return;
     const QString description = found->description;
-    const QHash<quint64, qint64> lost = found->ledger.takeUnacknowledged();
+    QHash<quint64, qint64> lost = found->ledger.takeUnacknowledged();
+    for (const WaitingFrame &waiting : found->waiting)
+        ++lost[waiting.senderToken];
     m_ledgers.erase(found);
     const QString reason = QStringLiteral("its window was destroyed before it took them");
     for (auto it = lost.cbegin(); it != lost.cend(); ++it) {
@@ -230,8 +245,6 @@ void X11Sender::windowDestroyedLocked(quint32 window)
     }
 }
 
-// Reads the registry and every listener's manifest again; removes entries whose
-// window is gone, and ignores (with a warning) manifests that are not valid.
 // Reads the registry and every listener's manifest again; removes entries whose window
 // is gone, and ignores (with a warning) manifests that are not valid. The round trips go
 // without the lock: other threads go on sending to the listeners known so far, and a
@@ -343,11 +356,8 @@ QList<ListenerRecord> X11Sender::liveListeners()
 
 // A frame goes in as pieces of at most one request each, every piece naming this
 // sender and the message: no server grab, and other senders' pieces may come between.
-void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken)
+void X11Sender::appendLocked(quint32 window, WindowLedger &owed, const EncodedFrame &frame, quint64 senderToken)
 {
-    WindowLedger &owed = m_ledgers[target.window];
-    if (owed.description.isEmpty())
-        owed.description = describe(target.record);
     owed.ledger.handedOver(senderToken);
     owed.unacknowledgedSizes.push_back(frame.size());
     owed.unacknowledgedBytes += frame.size();
@@ -365,7 +375,7 @@ void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, qu
             piece.append(frame.head.constData() + at, fromHead);
         if (length > fromHead)
             piece.append(frame.payload.constData() + (at + fromHead - frame.head.size()), length - fromHead);
-        xcb_change_property(m_display->connection(), XCB_PROP_MODE_APPEND, target.window, m_display->inboxAtom(),
+        xcb_change_property(m_display->connection(), XCB_PROP_MODE_APPEND, window, m_display->inboxAtom(),
                             XCB_ATOM_STRING, 8, uint32_t(piece.size()), piece.constData());
         at += length;
     }
@@ -375,30 +385,44 @@ void X11Sender::appendLocked(const Target &target, const EncodedFrame &frame, qu
         flushLocked(); // large: out now, rather than held in xcb's buffer
 }
 
+namespace {
+
+// What an inbox may hold that its listener has not acknowledged, for frames of this size:
+// the X server copies an inbox on every append, so it stays small (filling it costs the
+// server little copying either way).
+qint64 inboxLimit(qint64 frameSize)
+{
+    return qMax(MaximumInboxBytes, 4 * frameSize);
+}
+
+} // namespace
+
 DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
                                    const DeliveryOptions &options)
 {
     const DeliveryOutcome gone {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
+    const qint64 size = frame.size();
     std::unique_lock lock(m_mutex);
     // No event pumping here: listenersOf() did it for this send, and each pump is a read.
     auto found = m_targets.find(listener.id);
     if (found == m_targets.end())
         return gone;
-    // The X server copies an inbox on every append, so what one holds stays small: what
-    // the listener has not acknowledged counts, up to 256 KiB or four frames of this
-    // size (filling it then costs the server little copying either way). Beyond it a
-    // send waits for acknowledgements, and fails at once after one such wait timed out,
-    // as on the other transports.
-    const qint64 limit = qMin(options.queueLimit, qMax(MaximumInboxBytes, 4 * frame.size()));
-    const auto unacknowledged = [this](quint32 window) {
-        const auto owed = m_ledgers.constFind(window);
-        return owed == m_ledgers.constEnd() ? qint64(0) : owed->unacknowledgedBytes;
-    };
-    const auto hasRoom = [&](quint32 window) {
-        const qint64 held = unacknowledged(window);
-        return held == 0 || held + frame.size() <= limit;
-    };
-    if (!hasRoom(found->window)) {
+    WindowLedger *owed = &m_ledgers[found->window];
+    if (owed->description.isEmpty())
+        owed->description = describe(listener);
+    const qint64 held = owed->unacknowledgedBytes;
+    if (owed->waiting.empty() && (held == 0 || held + size <= qMin(options.queueLimit, inboxLimit(size)))) {
+        found->stalled = false;
+        appendLocked(found->window, *owed, frame, options.senderToken);
+        if (xcb_connection_has_error(m_display->connection()))
+            return failed(XDError::TransportUnavailable, QStringLiteral("the X connection was lost"));
+        return {};
+    }
+    // The inbox is full: the frame waits here, up to the queue limit, and goes in as the
+    // listener acknowledges. Beyond the limit a send waits for room, and fails at once
+    // after one such wait timed out, as on the other transports.
+    const auto hasRoom = [&] { return owed->waitingBytes == 0 || owed->waitingBytes + size <= options.queueLimit; };
+    if (!hasRoom()) {
         // Until just before the deadline: saying why it failed takes a moment too.
         while (!found->stalled && options.deadline.remainingTimeNSecs() > 1'000'000) {
             lock.unlock();
@@ -407,25 +431,45 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
             lock.lock();
             pumpEventsLocked(EventSource::Socket); // acknowledgements, or the window's end
             found = m_targets.find(listener.id);
-            if (found == m_targets.end())
+            if (found == m_targets.end() || !m_ledgers.contains(found->window))
                 return gone;
-            if (hasRoom(found->window))
+            owed = &m_ledgers[found->window];
+            if (hasRoom())
                 break;
         }
-        if (!hasRoom(found->window)) {
+        if (!hasRoom()) {
             found->stalled = true;
             return failed(XDError::ListenerNotReading,
-                          QStringLiteral("%1 is not reading: %2 bytes wait in its inbox, the limit is %3")
+                          QStringLiteral("%1 is not reading: %2 bytes wait for it, the limit is %3")
                                   .arg(describe(listener))
-                                  .arg(unacknowledged(found->window))
-                                  .arg(limit));
+                                  .arg(owed->unacknowledgedBytes + owed->waitingBytes)
+                                  .arg(options.queueLimit));
         }
     }
     found->stalled = false;
-    appendLocked(*found, frame, options.senderToken);
-    if (xcb_connection_has_error(m_display->connection()))
-        return failed(XDError::TransportUnavailable, QStringLiteral("the X connection was lost"));
+    owed->waiting.push_back({frame, options.senderToken});
+    owed->waitingBytes += size;
+    wakeEventThread(); // it now watches for acknowledgements
     return {};
+}
+
+void X11Sender::drainLocked(quint32 window, WindowLedger &owed)
+{
+    while (!owed.waiting.empty()) {
+        const WaitingFrame &next = owed.waiting.front();
+        const qint64 size = next.frame.size();
+        if (owed.unacknowledgedBytes > 0 && owed.unacknowledgedBytes + size > inboxLimit(size))
+            return;
+        appendLocked(window, owed, next.frame, next.senderToken);
+        owed.waitingBytes -= size;
+        owed.waiting.pop_front();
+    }
+}
+
+bool X11Sender::anyWaitingLocked() const
+{
+    return std::any_of(m_ledgers.cbegin(), m_ledgers.cend(),
+                       [](const WindowLedger &entry) { return !entry.waiting.empty(); });
 }
 
 // Every append has reached the server once it answers a request sent after them. A
@@ -435,6 +479,15 @@ bool X11Sender::flush(quint64, QDeadlineTimer deadline)
 {
     std::unique_lock lock(m_mutex);
     xcb_connection_t *connection = m_display->connection();
+    // Frames still waiting for room in an inbox go in as their listeners acknowledge.
+    while (anyWaitingLocked()) {
+        if (deadline.hasExpired() || xcb_connection_has_error(connection))
+            return false;
+        lock.unlock();
+        std::this_thread::sleep_for(StalledPollInterval);
+        lock.lock();
+        pumpEventsLocked(EventSource::Socket);
+    }
     m_flushPending = false;
     const unsigned int request = xcb_get_input_focus(connection).sequence;
     flushLocked();

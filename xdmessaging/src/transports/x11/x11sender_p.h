@@ -51,13 +51,24 @@ private:
 
     // What one listener window owes this sender, kept apart from the targets: a window
     // that left the registry may still take, or lose, what it was sent.
+    struct WaitingFrame
+    {
+        EncodedFrame frame;
+        quint64 senderToken = 0;
+    };
     struct WindowLedger
     {
         DeliveryLedger ledger;
         std::deque<qint64> unacknowledgedSizes; // of the frames the ledger still holds
         qint64 unacknowledgedBytes = 0;
+        // Accepted, not yet appended: the inbox holds all it may. Appended, in order, as
+        // the listener acknowledges what it took.
+        std::deque<WaitingFrame> waiting;
+        qint64 waitingBytes = 0;
         QString description;
     };
+    void drainLocked(quint32 window, WindowLedger &owed);
+    bool anyWaitingLocked() const;
 
     explicit X11Sender(std::unique_ptr<X11Display> display);
     // Socket: reads what arrived. Queue: only what xcb already read (a round trip or a
@@ -69,7 +80,7 @@ private:
     void windowDestroyedLocked(quint32 window);
     void refresh(std::unique_lock<std::mutex> &lock);
     QHash<QUuid, Target> readTargets(const QList<quint32> &known);
-    void appendLocked(const Target &target, const EncodedFrame &frame, quint64 senderToken);
+    void appendLocked(quint32 window, WindowLedger &owed, const EncodedFrame &frame, quint64 senderToken);
     // Sends what was appended: at once when the sender was idle (latency), else by the
     // event thread, which takes everything appended until it runs (one write for many).
     void flushSoonLocked();
