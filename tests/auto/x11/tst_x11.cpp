@@ -546,6 +546,18 @@ void tst_X11::garbageInTheRegistryIsIgnored()
     // The listener notices its window is missing and registers again; senders ignore
     // the rubbish meanwhile and find it once more.
     QTRY_COMPARE_WITH_TIMEOUT(broadcaster.sendToChannel(channel, QStringLiteral("back")).listenersReached(), 1, 10000);
+    // A sender that never knew the listener finds it too: the registry was made valid again.
+    ProcessesEnded ended;
+    QDeadlineTimer deadline(10000);
+    while (listener->messages().filter(md5("fresh sender")).isEmpty()) {
+        QVERIFY2(!deadline.hasExpired(), "a new sender never found the listener in the registry");
+        QProcess *fresh = startOn(m_xvfb.display(), m_runtimeDir->path(), QStringLiteral(XDMSG_PATH),
+                                  {QStringLiteral("send"), QStringLiteral("--transport"), QStringLiteral("native"),
+                                   channel, QStringLiteral("fresh sender")},
+                                  &ended.processes);
+        QVERIFY(fresh->waitForFinished(10000));
+        QTest::qWait(100);
+    }
     QVERIFY(xprop({QStringLiteral("-root"), QStringLiteral("-f"), QStringLiteral("_XDMESSAGING_REGISTRY"),
                    QStringLiteral("32x"), QStringLiteral("-set"), QStringLiteral("_XDMESSAGING_REGISTRY"),
                    QStringLiteral("0x1")}));

@@ -23,6 +23,7 @@ public:
     // What the listener never acknowledged, by sender token; the ledger is empty after.
     QHash<quint64, qint64> takeUnacknowledged();
     quint64 handedOverCount() const { return m_handedOver; }
+    quint64 acknowledgedCount() const { return m_acknowledged; }
     quint64 unacknowledgedCount() const { return m_handedOver - m_acknowledged; }
 
 private:

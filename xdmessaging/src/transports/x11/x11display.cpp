@@ -108,23 +108,30 @@ QByteArray X11Display::readProperty(xcb_window_t window, xcb_atom_t property, bo
                       xcb_get_property_value_length(value.get()));
 }
 
-QList<quint32> X11Display::readRegistry()
+QList<quint32> X11Display::readRegistry(bool *valid)
 {
     bool exists = false;
     int format = 0;
     const QByteArray bytes = readProperty(m_root, m_registry, false, &exists, &format);
     QList<quint32> windows;
     QString error;
-    if (exists && !decodeX11Registry(bytes, format, &windows, &error))
+    const bool decoded = !exists || decodeX11Registry(bytes, format, &windows, &error);
+    if (!decoded)
         qCWarning(lcXDX11, "ignoring an invalid listener registry: %ls", qUtf16Printable(error));
+    if (valid)
+        *valid = decoded;
     return windows;
 }
 
 // No server grab: a client stopped while holding one would freeze the whole display.
-// Adding is one append, which the server does atomically.
+// Adding is one append, which the server does atomically. A registry some other client
+// spoiled (another format, which an append would not match) is replaced instead.
 void X11Display::addToRegistry(xcb_window_t window)
 {
-    xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 1, &window);
+    bool valid = true;
+    readRegistry(&valid);
+    xcb_change_property(m_connection, valid ? XCB_PROP_MODE_APPEND : XCB_PROP_MODE_REPLACE, m_root, m_registry,
+                        XCB_ATOM_WINDOW, 32, 1, &window);
     xcb_flush(m_connection);
 }
 

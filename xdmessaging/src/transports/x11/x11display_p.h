@@ -39,7 +39,8 @@ public:
     // The property of each window with one round trip; nullopt for a window that is gone
     // or has no such property.
     QList<std::optional<QByteArray>> readProperties(const QList<quint32> &windows, xcb_atom_t property);
-    QList<quint32> readRegistry();
+    // The listener windows of the registry; *valid is false when it holds something else.
+    QList<quint32> readRegistry(bool *valid = nullptr);
     // Adds or removes windows, without a server grab (see the definitions).
     void addToRegistry(xcb_window_t window);
     void removeFromRegistry(const QList<quint32> &windows);

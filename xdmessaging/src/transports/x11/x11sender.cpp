@@ -212,7 +212,7 @@ void X11Sender::acknowledgedLocked(quint32 listenerWindow, quint64 count)
     if (found == m_ledgers.end())
         return;
     DeliveryLedger &ledger = found->ledger;
-    if (!ledger.acknowledge(ledger.handedOverCount() - ledger.unacknowledgedCount() + count)) {
+    if (!ledger.acknowledge(ledger.acknowledgedCount() + count)) {
         qCWarning(lcXDX11, "ignoring an acknowledgement of more than was sent to window 0x%x", listenerWindow);
         return;
     }
