@@ -69,6 +69,8 @@ class XDMESSAGING_EXPORT XDListener : public QObject
                        maximumMessageSizeChanged)
     /*! The listener's identity, the same on every transport. */
     Q_PROPERTY(QUuid id READ id CONSTANT)
+    /*! The name senders and XDPresence see; the application name unless set. */
+    Q_PROPERTY(QString name READ name WRITE setName NOTIFY nameChanged)
 public:
     /*! Creates a listener on XDTransport::Auto (or what \c XDMESSAGING_TRANSPORT says). */
     explicit XDListener(QObject *parent = nullptr);
@@ -110,6 +112,18 @@ public:
     /*! The listener's identity, the same on every transport. */
     QUuid id() const;
 
+    /*!
+        The name senders see in XDListenerInfo::name() and XDPresence reports: the
+        application name (QCoreApplication::applicationName()) unless setName() was called.
+    */
+    QString name() const;
+    /*!
+        Names this listener \a name, for people: a user's nickname, a document, a role.
+        A listening listener publishes the new name at once; XDPresence watchers see
+        its listener change. An empty \a name goes back to the application name.
+    */
+    void setName(const QString &name);
+
     /*! The largest payload accepted, in bytes; larger frames are dropped and logged. */
     qint64 maximumMessageSize() const;
     /*! Sets the largest payload accepted to \a bytes (0 to 4 GiB - 1). */
@@ -132,6 +146,8 @@ Q_SIGNALS:
     void transportChanged();
     /*! error() and errorString() changed: a new error, or the last one cleared by success. */
     void errorStringChanged();
+    /*! setName() changed the name. */
+    void nameChanged();
     /*! setMaximumMessageSize() changed the limit. */
     void maximumMessageSizeChanged();
     /*!

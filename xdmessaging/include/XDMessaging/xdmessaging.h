@@ -12,5 +12,6 @@
 #include <XDMessaging/xdlistenerinfo.h>
 #include <XDMessaging/xdmessage.h>
 #include <XDMessaging/xdnetworksettings.h>
+#include <XDMessaging/xdpresence.h>
 #include <XDMessaging/xdsendresult.h>
 #include <XDMessaging/xdversion.h>

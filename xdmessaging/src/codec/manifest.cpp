@@ -63,6 +63,18 @@ bool parseLine(QByteArrayView key, QByteArrayView value, ListenerManifest *manif
     return true;
 }
 
+// A name is one line: control characters (a newline would start a line of its own) become
+// spaces.
+QByteArray manifestName(const QString &name)
+{
+    QString line = name;
+    for (QChar &c : line) {
+        if (c.category() == QChar::Other_Control)
+            c = QLatin1Char(' ');
+    }
+    return truncatedUtf8(line.toUtf8(), MaximumSenderNameBytes).toByteArray();
+}
+
 } // namespace
 
 QByteArray encodeManifest(const ListenerManifest &manifest)
@@ -70,7 +82,7 @@ QByteArray encodeManifest(const ListenerManifest &manifest)
     QByteArray out = ManifestFirstLine.toByteArray() + '\n';
     out += "id " + manifest.id.toByteArray(QUuid::WithoutBraces) + '\n';
     out += "pid " + QByteArray::number(manifest.pid) + '\n';
-    out += "name " + truncatedUtf8(manifest.name.toUtf8(), MaximumSenderNameBytes).toByteArray() + '\n';
+    out += "name " + manifestName(manifest.name) + '\n';
     for (const XDTransport transport : manifest.transports)
         out += "transport " + xdTransportName(transport).toUtf8() + '\n';
     for (const QString &channel : manifest.channels)

@@ -33,6 +33,13 @@ struct ListenerManifest
     QString name;
     QList<XDTransport> transports;
     QStringList channels;
+
+    friend bool operator==(const ListenerManifest &a, const ListenerManifest &b)
+    {
+        return a.id == b.id && a.pid == b.pid && a.name == b.name && a.transports == b.transports
+               && a.channels == b.channels;
+    }
+    friend bool operator!=(const ListenerManifest &a, const ListenerManifest &b) { return !(a == b); }
 };
 
 QByteArray encodeManifest(const ListenerManifest &manifest);

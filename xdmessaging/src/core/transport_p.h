@@ -115,6 +115,34 @@ public:
     virtual bool publish(const ListenerManifest &manifest, QString *error) = 0;
 };
 
+// Watching who listens (XDPresence), one per watcher and transport, used from the
+// watcher's thread. A source tells its sink, from its event handlers, what it sees:
+// listenerSeen() for a listener new to it or with a changed manifest, listenerGone() when
+// one left. A source must notice a listener that dies without a word (killed) within
+// 2 s, and say so (vanished). The sink only queues: a source may be destroyed after any
+// call returns.
+class PresenceSink
+{
+public:
+    virtual void listenerSeen(XDTransport via, const ListenerRecord &listener) = 0;
+    virtual void listenerGone(XDTransport via, const QUuid &id, bool vanished) = 0;
+    // The source can no longer watch (or can again: NoError).
+    virtual void presenceStateChanged(XDTransport via, const TransportFailure &failure) = 0;
+
+protected:
+    ~PresenceSink() = default;
+};
+
+class PresenceSource
+{
+public:
+    virtual ~PresenceSource() = default;
+    virtual XDTransport kind() const = 0;
+    // Starts watching: reports every listener alive now through listenerSeen() before it
+    // returns, and later changes from the event loop.
+    virtual bool start(TransportFailure *failure) = 0;
+};
+
 // The transports a request stands for: Auto (after XDMESSAGING_TRANSPORT) becomes
 // every transport built in and usable here; an explicit one stays itself.
 // Returns an empty list and sets *failure when nothing fits.
@@ -127,6 +155,9 @@ std::shared_ptr<SenderTransport> senderTransport(XDTransport kind, TransportFail
 // A listening side for one listener; frames go to sink once start() succeeded.
 std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind, const ListenerManifest &identity,
                                                            FrameSink *sink, TransportFailure *failure);
+
+// A watcher of who listens on kind, reporting to sink once start() succeeded.
+std::unique_ptr<PresenceSource> createPresenceSource(XDTransport kind, PresenceSink *sink, TransportFailure *failure);
 
 // Reports messages a transport had accepted but could not hand over; reaches the
 // broadcaster that sent them through its deliveryFailed() signal.

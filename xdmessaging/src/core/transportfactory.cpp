@@ -4,6 +4,7 @@
 #include "core/transport_p.h"
 
 #include "transports/localsocket/localsocketlistener_p.h"
+#include "transports/localsocket/localsocketpresence_p.h"
 #include "transports/localsocket/localsocketsender_p.h"
 #ifdef XDMESSAGING_HAVE_REDIS
 #include "transports/redis/redislistener_p.h"
@@ -11,6 +12,7 @@
 #endif
 #ifdef XDMESSAGING_HAVE_X11
 #include "transports/x11/x11listener_p.h"
+#include "transports/x11/x11presence_p.h"
 #include "transports/x11/x11sender_p.h"
 #endif
 
@@ -123,6 +125,20 @@ std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind, con
         return std::make_unique<RedisListener>(identity, sink);
 #endif
     *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
+    return {};
+}
+
+std::unique_ptr<PresenceSource> createPresenceSource(XDTransport kind, PresenceSink *sink, TransportFailure *failure)
+{
+    if (kind == XDTransport::LocalSocket)
+        return std::make_unique<LocalSocketPresence>(sink);
+#ifdef XDMESSAGING_HAVE_X11
+    if (kind == XDTransport::NativeWindow)
+        return std::make_unique<X11Presence>(sink);
+#endif
+    *failure = {XDError::TransportUnavailable, kind == XDTransport::Network
+                                                       ? QStringLiteral("presence on the network is not available")
+                                                       : notBuiltIn(kind)};
     return {};
 }
 

@@ -3,6 +3,7 @@
 #include <XDMessaging/xdmessage.h>
 
 #include "core/channelname_p.h"
+#include "core/listenerinfo_p.h"
 #include "core/logging_p.h"
 #include "core/messageid_p.h"
 #include "core/transport_p.h"
@@ -470,15 +471,8 @@ QList<XDListenerInfo> XDBroadcaster::listeners(QString *errorString) const
                     info.setTransports(info.transports() << transport->kind());
                 continue;
             }
-            XDListenerInfo info;
-            info.setId(record.id);
-            info.setPid(record.pid);
-            info.setName(record.name);
-            info.setTransports(record.transports.isEmpty() ? QList<XDTransport> {transport->kind()}
-                                                           : record.transports);
-            info.setChannels(record.channels);
             indexById.insert(record.id, infos.size());
-            infos.append(info);
+            infos.append(listenerInfo(record, transport->kind()));
         }
     }
     return infos;

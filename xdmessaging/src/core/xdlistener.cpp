@@ -81,6 +81,7 @@ public:
     XDTransport requested;
     const QUuid id = QUuid::createUuid();
     QStringList channels;
+    QString name; // empty: the application name
     QHash<QByteArray, QString> channelsByUtf8; // what frames are filtered by
     std::vector<std::unique_ptr<ListenerTransport>> transports;
     qint64 maximumSize = XDBroadcaster::DefaultMaximumMessageSize;
@@ -266,7 +267,7 @@ ListenerManifest XDListenerPrivate::manifest() const
     ListenerManifest manifest;
     manifest.id = id;
     manifest.pid = QCoreApplication::applicationPid();
-    manifest.name = QCoreApplication::applicationName();
+    manifest.name = name.isEmpty() ? QCoreApplication::applicationName() : name;
     for (const auto &transport : transports)
         manifest.transports.append(transport->kind());
     manifest.channels = channels;
@@ -414,6 +415,22 @@ bool XDListener::unregisterChannel(const QString &channel)
         return false;
     d->clearError();
     return true;
+}
+
+QString XDListener::name() const
+{
+    return d->name.isEmpty() ? QCoreApplication::applicationName() : d->name;
+}
+
+void XDListener::setName(const QString &name)
+{
+    if (name == d->name)
+        return;
+    const XDListenerPrivate::ApiCall call(d.get());
+    d->name = name;
+    if (!d->transports.empty() && d->publish())
+        d->clearError();
+    Q_EMIT nameChanged();
 }
 
 QStringList XDListener::channels() const

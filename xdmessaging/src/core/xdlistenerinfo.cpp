@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <XDMessaging/xdlistenerinfo.h>
 
+#include "core/listenerinfo_p.h"
+
 #include <QtCore/QDebug>
 #include <QtCore/QSharedData>
 
@@ -88,4 +90,15 @@ QDebug operator<<(QDebug debug, const XDListenerInfo &info)
     debug.noquote() << info.id().toString(QUuid::WithoutBraces)
                     << ", transports: " << transports.join(QLatin1Char(','));
     return debug.quote() << ", channels: " << info.channels() << ')';
+}
+
+XDListenerInfo XDMessagingPrivate::listenerInfo(const ListenerRecord &record, XDTransport foundOn)
+{
+    XDListenerInfo info;
+    info.setId(record.id);
+    info.setPid(record.pid);
+    info.setName(record.name);
+    info.setTransports(record.transports.isEmpty() ? QList<XDTransport> {foundOn} : record.transports);
+    info.setChannels(record.channels);
+    return info;
 }

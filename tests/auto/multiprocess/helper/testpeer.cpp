@@ -18,6 +18,11 @@
 //   testpeer rawsend SOCKET CHANNEL TEXT  connects to a listener's socket, writes one
 //                                     frame, prints "CLOSED" if the listener hangs up
 //                                     within 2 s, else "OPEN"; "CONNECT-FAILED <error>"
+//   testpeer interactive [NAME]       one listener, driven by lines on standard input:
+//                                     "register CHANNEL", "unregister CHANNEL" (each
+//                                     answered "DONE <command>" or "FAILED <error>"),
+//                                     "quit" (destroys the listener, then exits 0);
+//                                     prints "READY" first. NAME: the listener's name
 //   testpeer propagate CHANNEL COUNT TAG INTERVAL_MS  like send, with propagation to
 //                                     the network on, one message every INTERVAL_MS;
 //                                     prints "SENT <local deliveries> <failed messages>
@@ -33,11 +38,13 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
 #include <QtCore/QHash>
+#include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -228,6 +235,49 @@ int rawSend(const QString &socketPath, const QString &channel, const QString &te
     return 0;
 }
 
+int interactive(const QString &name)
+{
+    auto listener = std::make_unique<XDListener>();
+    if (!name.isEmpty())
+        listener->setName(name);
+    auto *input = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, qApp);
+    QByteArray pending;
+    QObject::connect(input, &QSocketNotifier::activated, qApp, [&listener, &pending, input] {
+        char chunk[1024];
+        const ssize_t received = ::read(STDIN_FILENO, chunk, sizeof chunk);
+        if (received <= 0) {
+            input->setEnabled(false);
+            return;
+        }
+        pending.append(chunk, received);
+        qsizetype newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+            const QString line = QString::fromUtf8(pending.first(newline)).trimmed();
+            pending.remove(0, newline + 1);
+            const QString command = line.section(QLatin1Char(' '), 0, 0);
+            const QString channel = line.section(QLatin1Char(' '), 1);
+            if (command == u"quit") {
+                listener.reset();
+                QCoreApplication::quit();
+                return;
+            }
+            const bool done = command == u"register" ? listener->registerChannel(channel)
+                              : command == u"unregister" ? listener->unregisterChannel(channel)
+                                                         : false;
+            if (done)
+                std::printf("DONE %s\n", qPrintable(line));
+            else
+                std::printf("FAILED %s\n", qPrintable(listener->errorString()));
+            std::fflush(stdout);
+        }
+    });
+    std::printf("READY\n");
+    std::fflush(stdout);
+    const int status = QCoreApplication::exec();
+    listener.reset(); // before the application: the listener says goodbye
+    return status;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -244,10 +294,12 @@ int main(int argc, char *argv[])
         return count(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toLongLong(), untilMarker);
     if (arguments.size() == 4 && arguments.at(0) == u"rawsend")
         return rawSend(arguments.at(1), arguments.at(2), arguments.at(3));
+    if ((arguments.size() == 1 || arguments.size() == 2) && arguments.at(0) == u"interactive")
+        return interactive(arguments.value(1));
     if (arguments.size() == 5 && arguments.at(0) == u"propagate")
         return propagate(arguments.at(1), arguments.at(2).toInt(), arguments.at(3), arguments.at(4).toInt());
     std::fprintf(stderr, "usage: testpeer listen CHANNEL... | send CHANNEL COUNT TAG | "
-                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | "
+                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | interactive [NAME] | "
                          "propagate CHANNEL COUNT TAG INTERVAL_MS\n");
     return 2;
 }

@@ -56,7 +56,11 @@ LocalSocketListener::LocalSocketListener(const ListenerManifest &identity, Frame
 
 LocalSocketListener::~LocalSocketListener()
 {
-    acknowledgeAll(); // what the slots had, or was dropped with this listener, was taken
+    // What the slots had, or was dropped with this listener, was taken. Every peer hears
+    // it, even unchanged: a farewell, which tells presence watchers that this listener
+    // left rather than died.
+    for (const std::unique_ptr<Peer> &peer : m_peers)
+        acknowledge(peer.get(), Acknowledgement::EvenUnchanged);
     if (m_directory)
         m_directory->removeEndpoint(m_id);
 }
@@ -187,12 +191,13 @@ void LocalSocketListener::acknowledgeAll()
 
 // One small write per read batch. A sender that does not read its acknowledgements
 // fills its own socket: the count is then sent with a later batch, never lost.
-void LocalSocketListener::acknowledge(Peer *peer)
+void LocalSocketListener::acknowledge(Peer *peer, Acknowledgement when)
 {
     for (;;) {
         if (peer->unsentAcknowledgement.isEmpty()) {
-            if (peer->framesTaken == peer->framesAcknowledged)
+            if (peer->framesTaken == peer->framesAcknowledged && when == Acknowledgement::IfChanged)
                 return;
+            when = Acknowledgement::IfChanged;
             peer->unsentAcknowledgement = encodeAcknowledgement(peer->framesTaken);
             peer->framesAcknowledged = peer->framesTaken;
         }

@@ -38,7 +38,8 @@ private:
     // False when the peer was dropped.
     bool readAvailable(Peer *peer);
     // Tells the sender how many of its frames this listener has taken so far.
-    void acknowledge(Peer *peer);
+    enum class Acknowledgement { IfChanged, EvenUnchanged };
+    void acknowledge(Peer *peer, Acknowledgement when = Acknowledgement::IfChanged);
     void acknowledgeAll();
     // Parses what is buffered; false when the peer must be dropped.
     bool takeBufferedFrames(Peer *peer);

@@ -23,7 +23,7 @@ Reply<T> reply(T *raw)
 }
 
 constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY", "_XDMESSAGING_LISTENER", "_XDMESSAGING_INBOX",
-                                     "_XDMESSAGING_ACKNOWLEDGE", "UTF8_STRING"};
+                                     "_XDMESSAGING_ACKNOWLEDGE", "_XDMESSAGING_LEAVING", "UTF8_STRING"};
 constexpr int AtomCount = int(std::size(AtomNames));
 // ChangeProperty's fixed part, and some room to spare.
 constexpr qsizetype ChangePropertyOverhead = 64;
@@ -78,7 +78,7 @@ bool X11Display::initialize(QString *error)
     xcb_intern_atom_cookie_t cookies[AtomCount];
     for (int i = 0; i < AtomCount; ++i)
         cookies[i] = xcb_intern_atom(m_connection, 0, uint16_t(qstrlen(AtomNames[i])), AtomNames[i]);
-    xcb_atom_t *atoms[AtomCount] = {&m_registry, &m_listener, &m_inbox, &m_acknowledge, &m_utf8};
+    xcb_atom_t *atoms[AtomCount] = {&m_registry, &m_listener, &m_inbox, &m_acknowledge, &m_leaving, &m_utf8};
     for (int i = 0; i < AtomCount; ++i) {
         const auto interned = reply(xcb_intern_atom_reply(m_connection, cookies[i], nullptr));
         if (!interned) {
@@ -170,6 +170,43 @@ QList<std::optional<QByteArray>> X11Display::readProperties(const QList<quint32>
     return values;
 }
 
+QList<X11Display::ListenerWindow> X11Display::readListenerWindows(const QList<quint32> &also)
+{
+    QList<quint32> windows = readRegistry();
+    for (const quint32 window : also) {
+        if (!windows.contains(window))
+            windows.append(window);
+    }
+    const QList<std::optional<QByteArray>> manifests = readProperties(windows, m_listener);
+    QList<ListenerWindow> listeners;
+    QList<quint32> dead;
+    for (qsizetype i = 0; i < windows.size(); ++i) {
+        const quint32 window = windows.at(i);
+        if (!manifests.at(i)) {
+            dead.append(window);
+            continue;
+        }
+        ListenerWindow listener {window, {}};
+        QString error;
+        if (!decodeManifest(*manifests.at(i), &listener.manifest, &error)) {
+            qCWarning(lcXDX11, "ignoring listener window 0x%x: %ls", window, qUtf16Printable(error));
+            continue;
+        }
+        // Hear about its window going away. Manifest changes are announced on the registry
+        // (touchRegistry()); property events of the window itself would arrive for every
+        // message appended to its inbox.
+        const uint32_t events = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+        xcb_change_window_attributes(m_connection, window, XCB_CW_EVENT_MASK, &events);
+        listeners.append(listener);
+    }
+    if (!dead.isEmpty()) {
+        qCDebug(lcXDX11, "removing %lld dead listener windows from the registry", qlonglong(dead.size()));
+        removeFromRegistry(dead);
+    }
+    sync();
+    return listeners;
+}
+
 void X11Display::touchRegistry()
 {
     xcb_change_property(m_connection, XCB_PROP_MODE_APPEND, m_root, m_registry, XCB_ATOM_WINDOW, 32, 0, nullptr);
@@ -200,6 +237,30 @@ bool X11Display::parseAcknowledgement(const xcb_generic_event_t *event, xcb_wind
         return false;
     *listenerWindow = message->data.data32[0];
     *count = message->data.data32[1] | (quint64(message->data.data32[2]) << 32);
+    return true;
+}
+
+void X11Display::announceLeaving(xcb_window_t listenerWindow)
+{
+    xcb_client_message_event_t event {};
+    event.response_type = XCB_CLIENT_MESSAGE;
+    event.format = 32;
+    event.window = m_root;
+    event.type = m_leaving;
+    event.data.data32[0] = listenerWindow;
+    // To every client that watches the root window's properties, which presence
+    // watchers do; others ignore a message type they do not know.
+    xcb_send_event(m_connection, 0, m_root, XCB_EVENT_MASK_PROPERTY_CHANGE, reinterpret_cast<const char *>(&event));
+}
+
+bool X11Display::parseLeaving(const xcb_generic_event_t *event, xcb_window_t *listenerWindow) const
+{
+    if ((event->response_type & ~0x80) != XCB_CLIENT_MESSAGE)
+        return false;
+    const auto *message = reinterpret_cast<const xcb_client_message_event_t *>(event);
+    if (message->type != m_leaving || message->window != m_root || message->format != 32)
+        return false;
+    *listenerWindow = message->data.data32[0];
     return true;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "codec/manifest_p.h"
+
 #include <QtCore/QByteArray>
 #include <QtCore/QList>
 #include <QtCore/QString>
@@ -41,6 +43,16 @@ public:
     QList<std::optional<QByteArray>> readProperties(const QList<quint32> &windows, xcb_atom_t property);
     // The listener windows of the registry; *valid is false when it holds something else.
     QList<quint32> readRegistry(bool *valid = nullptr);
+    struct ListenerWindow
+    {
+        quint32 window = 0;
+        ListenerManifest manifest;
+    };
+    // The listeners of the registry, plus those of the windows in also (known ones that
+    // a concurrent rewrite may have left out), with their manifests; four round trips
+    // at most, however many there are. Each window is watched for its destruction
+    // (StructureNotify) from now on; windows that are gone are removed from the registry.
+    QList<ListenerWindow> readListenerWindows(const QList<quint32> &also = {});
     // Adds or removes windows, without a server grab (see the definitions).
     void addToRegistry(xcb_window_t window);
     void removeFromRegistry(const QList<quint32> &windows);
@@ -59,6 +71,11 @@ public:
     bool parseAcknowledgement(const xcb_generic_event_t *event, xcb_window_t senderWindow, xcb_window_t *listenerWindow,
                               quint64 *count) const;
 
+    // Tells presence watchers that listenerWindow leaves on purpose; sent before it
+    // leaves the registry and its window is destroyed, so it arrives before either.
+    void announceLeaving(xcb_window_t listenerWindow);
+    bool parseLeaving(const xcb_generic_event_t *event, xcb_window_t *listenerWindow) const;
+
 private:
     X11Display(xcb_connection_t *connection, bool owned);
     bool initialize(QString *error);
@@ -70,6 +87,7 @@ private:
     xcb_atom_t m_listener = 0;
     xcb_atom_t m_inbox = 0;
     xcb_atom_t m_acknowledge = 0;
+    xcb_atom_t m_leaving = 0;
     xcb_atom_t m_utf8 = 0;
     qsizetype m_maximumChunk = 0;
     std::atomic<quint64> m_roundTrips {0};

@@ -34,8 +34,10 @@ X11Listener::~X11Listener()
     if (!m_display || !m_window)
         return;
     acknowledge(); // before the window goes: what was taken is no loss
-    if (m_registered)
+    if (m_registered) {
+        m_display->announceLeaving(m_window);
         m_display->removeFromRegistry({m_window});
+    }
     xcb_destroy_window(m_display->connection(), m_window);
     xcb_flush(m_display->connection());
 }

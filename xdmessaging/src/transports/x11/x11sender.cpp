@@ -283,40 +283,10 @@ void X11Sender::refresh(std::unique_lock<std::mutex> &lock)
 
 QHash<QUuid, X11Sender::Target> X11Sender::readTargets(const QList<quint32> &known)
 {
-    xcb_connection_t *connection = m_display->connection();
-    QList<quint32> windows = m_display->readRegistry();
-    for (const quint32 window : known) {
-        if (!windows.contains(window))
-            windows.append(window);
-    }
-    const QList<std::optional<QByteArray>> manifests = m_display->readProperties(windows, m_display->listenerAtom());
     QHash<QUuid, Target> targets;
-    QList<quint32> dead;
-    for (qsizetype i = 0; i < windows.size(); ++i) {
-        const quint32 window = windows.at(i);
-        if (!manifests.at(i)) {
-            dead.append(window);
-            continue;
-        }
-        Target target;
-        QString error;
-        if (!decodeManifest(*manifests.at(i), &target.record, &error)) {
-            qCWarning(lcXDX11, "ignoring listener window 0x%x: %ls", window, qUtf16Printable(error));
-            continue;
-        }
-        target.window = window;
-        // Hear about its window going away. Manifest changes are announced on the registry
-        // (X11Display::touchRegistry()); property events of the window itself would
-        // arrive for every message appended to its inbox.
-        const uint32_t events = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
-        xcb_change_window_attributes(connection, window, XCB_CW_EVENT_MASK, &events);
-        targets.insert(target.record.id, target);
-    }
-    if (!dead.isEmpty()) {
-        qCDebug(lcXDX11, "removing %lld dead listener windows from the registry", qlonglong(dead.size()));
-        m_display->removeFromRegistry(dead);
-    }
-    m_display->sync();
+    const QList<X11Display::ListenerWindow> listeners = m_display->readListenerWindows(known);
+    for (const X11Display::ListenerWindow &listener : listeners)
+        targets.insert(listener.manifest.id, Target {listener.manifest, listener.window, false});
     return targets;
 }
 

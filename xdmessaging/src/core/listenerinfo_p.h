@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <XDMessaging/xdlistenerinfo.h>
+
+#include "core/transport_p.h"
+
+namespace XDMessagingPrivate {
+
+// What the public API shows of a listener a transport reported; a manifest that names
+// no transport stands for the one it was found on.
+XDListenerInfo listenerInfo(const ListenerRecord &record, XDTransport foundOn);
+
+} // namespace XDMessagingPrivate

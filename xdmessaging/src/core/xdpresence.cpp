@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+#include <XDMessaging/xdpresence.h>
+
+#include "core/channelname_p.h"
+#include "core/listenerinfo_p.h"
+#include "core/logging_p.h"
+#include "core/transport_p.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
+
+#include <deque>
+#include <map>
+#include <vector>
+
+using namespace XDMessagingPrivate;
+
+namespace {
+
+struct PresenceEvent
+{
+    enum class Kind : quint8 { Joined, Left, Changed, Error };
+    Kind kind = Kind::Changed;
+    XDListenerInfo listener;
+    XDPresence::Departure how = XDPresence::Unregistered;
+    XDError error = XDError::NoError;
+    QString text;
+};
+
+// One listener as the sources see it: a record per transport that reaches it.
+struct TrackedListener
+{
+    std::map<XDTransport, ListenerRecord> records; // in transport order: the local socket first
+    bool present = false;
+    XDListenerInfo info; // as last told, while present
+};
+
+} // namespace
+
+class XDPresencePrivate final : public PresenceSink
+{
+public:
+    XDPresencePrivate(XDPresence *q, const QString &channel, XDTransport transport)
+        : q(q), channel(channel), requested(transport)
+    {}
+
+    void listenerSeen(XDTransport via, const ListenerRecord &listener) override;
+    void listenerGone(XDTransport via, const QUuid &id, bool vanished) override;
+    void presenceStateChanged(XDTransport via, const TransportFailure &failure) override;
+
+    // Starts the sources anew. With announce, listeners present before and not after
+    // leave, as events, and new ones join.
+    void restart(bool announce);
+    void evaluate(const QUuid &id, XDPresence::Departure how);
+    bool isPresentOnChannel(const TrackedListener &listener) const;
+    void post(PresenceEvent &&event);
+    void deliver();
+    void fail(XDError code, const QString &message);
+
+    XDPresence *const q;
+    QString channel;
+    XDTransport requested;
+    std::vector<std::unique_ptr<PresenceSource>> sources;
+    QHash<QUuid, TrackedListener> tracked;
+    QList<QUuid> order; // of the present listeners, as they joined
+    XDError error = XDError::NoError;
+    QString errorString;
+    bool quiet = false; // while taking the first look: what is there did not join
+    std::deque<PresenceEvent> pending;
+    bool deliveryScheduled = false;
+};
+
+void XDPresencePrivate::listenerSeen(XDTransport via, const ListenerRecord &listener)
+{
+    tracked[listener.id].records[via] = listener;
+    evaluate(listener.id, XDPresence::Unregistered);
+}
+
+void XDPresencePrivate::listenerGone(XDTransport via, const QUuid &id, bool vanished)
+{
+    const auto found = tracked.find(id);
+    if (found == tracked.end())
+        return;
+    found->records.erase(via);
+    evaluate(id, vanished ? XDPresence::Vanished : XDPresence::Unregistered);
+    if (found->records.empty())
+        tracked.erase(found);
+}
+
+void XDPresencePrivate::presenceStateChanged(XDTransport via, const TransportFailure &failure)
+{
+    if (failure.error == XDError::NoError)
+        return;
+    fail(failure.error, QStringLiteral("cannot watch listeners on %1: %2").arg(xdTransportName(via), failure.message));
+}
+
+bool XDPresencePrivate::isPresentOnChannel(const TrackedListener &listener) const
+{
+    for (const auto &[via, record] : listener.records) {
+        if (channel.isEmpty() ? !record.channels.isEmpty() : record.channels.contains(channel))
+            return true;
+    }
+    return false;
+}
+
+// Joins, leaves and changes follow from comparing what the listener was with what it is.
+void XDPresencePrivate::evaluate(const QUuid &id, XDPresence::Departure how)
+{
+    TrackedListener &listener = tracked[id];
+    const bool present = isPresentOnChannel(listener);
+    if (!present && !listener.present)
+        return;
+    PresenceEvent event;
+    if (!present) {
+        listener.present = false;
+        order.removeOne(id);
+        event.kind = PresenceEvent::Kind::Left;
+        event.listener = listener.info;
+        event.how = how;
+        post(std::move(event));
+        return;
+    }
+    const auto &[foundOn, record] = *listener.records.begin();
+    const XDListenerInfo info = listenerInfo(record, foundOn);
+    if (listener.present && info == listener.info)
+        return;
+    event.kind = listener.present ? PresenceEvent::Kind::Changed : PresenceEvent::Kind::Joined;
+    if (!listener.present)
+        order.append(id);
+    listener.present = true;
+    listener.info = info;
+    event.listener = info;
+    post(std::move(event));
+}
+
+void XDPresencePrivate::restart(bool announce)
+{
+    QHash<QUuid, XDListenerInfo> before;
+    for (const QUuid &id : std::as_const(order))
+        before.insert(id, tracked.value(id).info);
+    sources.clear();
+    tracked.clear();
+    order.clear();
+    quiet = true;
+    TransportFailure failure;
+    QList<XDTransport> kinds = resolveTransports(requested, &failure);
+    if (kinds.removeAll(XDTransport::Network) > 0 && kinds.isEmpty()) {
+        failure = {XDError::TransportUnavailable,
+                   QStringLiteral("presence on the network is not available: watch a local transport")};
+    }
+    for (const XDTransport kind : std::as_const(kinds)) {
+        std::unique_ptr<PresenceSource> source = createPresenceSource(kind, this, &failure);
+        if (source && source->start(&failure)) {
+            sources.push_back(std::move(source));
+            continue;
+        }
+        qCDebug(lcXDCore, "not watching %ls: %ls", qUtf16Printable(xdTransportName(kind)),
+                qUtf16Printable(failure.message));
+        // Auto goes on without a transport that cannot run here (no display).
+        if (requested != XDTransport::Auto)
+            break;
+    }
+    quiet = false;
+    if (sources.empty() || (requested != XDTransport::Auto && sources.size() < size_t(kinds.size())))
+        fail(failure.error, QStringLiteral("cannot watch listeners: %1").arg(failure.message));
+    else if (error != XDError::NoError)
+        fail(XDError::NoError, QString());
+    if (!announce)
+        return;
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (!order.contains(it.key()))
+            post({PresenceEvent::Kind::Left, it.value(), XDPresence::Unregistered, XDError::NoError, QString()});
+    }
+    for (const QUuid &id : std::as_const(order)) {
+        if (!before.contains(id))
+            post({PresenceEvent::Kind::Joined, tracked.value(id).info, XDPresence::Unregistered, XDError::NoError,
+                  QString()});
+        else if (before.value(id) != tracked.value(id).info)
+            post({PresenceEvent::Kind::Changed, tracked.value(id).info, XDPresence::Unregistered, XDError::NoError,
+                  QString()});
+    }
+}
+
+void XDPresencePrivate::fail(XDError code, const QString &message)
+{
+    if (!message.isEmpty())
+        qCDebug(lcXDCore, "presence: %ls", qUtf16Printable(message));
+    const bool changed = code != error || message != errorString;
+    error = code;
+    errorString = message;
+    if (changed)
+        post({PresenceEvent::Kind::Error, XDListenerInfo(), XDPresence::Unregistered, code, message});
+}
+
+void XDPresencePrivate::post(PresenceEvent &&event)
+{
+    if (quiet && event.kind != PresenceEvent::Kind::Error)
+        return;
+    pending.push_back(std::move(event));
+    if (deliveryScheduled)
+        return;
+    deliveryScheduled = true;
+    QMetaObject::invokeMethod(q, [this] { deliver(); }, Qt::QueuedConnection);
+}
+
+// From the event loop: a slot may delete the watcher, or change what it watches.
+void XDPresencePrivate::deliver()
+{
+    deliveryScheduled = false;
+    const QPointer<XDPresence> alive(q);
+    bool listenersChanged = false;
+    while (alive && !pending.empty()) {
+        PresenceEvent event = std::move(pending.front());
+        pending.pop_front();
+        switch (event.kind) {
+        case PresenceEvent::Kind::Joined:
+            listenersChanged = true;
+            Q_EMIT q->listenerJoined(event.listener);
+            break;
+        case PresenceEvent::Kind::Left:
+            listenersChanged = true;
+            Q_EMIT q->listenerLeft(event.listener, event.how);
+            break;
+        case PresenceEvent::Kind::Changed:
+            listenersChanged = true;
+            break;
+        case PresenceEvent::Kind::Error:
+            Q_EMIT q->errorStringChanged();
+            if (alive && event.error != XDError::NoError)
+                Q_EMIT q->errorOccurred(event.error, event.text);
+            break;
+        }
+    }
+    if (alive && listenersChanged)
+        Q_EMIT q->listenersChanged();
+}
+
+XDPresence::XDPresence(const QString &channel, QObject *parent) : XDPresence(channel, XDTransport::Auto, parent) {}
+
+XDPresence::XDPresence(const QString &channel, XDTransport transport, QObject *parent)
+    : QObject(parent), d(std::make_unique<XDPresencePrivate>(this, channel, transport))
+{
+    const QString problem = channel.isEmpty() ? QString() : xdChannelNameProblem(channel);
+    if (!problem.isEmpty()) {
+        d->fail(XDError::InvalidChannelName,
+                QStringLiteral("cannot watch channel \"%1\": %2").arg(printableChannelName(channel), problem));
+        return;
+    }
+    d->restart(false);
+}
+
+// Sources go first: they must not report to a half-destroyed watcher.
+XDPresence::~XDPresence()
+{
+    d->sources.clear();
+}
+
+QString XDPresence::channel() const
+{
+    return d->channel;
+}
+
+void XDPresence::setChannel(const QString &channel)
+{
+    if (channel == d->channel)
+        return;
+    const QString problem = channel.isEmpty() ? QString() : xdChannelNameProblem(channel);
+    if (!problem.isEmpty()) {
+        d->fail(XDError::InvalidChannelName,
+                QStringLiteral("cannot watch channel \"%1\": %2").arg(printableChannelName(channel), problem));
+        return;
+    }
+    d->channel = channel;
+    const QList<QUuid> ids = d->tracked.keys();
+    for (const QUuid &id : ids)
+        d->evaluate(id, XDPresence::Unregistered);
+    Q_EMIT channelChanged();
+}
+
+XDTransport XDPresence::transport() const
+{
+    QString ignored;
+    return effectiveTransport(d->requested, &ignored);
+}
+
+void XDPresence::setTransport(XDTransport transport)
+{
+    if (transport == d->requested)
+        return;
+    d->requested = transport;
+    d->restart(true);
+    Q_EMIT transportChanged();
+}
+
+QList<XDListenerInfo> XDPresence::listeners() const
+{
+    QList<XDListenerInfo> infos;
+    infos.reserve(d->order.size());
+    for (const QUuid &id : std::as_const(d->order))
+        infos.append(d->tracked.value(id).info);
+    return infos;
+}
+
+int XDPresence::count() const
+{
+    return int(d->order.size());
+}
+
+XDError XDPresence::error() const
+{
+    return d->error;
+}
+
+QString XDPresence::errorString() const
+{
+    return d->errorString;
+}
