@@ -18,6 +18,12 @@ int usageError(const QString &message);
 void addTransportOption(QCommandLineParser &parser);
 bool readTransportOption(const QCommandLineParser &parser, XDTransport *transport);
 
+// SIGINT and SIGTERM end the event loop normally (exit 0), so listeners withdraw
+// themselves instead of leaving a stale endpoint behind.
+void quitOnTerminationSignals();
+// Writes bytes to standard output and flushes: scripts read line by line, as it happens.
+void writeOut(const QByteArray &bytes);
+
 // Parses arguments (the command name first); prints help (returns ExitSuccess) or a
 // usage error (ExitUsage) by itself. Returns -1 when the command should run.
 int parseCommand(QCommandLineParser &parser, const QStringList &arguments);

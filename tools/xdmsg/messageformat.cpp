@@ -78,29 +78,58 @@ QByteArray messageJson(const XDMessage &message)
     return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
 }
 
+namespace {
+
+// PID, name, transports and channels, tab-separated, without a newline.
+QString listenerColumns(const XDListenerInfo &listener)
+{
+    return QString::number(listener.pid()) + QLatin1Char('\t') + escapeText(listener.name()) + QLatin1Char('\t')
+           + joinTransports(listener.transports()) + QLatin1Char('\t') + listener.channels().join(QStringLiteral(", "));
+}
+
+QJsonObject listenerObject(const XDListenerInfo &listener)
+{
+    QJsonObject object;
+    object.insert(QStringLiteral("id"), listener.id().toString(QUuid::WithoutBraces));
+    object.insert(QStringLiteral("pid"), listener.pid());
+    object.insert(QStringLiteral("name"), listener.name());
+    object.insert(QStringLiteral("transports"), transportNames(listener.transports()));
+    object.insert(QStringLiteral("channels"), QJsonArray::fromStringList(listener.channels()));
+    return object;
+}
+
+} // namespace
+
 QByteArray listenersTable(const QList<XDListenerInfo> &listeners)
 {
     QString table = QStringLiteral("PID\tNAME\tTRANSPORTS\tCHANNELS\n");
-    for (const XDListenerInfo &listener : listeners) {
-        table += QString::number(listener.pid()) + QLatin1Char('\t') + escapeText(listener.name()) + QLatin1Char('\t')
-                 + joinTransports(listener.transports()) + QLatin1Char('\t')
-                 + listener.channels().join(QStringLiteral(", ")) + QLatin1Char('\n');
-    }
+    for (const XDListenerInfo &listener : listeners)
+        table += listenerColumns(listener) + QLatin1Char('\n');
     return table.toUtf8();
+}
+
+QByteArray presenceHeader()
+{
+    return QByteArrayLiteral("EVENT\tPID\tNAME\tTRANSPORTS\tCHANNELS\n");
+}
+
+QByteArray presenceLine(const QString &event, const XDListenerInfo &listener)
+{
+    return (event + QLatin1Char('\t') + listenerColumns(listener) + QLatin1Char('\n')).toUtf8();
+}
+
+QByteArray presenceJson(const QString &event, const XDListenerInfo &listener)
+{
+    QJsonObject object = listenerObject(listener);
+    object.insert(QStringLiteral("event"), event);
+    return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
 }
 
 QByteArray listenersJson(const QList<XDListenerInfo> &listeners)
 {
     QJsonArray array;
-    for (const XDListenerInfo &listener : listeners) {
-        QJsonObject object;
-        object.insert(QStringLiteral("id"), listener.id().toString(QUuid::WithoutBraces));
-        object.insert(QStringLiteral("pid"), listener.pid());
-        object.insert(QStringLiteral("name"), listener.name());
-        object.insert(QStringLiteral("transports"), transportNames(listener.transports()));
-        object.insert(QStringLiteral("channels"), QJsonArray::fromStringList(listener.channels()));
-        array.append(object);
-    }
+    for (const XDListenerInfo &listener : listeners)
+        array.append(listenerObject(listener));
     QJsonObject root;
     root.insert(QStringLiteral("listeners"), array);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

@@ -18,3 +18,9 @@ QByteArray messageJson(const XDMessage &message);
 
 QByteArray listenersTable(const QList<XDListenerInfo> &listeners);
 QByteArray listenersJson(const QList<XDListenerInfo> &listeners);
+// For channels --watch: "EVENT<TAB>PID<TAB>NAME<TAB>TRANSPORTS<TAB>CHANNELS", EVENT one of
+// present, joined, left, vanished; or one compact JSON object with "event" and the
+// listener's fields, as in listenersJson().
+QByteArray presenceHeader();
+QByteArray presenceLine(const QString &event, const XDListenerInfo &listener);
+QByteArray presenceJson(const QString &event, const XDListenerInfo &listener);

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void listenTimesOut();
     void sendStdinKeepsOrder();
     void channelsListsListeners();
+    void channelsWatchPrintsJoinsAndLeaves();
     void usageErrors_data();
     void usageErrors();
     void helpAndVersion();
@@ -222,6 +223,47 @@ void tst_Xdmsg::channelsListsListeners()
     QVERIFY(table.out.contains(QByteArray(QByteArray::number(m_listener->processId()) + "\txdmsg\tlocalsocket\t")));
 }
 
+// One JSON line per event, as it happens: present, joined, vanished (killed), left.
+void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({channel}));
+    QProcess *first = m_listener;
+    QProcess *watcher = start({QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("--json"), channel});
+    QList<QJsonObject> events;
+    auto waitForEvents = [&](int count) {
+        QDeadlineTimer deadline(10000);
+        while (events.size() < count && !deadline.hasExpired()) {
+            if (!watcher->canReadLine() && !watcher->waitForReadyRead(100))
+                continue;
+            while (watcher->canReadLine())
+                events.append(QJsonDocument::fromJson(watcher->readLine()).object());
+        }
+        return events.size() == count;
+    };
+    auto event = [&](int i) -> QString {
+        return events.value(i).value(QStringLiteral("event")).toString() + QLatin1Char(' ')
+               + QString::number(events.value(i).value(QStringLiteral("pid")).toInteger());
+    };
+    QVERIFY(waitForEvents(1));
+    QCOMPARE(event(0), QStringLiteral("present %1").arg(first->processId()));
+    QCOMPARE(events.at(0).value(QStringLiteral("channels")).toArray(), QJsonArray {channel});
+    QVERIFY(startListener({channel}));
+    QProcess *second = m_listener;
+    QVERIFY(waitForEvents(2));
+    QCOMPARE(event(1), QStringLiteral("joined %1").arg(second->processId()));
+    ::kill(pid_t(second->processId()), SIGKILL);
+    QVERIFY(waitForEvents(3));
+    QCOMPARE(event(2), QStringLiteral("vanished %1").arg(second->processId()));
+    ::kill(pid_t(first->processId()), SIGTERM);
+    QVERIFY(waitForEvents(4));
+    QCOMPARE(event(3), QStringLiteral("left %1").arg(first->processId()));
+    ::kill(pid_t(watcher->processId()), SIGTERM);
+    QVERIFY(watcher->waitForFinished(10000));
+    QCOMPARE(watcher->exitCode(), 0);
+    QVERIFY(!waitForEvents(5)); // nothing else was said
+}
+
 void tst_Xdmsg::usageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -235,6 +277,9 @@ void tst_Xdmsg::usageErrors_data()
     QTest::newRow("invalid channel") << QStringList {QStringLiteral("send"), QStringLiteral("a\nb"),
                                                      QStringLiteral("t")};
     QTest::newRow("listen without channel") << QStringList {QStringLiteral("listen")};
+    QTest::newRow("channels with a channel") << QStringList {QStringLiteral("channels"), QStringLiteral("c")};
+    QTest::newRow("watch an invalid channel")
+            << QStringList {QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("a\nb")};
     QTest::newRow("bad count") << QStringList {QStringLiteral("listen"), QStringLiteral("--count"),
                                                QStringLiteral("many"), QStringLiteral("c")};
 }
