@@ -17,9 +17,11 @@
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QListWidget>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QVBoxLayout>
 
 #include <cstdio>
@@ -136,11 +138,21 @@ void MessengerWindow::buildUi()
     }
     layout->addLayout(channels);
 
+    auto *traffic = new QHBoxLayout;
     m_log = new QPlainTextEdit;
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(MaximumLogLines); // long sessions stay responsive
-    layout->addWidget(m_log, 1);
+    traffic->addWidget(m_log, 3);
+    auto *online = new QVBoxLayout;
+    online->addWidget(new QLabel(tr("Online:")));
+    m_onlineList = new QListWidget;
+    m_onlineList->setObjectName(QStringLiteral("onlineList"));
+    m_onlineList->setToolTip(tr("The other listeners of UserMessage: who gets what you send"));
+    m_onlineList->setFocusPolicy(Qt::NoFocus);
+    online->addWidget(m_onlineList, 1);
+    traffic->addLayout(online, 1);
+    layout->addLayout(traffic, 1);
 
     auto *compose = new QHBoxLayout;
     m_messageEdit = new QLineEdit;
@@ -152,6 +164,11 @@ void MessengerWindow::buildUi()
     compose->addWidget(m_sendButton);
     layout->addLayout(compose);
     setCentralWidget(central);
+    m_statusLine = new QLabel;
+    m_statusLine->setObjectName(QStringLiteral("statusLine"));
+    statusBar()->addWidget(m_statusLine, 1);
+    // What is typed into a new window is a message, not a new name.
+    m_messageEdit->setFocus();
 
     connect(m_messageEdit, &QLineEdit::returnPressed, this, &MessengerWindow::sendTypedMessage);
     connect(m_sendButton, &QPushButton::clicked, this, &MessengerWindow::sendTypedMessage);
@@ -160,10 +177,12 @@ void MessengerWindow::buildUi()
             [this](bool on) { setChannelListened(UserMessageChannel, on); });
     connect(m_transportCombo, &QComboBox::currentIndexChanged, this,
             [this] { startTransport(m_transportCombo->currentData().value<XDTransport>()); });
-    connect(m_nameEdit, &QLineEdit::textChanged, this,
-            [this] { setWindowTitle(tr("Messenger: %1").arg(instanceName())); });
+    connect(m_nameEdit, &QLineEdit::textChanged, this, [this] {
+        setWindowTitle(tr("Messenger: %1").arg(instanceName()));
+        m_listener->setName(instanceName()); // how the other windows list this one
+    });
     setWindowTitle(tr("Messenger: %1").arg(instanceName()));
-    resize(520, 360);
+    resize(560, 380);
     if (m_options.hasPosition)
         move(m_options.position);
 }
@@ -182,7 +201,12 @@ QStringList MessengerWindow::subscribedChannels() const
 void MessengerWindow::startTransport(XDTransport transport)
 {
     m_listener = std::make_unique<XDListener>(transport);
+    m_listener->setName(instanceName());
     m_broadcaster = std::make_unique<XDBroadcaster>(transport);
+    m_presence = std::make_unique<XDPresence>(UserMessageChannel, transport);
+    connect(m_presence.get(), &XDPresence::listenersChanged, this, &MessengerWindow::showOnline);
+    if (m_presence->error() != XDError::NoError)
+        showError(m_presence->errorString());
     connect(m_listener.get(), &XDListener::messageReceived, this, &MessengerWindow::showMessage);
     connect(m_listener.get(), &XDListener::errorOccurred, this,
             [this](XDError, const QString &text) { showError(text); });
@@ -201,8 +225,37 @@ void MessengerWindow::startTransport(XDTransport transport)
                                                       {m_userMessageBox, UserMessageChannel}};
     for (const auto &[box, channel] : boxes) {
         if (box->isChecked() && !m_listener->registerChannel(channel))
-            return; // errorOccurred has shown why
+            break; // errorOccurred has shown why
     }
+    showOnline();
+    showStatusLine();
+}
+
+void MessengerWindow::showOnline()
+{
+    m_onlineList->clear();
+    const QList<XDListenerInfo> listeners = m_presence->listeners();
+    for (const XDListenerInfo &listener : listeners) {
+        if (listener.id() == m_listener->id())
+            continue; // this window
+        QStringList transports;
+        for (const XDTransport transport : listener.transports())
+            transports.append(xdTransportName(transport));
+        auto *item = new QListWidgetItem(listener.name(), m_onlineList);
+        item->setToolTip(tr("process %1, reachable by %2").arg(listener.pid()).arg(transports.join(QStringLiteral(", "))));
+    }
+}
+
+void MessengerWindow::showStatusLine()
+{
+    QStringList transports;
+    const QList<XDTransport> active = m_listener->activeTransports();
+    for (const XDTransport transport : active)
+        transports.append(xdTransportName(transport));
+    const QString transportText = transports.isEmpty() ? tr("not listening") : tr("Transport: %1").arg(transports.join(QStringLiteral(", ")));
+    m_statusLine->setText(m_lastReached < 0 ? transportText
+                                            : tr("%1 · last message reached %n listener(s)", nullptr, m_lastReached)
+                                                      .arg(transportText));
 }
 
 void MessengerWindow::sendTypedMessage()
@@ -222,11 +275,14 @@ void MessengerWindow::sendText(const QString &text)
     const XDSendResult result = m_broadcaster->sendToChannel(UserMessageChannel, chat.toJson());
     if (!result)
         showError(result.errorString());
+    m_lastReached = result.listenersReached();
+    showStatusLine();
 }
 
 void MessengerWindow::setChannelListened(const QString &channel, bool listen)
 {
     const bool changed = listen ? m_listener->registerChannel(channel) : m_listener->unregisterChannel(channel);
+    showStatusLine();
     if (changed)
         announce(listen ? ChatMessage::Kind::Subscribed : ChatMessage::Kind::Unsubscribed, channel);
 }

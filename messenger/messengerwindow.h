@@ -10,15 +10,19 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
+class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
 class XDBroadcaster;
 class XDListener;
 class XDMessage;
+class XDPresence;
 
 // The Messenger window: a log of the traffic on the channels it listens to, a line to
-// send on UserMessage, and the choice of channels and transport.
+// send on UserMessage, the choice of channels and transport, and who is online: the
+// other windows (and any listener) that would get a message sent now, from presence.
 class MessengerWindow : public QMainWindow
 {
     Q_OBJECT
@@ -42,6 +46,8 @@ private:
     void startTransport(XDTransport transport);
     void sendTypedMessage();
     void sendText(const QString &text);
+    void showOnline();
+    void showStatusLine();
     void setChannelListened(const QString &channel, bool listen);
     void announce(ChatMessage::Kind kind, const QString &channel = QString());
     void showMessage(const XDMessage &message);
@@ -60,8 +66,12 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QLineEdit *m_messageEdit = nullptr;
     QPushButton *m_sendButton = nullptr;
+    QListWidget *m_onlineList = nullptr;
+    QLabel *m_statusLine = nullptr;
     std::unique_ptr<XDListener> m_listener;
     std::unique_ptr<XDBroadcaster> m_broadcaster;
+    std::unique_ptr<XDPresence> m_presence; // of UserMessage: who a message reaches
+    int m_lastReached = -1; // listeners the last message reached; -1 before the first
     bool m_announcedLeave = false;
     QByteArray m_pendingInput; // an unfinished line from standard input
 };

@@ -23,6 +23,7 @@ ApplicationWindow {
 
     Listener {
         id: listener
+        name: nameField.text
         channels: {
             const listened = []
             if (statusBox.checked)

@@ -6,15 +6,20 @@
 
 #include <XDMessaging/xdnetworksettings.h>
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTranslator>
 #include <QtGui/QTextBlock>
 #include <QtGui/QTextDocument>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
+
+#include <csignal>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QListWidget>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 
@@ -54,6 +59,8 @@ private Q_SLOTS:
     void translationsReplaceEnglish_data();
     void translationsReplaceEnglish();
     void twoMessengerProcessesTalkBothWays();
+    void textTypedIntoANewWindowIsSent();
+    void onlineListFollowsAnotherMessengerProcess();
     void propagateCheckboxOnlyWithARedisUrl();
 
 private:
@@ -216,6 +223,49 @@ void tst_Messenger::twoMessengerProcessesTalkBothWays()
                     .startsWith(MessengerWindow::UserMessageChannel));
     QVERIFY(bob->lineContaining(QStringLiteral("Alice: hello from Alice"))
                     .startsWith(MessengerWindow::UserMessageChannel));
+}
+
+// The message line has the focus from the start: typing and Enter send, the name stays.
+void tst_Messenger::textTypedIntoANewWindowIsSent()
+{
+    const auto window = newWindow(QStringLiteral("Hasty"));
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    QWidget *focused = window->focusWidget();
+    QVERIFY(focused);
+    QCOMPARE(focused->objectName(), QStringLiteral("messageEdit"));
+    QTest::keyClicks(focused, QStringLiteral("typed at once"));
+    QTest::keyClick(focused, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Hasty: typed at once")), 5000);
+    QCOMPARE(window->instanceName(), QStringLiteral("Hasty"));
+    // The status bar says how the window listens and whom the message reached: itself.
+    const QString status = window->findChild<QLabel *>(QStringLiteral("statusLine"))->text();
+    QVERIFY2(status.contains(QStringLiteral("localsocket")), qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("reached 1 listener")), qPrintable(status));
+}
+
+// Another Messenger process shows in the Online list by its name, and is dropped from
+// it within 2 s of being killed.
+void tst_Messenger::onlineListFollowsAnotherMessengerProcess()
+{
+    const auto window = newWindow(QStringLiteral("Watcher"));
+    auto *online = window->findChild<QListWidget *>(QStringLiteral("onlineList"));
+    QCOMPARE(online->count(), 0); // this window is not listed
+    QProcessEnvironment display;
+    display.insert(QStringLiteral("DISPLAY"), qEnvironmentVariable("DISPLAY"));
+    display.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+    PeerProcess other(QStringLiteral(MESSENGER_PATH), m_runtimeDir->path(),
+                      {QStringLiteral("--instance"), QStringLiteral("Visitor"), QStringLiteral("--transport"),
+                       QStringLiteral("localsocket"), QStringLiteral("--lang"), QStringLiteral("en")},
+                      display);
+    QTRY_COMPARE_WITH_TIMEOUT(online->count(), 1, 20000);
+    QCOMPARE(online->item(0)->text(), QStringLiteral("Visitor"));
+    QVERIFY(online->item(0)->toolTip().contains(QString::number(other.pid())));
+    QElapsedTimer timer;
+    timer.start();
+    ::kill(pid_t(other.pid()), SIGKILL);
+    QTRY_COMPARE_WITH_TIMEOUT(online->count(), 0, 2000);
+    qInfo("dropped from the Online list %lld ms after SIGKILL", timer.elapsed());
 }
 
 // "Propagate to network" appears when a Redis URL is configured; a propagation that

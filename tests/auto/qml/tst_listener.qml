@@ -26,6 +26,13 @@ TestCase {
         transport: XD.LocalSocket
     }
 
+    Presence {
+        id: presence
+        transport: XD.LocalSocket
+        channel: testCase.second
+    }
+
+    SignalSpy { id: joined; target: presence; signalName: "listenerJoined" }
     SignalSpy { id: channelsChanged; target: listener; signalName: "channelsChanged" }
     SignalSpy { id: errorOccurred; target: listener; signalName: "errorOccurred" }
 
@@ -92,6 +99,20 @@ TestCase {
         compare(received[0].channel, second)
         listener.channels = [second]
         compare(channelsChanged.count, 2) // nothing changed
+    }
+
+    function test_presenceFollowsTheListener() {
+        listener.name = "watched"
+        compare(presence.count, 0)
+        joined.clear()
+        listener.channels = [first, second]
+        tryCompare(presence, "count", 1)
+        compare(joined.count, 1)
+        compare(presence.listeners[0].name, "watched")
+        compare(presence.listeners[0].pid, helper.pid())
+        listener.channels = [first]
+        tryCompare(presence, "count", 0)
+        listener.name = ""
     }
 
     function test_badChannelNameShowsInErrorString() {
