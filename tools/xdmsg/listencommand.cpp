@@ -71,18 +71,25 @@ int runListen(const QStringList &arguments)
         transports.append(xdTransportName(kind));
     const QString listening = QStringLiteral("listening on %1 (%2)")
                                       .arg(channels.join(QStringLiteral(", ")), transports.join(QLatin1Char(',')));
-    // On the network, scripts may send as soon as this line appears: only say it once
-    // Redis is connected. Outages are reported; the listener reconnects by itself.
-    if (listener.networkState() == XDNetworkState::Off)
-        printError(listening);
+    // Scripts may send as soon as this line appears: on the network, only say it once
+    // Redis confirmed the channels (XDListener::isReady()). Outages are reported; the
+    // listener reconnects by itself.
+    auto announce = [listening, announced = false]() mutable {
+        if (!announced) {
+            announced = true;
+            printError(listening);
+        }
+    };
+    if (listener.isReady())
+        announce();
+    QObject::connect(&listener, &XDListener::readyChanged, &listener, [&listener, announce]() mutable {
+        if (listener.isReady())
+            announce();
+    });
     QObject::connect(&listener, &XDListener::networkStateChanged, &listener,
-                     [listening, announced = false](XDNetworkState state, const QString &error) mutable {
-                         if (state == XDNetworkState::Connected && !announced) {
-                             announced = true;
-                             printError(listening);
-                         } else if (state == XDNetworkState::Disconnected) {
+                     [](XDNetworkState state, const QString &error) {
+                         if (state == XDNetworkState::Disconnected)
                              printError(QStringLiteral("network: %1").arg(error));
-                         }
                      });
     return QCoreApplication::exec();
 }

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void ownBroadcastArrives();
+    void readyAsSoonAsALocalChannelIsRegistered();
     void staticSendFireAndForget();
     void binaryAndJsonPayloads();
     void invalidUtf8TextIsRefusedAndCostsNothing();
@@ -91,6 +92,26 @@ void tst_Listener::ownBroadcastArrives()
     QCOMPARE(message.transport(), XDTransport::LocalSocket);
     QVERIFY(!message.id().isNull());
     QVERIFY(qAbs(message.timestamp().msecsTo(QDateTime::currentDateTimeUtc())) < 60000);
+}
+
+// Locally a channel is live when registerChannel() returns: ready at once, and the
+// notification comes before the call returns, like channelsChanged().
+void tst_Listener::readyAsSoonAsALocalChannelIsRegistered()
+{
+    XDListener listener(XDTransport::LocalSocket);
+    QSignalSpy readyChanged(&listener, &XDListener::readyChanged);
+    QVERIFY(!listener.isReady());
+    QVERIFY(listener.registerChannel(QStringLiteral("ready-a")));
+    QVERIFY(listener.isReady());
+    QCOMPARE(readyChanged.count(), 1);
+    QVERIFY(listener.registerChannel(QStringLiteral("ready-b")));
+    QCOMPARE(readyChanged.count(), 1);
+    QVERIFY(listener.unregisterChannel(QStringLiteral("ready-a")));
+    QVERIFY(listener.isReady());
+    QVERIFY(listener.unregisterChannel(QStringLiteral("ready-b")));
+    QVERIFY(!listener.isReady());
+    QCOMPARE(readyChanged.count(), 2);
+    QCOMPARE(listener.property("ready").toBool(), false);
 }
 
 void tst_Listener::staticSendFireAndForget()

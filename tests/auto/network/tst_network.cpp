@@ -59,6 +59,7 @@ private Q_SLOTS:
     void propagatedStreamIsDeliveredExactlyOnce();
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
     void autoListensOnTheNetworkOnlyWhenConfigured();
+    void readyOnceRedisConfirmedTheChannel();
 
 private:
     PeerProcess *startPeer(const QString &runtimeDir, const QStringList &arguments);
@@ -711,6 +712,35 @@ void tst_Network::autoListensOnTheNetworkOnlyWhenConfigured()
     const XDSendResult result = broadcaster.sendToChannel(channel, QStringLiteral("local only"));
     QCOMPARE(result.listenersReached(), 1);
     QVERIFY2(result.errorString().contains(QStringLiteral("XDMESSAGING_REDIS_URL")), qPrintable(result.errorString()));
+}
+
+// Ready is the moment to send: not before the connection is up, and what is sent from
+// then on arrives, without any sleep. A lost connection makes it unready until Redis
+// is back and the channel confirmed again.
+void tst_Network::readyOnceRedisConfirmedTheChannel()
+{
+    const QString channel = randomName(QStringLiteral("ready-"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy readyChanged(&listener, &XDListener::readyChanged);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(!listener.isReady());
+    QVERIFY(listener.registerChannel(channel));
+    QVERIFY(!listener.isReady()); // Redis has confirmed nothing yet
+    QTRY_VERIFY_WITH_TIMEOUT(listener.isReady(), 10000);
+    QCOMPARE(readyChanged.count(), 1);
+    XDBroadcaster sender(XDTransport::Network);
+    QVERIFY(sender.sendToChannel(channel, QStringLiteral("sent once ready")).isOk());
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, 10000);
+
+    m_redis->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(!listener.isReady(), 10000);
+    QCOMPARE(readyChanged.count(), 2);
+    QVERIFY(m_redis->restart());
+    QTRY_VERIFY_WITH_TIMEOUT(listener.isReady(), 20000);
+    QCOMPARE(readyChanged.count(), 3);
+    QVERIFY(listener.unregisterChannel(channel));
+    QVERIFY(!listener.isReady()); // no channel: nothing to be ready for
+    QCOMPARE(readyChanged.count(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_Network)

@@ -69,6 +69,8 @@ class XDMESSAGING_EXPORT XDListener : public QObject
                        maximumMessageSizeChanged)
     /*! The listener's identity, the same on every transport. */
     Q_PROPERTY(QUuid id READ id CONSTANT)
+    /*! True when every channel is live on every transport listened on; see isReady(). */
+    Q_PROPERTY(bool ready READ isReady NOTIFY readyChanged)
     /*! The name senders and XDPresence see; the application name unless set. */
     Q_PROPERTY(QString name READ name WRITE setName NOTIFY nameChanged)
 public:
@@ -113,6 +115,15 @@ public:
     QUuid id() const;
 
     /*!
+        True when the listener has channels and every one of them is live on every
+        transport it listens on: a message sent from now on reaches it. On the local
+        transports that is as soon as registerChannel() returns; on the network, once
+        Redis confirmed where the channel's reading starts (after the connection is up),
+        and again after a reconnect. Wait for readyChanged() instead of sleeping.
+    */
+    bool isReady() const;
+
+    /*!
         The name senders see in XDListenerInfo::name() and XDPresence reports: the
         application name (QCoreApplication::applicationName()) unless setName() was called.
     */
@@ -146,6 +157,11 @@ Q_SIGNALS:
     void transportChanged();
     /*! error() and errorString() changed: a new error, or the last one cleared by success. */
     void errorStringChanged();
+    /*!
+        isReady() changed: after a registration, a connection to Redis made or lost, or
+        the last channel unregistered.
+    */
+    void readyChanged();
     /*! setName() changed the name. */
     void nameChanged();
     /*! setMaximumMessageSize() changed the limit. */

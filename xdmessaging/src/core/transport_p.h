@@ -99,6 +99,8 @@ public:
     virtual void transportStateChanged(XDTransport via, const TransportFailure &failure) = 0;
     // count messages on channel are known to be gone before this listener read them.
     virtual void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) = 0;
+    // What ListenerTransport::isLive() says may have changed.
+    virtual void livenessChanged() = 0;
 
 protected:
     ~FrameSink() = default;
@@ -113,6 +115,10 @@ public:
     virtual bool start(TransportFailure *failure) = 0;
     // Publishes (or replaces) what senders see of this listener.
     virtual bool publish(const ListenerManifest &manifest, QString *error) = 0;
+    // True when every channel published is received: what is sent to it from now on
+    // arrives. The local transports are live once publish() returned; the network once
+    // Redis confirmed where each channel's reading starts.
+    virtual bool isLive() const { return true; }
 };
 
 // Watching who listens (XDPresence), one per watcher and transport, used from the

@@ -12,6 +12,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
 
+#include <algorithm>
 #include <deque>
 #include <vector>
 
@@ -23,7 +24,7 @@ namespace {
 // messages or of the network.
 struct ListenerEvent
 {
-    enum class Kind : quint8 { Message, Error, MessagesLost, NetworkState };
+    enum class Kind : quint8 { Message, Error, MessagesLost, NetworkState, Readiness };
     Kind kind = Kind::Message;
     XDMessage message; // Message
     QByteArray channelUtf8; // Message: filtered again when delivered
@@ -46,6 +47,11 @@ public:
     qint64 maximumMessageSize() const override { return maximumSize; }
     void transportStateChanged(XDTransport via, const TransportFailure &failure) override;
     void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) override;
+    void livenessChanged() override;
+
+    // Whether every channel is live on every transport; readyChanged() when that changed.
+    bool isReadyNow() const;
+    bool updateReady();
 
     bool ensureStarted();
     void stopTransports();
@@ -82,6 +88,7 @@ public:
     const QUuid id = QUuid::createUuid();
     QStringList channels;
     QString name; // empty: the application name
+    bool ready = false; // as last announced by readyChanged()
     QHash<QByteArray, QString> channelsByUtf8; // what frames are filtered by
     std::vector<std::unique_ptr<ListenerTransport>> transports;
     qint64 maximumSize = XDBroadcaster::DefaultMaximumMessageSize;
@@ -152,6 +159,10 @@ void XDListenerPrivate::deliverEvents()
         case ListenerEvent::Kind::NetworkState:
             Q_EMIT q->networkStateChanged(event.state, event.text);
             break;
+        case ListenerEvent::Kind::Readiness:
+            if (updateReady())
+                Q_EMIT q->readyChanged();
+            break;
         }
         if (!alive)
             return;
@@ -181,6 +192,8 @@ public:
             Q_EMIT q->errorStringChanged();
         if (channelsChanged && alive)
             Q_EMIT q->channelsChanged();
+        if (alive && d->updateReady())
+            Q_EMIT q->readyChanged();
     }
     ApiCall(const ApiCall &) = delete;
     ApiCall &operator=(const ApiCall &) = delete;
@@ -260,6 +273,30 @@ void XDListenerPrivate::messagesLost(XDTransport via, const QString &channel, qu
     event.text = channel;
     event.count = qint64(count);
     post(std::move(event));
+}
+
+void XDListenerPrivate::livenessChanged()
+{
+    ListenerEvent event;
+    event.kind = ListenerEvent::Kind::Readiness;
+    post(std::move(event));
+}
+
+bool XDListenerPrivate::isReadyNow() const
+{
+    if (channels.isEmpty() || transports.empty())
+        return false;
+    return std::all_of(transports.cbegin(), transports.cend(),
+                       [](const std::unique_ptr<ListenerTransport> &transport) { return transport->isLive(); });
+}
+
+bool XDListenerPrivate::updateReady()
+{
+    const bool now = isReadyNow();
+    if (now == ready)
+        return false;
+    ready = now;
+    return true;
 }
 
 ListenerManifest XDListenerPrivate::manifest() const
@@ -415,6 +452,11 @@ bool XDListener::unregisterChannel(const QString &channel)
         return false;
     d->clearError();
     return true;
+}
+
+bool XDListener::isReady() const
+{
+    return d->ready;
 }
 
 QString XDListener::name() const

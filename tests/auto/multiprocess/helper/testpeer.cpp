@@ -29,7 +29,7 @@
 //                                     <propagated messages>" once Redis took them all
 //
 // Listeners ("listen", "count") on the network (XDMESSAGING_REDIS_URL set) print
-// "READY" once connected to Redis, "NETWORK <state>" whenever that changes, and
+// "READY" once ready (Redis confirmed their channels), "NETWORK <state>" whenever that changes, and
 // "LOST <channel> <count>" when the library says messages were lost.
 #include "codec/frame_p.h"
 
@@ -54,28 +54,29 @@ namespace {
 
 qint64 peakRssKiB();
 
-// Prints READY once the listener can receive: at once locally, after connecting to
-// Redis on the network.
+// Prints READY once the listener can receive (XDListener::isReady()): at once locally,
+// once Redis confirmed its channels on the network.
 void announceWhenReady(XDListener *listener)
 {
     auto printReady = [] {
         std::printf("READY\n");
         std::fflush(stdout);
     };
-    QObject::connect(listener, &XDListener::networkStateChanged, qApp,
-                     [printReady, ready = false](XDNetworkState state, const QString &error) mutable {
-                         std::printf("NETWORK %d %s\n", int(state), qPrintable(error));
-                         std::fflush(stdout);
-                         if (state == XDNetworkState::Connected && !ready) {
-                             ready = true;
-                             printReady();
-                         }
-                     });
+    QObject::connect(listener, &XDListener::networkStateChanged, qApp, [](XDNetworkState state, const QString &error) {
+        std::printf("NETWORK %d %s\n", int(state), qPrintable(error));
+        std::fflush(stdout);
+    });
+    QObject::connect(listener, &XDListener::readyChanged, qApp, [listener, printReady, announced = false]() mutable {
+        if (listener->isReady() && !announced) {
+            announced = true;
+            printReady();
+        }
+    });
     QObject::connect(listener, &XDListener::messagesLost, qApp, [](const QString &channel, qint64 count) {
         std::printf("LOST %s %lld\n", qPrintable(channel), count);
         std::fflush(stdout);
     });
-    if (listener->networkState() == XDNetworkState::Off)
+    if (listener->isReady())
         printReady();
 }
 

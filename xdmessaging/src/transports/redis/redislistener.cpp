@@ -97,6 +97,31 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
     }
     m_channelByKey = channelByKey;
     readNext();
+    noteLiveness();
+    return true;
+}
+
+// Tells the sink only of a change: this runs after every read.
+void RedisListener::noteLiveness()
+{
+    const bool live = isLive();
+    if (live == m_reportedLive)
+        return;
+    m_reportedLive = live;
+    m_sink->livenessChanged();
+}
+
+// Live: connected, and every channel's reading starts at a position the server confirmed
+// (or its clock gave), so nothing added from now on is missed.
+bool RedisListener::isLive() const
+{
+    if (!m_connection || !m_connection->isReady() || !m_connectedReported)
+        return false;
+    for (auto it = m_channelByKey.cbegin(); it != m_channelByKey.cend(); ++it) {
+        if (!m_positionByKey.contains(it.key()) || m_positionsToCheck.contains(it.key())
+            || m_unreadableKeys.contains(it.key()))
+            return false;
+    }
     return true;
 }
 
@@ -152,6 +177,7 @@ void RedisListener::connectionLost(const QString &error)
     m_positionLookups = 0;
     m_lookupError.clear();
     m_retryTimer->stop();
+    noteLiveness();
     // Reconnect attempts fail again and again while Redis is away: say it once.
     if (m_connectedReported || error != m_reportedError) {
         m_connectedReported = false;
@@ -182,6 +208,7 @@ void RedisListener::readNext()
         m_reportedError.clear();
         reportState({});
     }
+    noteLiveness();
     if (keys.isEmpty())
         return; // publish() (or the unreadable-key timer) starts reading again
     QList<QByteArray> command {QByteArrayLiteral("XREAD"),           QByteArrayLiteral("COUNT"),

@@ -32,8 +32,10 @@ public:
     XDTransport kind() const override { return XDTransport::Network; }
     bool start(TransportFailure *failure) override;
     bool publish(const ListenerManifest &manifest, QString *error) override;
+    bool isLive() const override;
 
 private:
+    void noteLiveness();
     void connectionReady(const QByteArray &runId);
     void learnServerClock();
     QByteArray serverTimeStreamId() const;
@@ -74,6 +76,7 @@ private:
     QString m_lookupError; // the first failed lookup of a round
     QByteArray m_runId;
     bool m_connectedReported = false;
+    bool m_reportedLive = false; // what the sink was last told isLive() is
     QString m_reportedError;
     QTimer *m_retryTimer;
     QSet<QByteArray> m_unreadableKeys; // hold something else than a stream
