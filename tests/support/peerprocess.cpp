@@ -20,6 +20,9 @@ PeerProcess::PeerProcess(const QString &program, const QString &runtimeDir, cons
     // peer dies with the test, so that pipe is never held open by an orphan.
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     endWithThisProcess(m_process);
+    // Read as it comes whenever the test's event loop runs, so that a chatty peer never
+    // blocks on a full pipe while the test waits for another.
+    QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] { readLines(); });
     m_process.start(program, arguments);
 }
 
@@ -35,11 +38,13 @@ PeerProcess::~PeerProcess()
 void PeerProcess::readLines()
 {
     m_pending += m_process.readAllStandardOutput();
+    qsizetype start = 0;
     qsizetype newline;
-    while ((newline = m_pending.indexOf('\n')) >= 0) {
-        m_lines.append(QString::fromUtf8(m_pending.first(newline)));
-        m_pending.remove(0, newline + 1);
+    while ((newline = m_pending.indexOf('\n', start)) >= 0) {
+        m_lines.append(QString::fromUtf8(m_pending.sliced(start, newline - start)));
+        start = newline + 1;
     }
+    m_pending.remove(0, start);
 }
 
 bool PeerProcess::waitForLine(const std::function<bool(const QString &)> &matches, int timeoutMs)

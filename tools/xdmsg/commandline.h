@@ -31,3 +31,4 @@ int parseCommand(QCommandLineParser &parser, const QStringList &arguments);
 int runSend(const QStringList &arguments);
 int runListen(const QStringList &arguments);
 int runChannels(const QStringList &arguments);
+int runRequest(const QStringList &arguments);

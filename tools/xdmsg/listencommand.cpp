@@ -7,6 +7,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTimer>
 
+#include <optional>
+
 int runListen(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -17,6 +19,8 @@ int runListen(const QStringList &arguments)
                       QStringLiteral("Exit (1) after SECONDS without having got N messages."),
                       QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per message.")});
+    parser.addOption({QStringLiteral("reply"), QStringLiteral("Answer every request (xdmsg request) with TEXT."),
+                      QStringLiteral("TEXT")});
     parser.addPositionalArgument(QStringLiteral("CHANNEL..."), QStringLiteral("The channels to listen on."));
     if (const int exit = parseCommand(parser, arguments); exit >= 0)
         return exit;
@@ -45,12 +49,20 @@ int runListen(const QStringList &arguments)
     }
 
     const bool json = parser.isSet(QStringLiteral("json"));
+    const std::optional<QString> replyText = parser.isSet(QStringLiteral("reply"))
+                                                     ? std::optional<QString>(parser.value(QStringLiteral("reply")))
+                                                     : std::nullopt;
     qint64 received = 0;
     QObject::connect(&listener, &XDListener::messageReceived, &listener, [&](const XDMessage &message) {
         // exit() takes effect when the event loop resumes; a batch may hold more.
         if (count > 0 && received >= count)
             return;
         writeOut(json ? messageJson(message) : messageLine(message));
+        if (replyText && message.isRequest()) {
+            const XDSendResult replied = listener.reply(message, *replyText);
+            if (!replied)
+                printError(replied.errorString());
+        }
         if (count > 0 && ++received >= count)
             QCoreApplication::exit(ExitSuccess);
     });

@@ -15,8 +15,10 @@ const char Usage[] = "Usage:\n"
                      "        send TEXT to every listener of CHANNEL\n"
                      "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
                      "        send each line of standard input as one message, in order\n"
-                     "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] CHANNEL...\n"
-                     "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON\n"
+                     "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] [--reply TEXT] CHANNEL...\n"
+                     "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON; answer requests with TEXT\n"
+                     "  xdmsg request [--transport T] [--propagate] [--timeout SECONDS] [--json] CHANNEL TEXT\n"
+                     "        ask the listeners of CHANNEL; print each reply as it comes\n"
                      "  xdmsg channels [--transport T] [--json]\n"
                      "        list every live listener: pid, name, transports, channels\n"
                      "  xdmsg channels --watch [--transport T] [--json] [--timeout SECONDS] [CHANNEL]\n"
@@ -41,7 +43,7 @@ int main(int argc, char *argv[])
     QStringList arguments = QCoreApplication::arguments();
     const QString command = arguments.value(1);
     if (command.isEmpty())
-        return usageError(QStringLiteral("missing command: send, listen or channels"));
+        return usageError(QStringLiteral("missing command: send, listen, request or channels"));
     if (command == u"-h" || command == u"--help" || command == u"help") {
         std::fputs(Usage, stdout);
         return ExitSuccess;
@@ -57,5 +59,7 @@ int main(int argc, char *argv[])
         return runListen(arguments);
     if (command == u"channels")
         return runChannels(arguments);
+    if (command == u"request")
+        return runRequest(arguments);
     return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
 }

@@ -50,6 +50,8 @@ private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
     void twoFramesInOneStream();
+    void requestAndReplyCarryTheirReference_data();
+    void requestAndReplyCarryTheirReference();
     void acknowledgementRoundTrip();
     void sequenceTrackerDeliversEachNumberOnce();
     void sequenceTrackerIsBounded();
@@ -86,6 +88,44 @@ void tst_Codec::roundTrip_data()
     QTest::newRow("json") << QByteArray(R"({"a":[1,2]})") << 2;
     QTest::newRow("1MiB") << QByteArray(1024 * 1024, 'x') << 0;
     QTest::newRow("16MiB, the limit") << QByteArray(Limit, 'L') << 0;
+}
+
+void tst_Codec::requestAndReplyCarryTheirReference_data()
+{
+    QTest::addColumn<int>("flags");
+    QTest::newRow("request") << int(RequestFlag);
+    QTest::newRow("reply") << int(ReplyFlag);
+    QTest::newRow("retained request") << int(RequestFlag | RetainedFlag);
+    QTest::newRow("retained, no reference") << int(RetainedFlag);
+}
+
+void tst_Codec::requestAndReplyCarryTheirReference()
+{
+    QFETCH(int, flags);
+    FrameMeta meta = sampleMeta(1);
+    meta.flags = quint16(flags);
+    meta.reference.fill('R');
+    const QByteArray bytes = wire(encodeFrame(meta, "commands", "Messenger", "payload"));
+    const bool referenced = flags & (RequestFlag | ReplyFlag);
+    QCOMPARE(bytes.size(), sampleFrame("payload").size() + (referenced ? FrameReferenceSize : 0));
+    Frame frame;
+    QString error;
+    QCOMPARE(decodeFrame(bytes, Limit, &frame, &error), DecodeStatus::Complete);
+    QCOMPARE(frame.head.meta.flags, quint16(flags));
+    QCOMPARE(frame.head.senderName, QByteArray("Messenger"));
+    QCOMPARE(frame.payload, QByteArray("payload"));
+    if (referenced)
+        QCOMPARE(frame.head.meta.reference, meta.reference);
+    // Cut inside the reference: more data is needed, never a wrong frame.
+    if (referenced) {
+        QCOMPARE(decodeFrame(bytes.first(bytes.size() - 7 - 8), Limit, &frame, &error), DecodeStatus::NeedMoreData);
+    }
+    MessageId inbox;
+    inbox.fill(char(0xab));
+    const QByteArray channel = replyChannelOf(inbox);
+    QVERIFY(isReplyChannel(channel));
+    QVERIFY(channelNameProblemUtf8(channel).isEmpty());
+    QVERIFY(!isReplyChannel("commands"));
 }
 
 void tst_Codec::roundTrip()
@@ -290,8 +330,9 @@ void tst_Codec::corruptedHeader_data()
     QTest::newRow("channel length 256") << 6 << QByteArray("\x00\x01", 2) << true << malformed;
     QTest::newRow("channel length 65535") << 6 << QByteArray("\xff\xff") << true << malformed;
     QTest::newRow("sender name length 256") << 12 << QByteArray("\x00\x01", 2) << true << malformed;
-    QTest::newRow("reserved, low byte") << 14 << QByteArray(1, char(1)) << true << malformed;
-    QTest::newRow("reserved, high byte") << 15 << QByteArray(1, char(0x80)) << true << malformed;
+    QTest::newRow("unknown flag 8") << 14 << QByteArray(1, char(8)) << true << malformed;
+    QTest::newRow("request and reply at once") << 14 << QByteArray(1, char(3)) << true << malformed;
+    QTest::newRow("unknown flag, high byte") << 15 << QByteArray(1, char(0x80)) << true << malformed;
     QTest::newRow("publisher 0") << 48 << QByteArray(8, char(0)) << true << invalid;
     QTest::newRow("sequence 0") << 56 << QByteArray(8, char(0)) << true << invalid;
     QTest::newRow("control character in channel") << 64 << QByteArray("\n") << false << invalid;

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
     void autoListensOnTheNetworkOnlyWhenConfigured();
     void readyOnceRedisConfirmedTheChannel();
+    void requestAndReplyAcrossMachines();
 
 private:
     PeerProcess *startPeer(const QString &runtimeDir, const QStringList &arguments);
@@ -741,6 +742,33 @@ void tst_Network::readyOnceRedisConfirmedTheChannel()
     QVERIFY(listener.unregisterChannel(channel));
     QVERIFY(!listener.isReady()); // no channel: nothing to be ready for
     QCOMPARE(readyChanged.count(), 4);
+}
+
+// A request through Redis reaches a listener on the other machine, whose reply comes back
+// through Redis to the asker alone. Network listeners cannot be counted: the request
+// takes replies until its timeout.
+void tst_Network::requestAndReplyAcrossMachines()
+{
+    const QString channel = randomName(QStringLiteral("ask-"));
+    PeerProcess *replier = startPeer(m_machineB->path(), {QStringLiteral("interactive"), QStringLiteral("far")});
+    QVERIFY(replier->waitForReady());
+    replier->writeLine("register " + channel.toUtf8());
+    replier->writeLine("answer from machine B");
+    QVERIFY(replier->waitForLineStartingWith(QStringLiteral("LIVE"), 10000));
+    QVERIFY(replier->waitForLineStartingWith(QStringLiteral("DONE answer"), 10000));
+
+    XDBroadcaster broadcaster(XDTransport::Network);
+    XDRequest *request = broadcaster.request(channel, QStringLiteral("anyone out there?"), 2000);
+    QVERIFY(request->sendResult().propagatedToNetwork());
+    QSignalSpy replies(request, &XDRequest::replyReceived);
+    QTRY_VERIFY_WITH_TIMEOUT(request->isFinished(), 15000);
+    QCOMPARE(replies.count(), 1);
+    const XDMessage reply = request->replies().constFirst();
+    QCOMPARE(reply.text(), QStringLiteral("from machine B"));
+    QCOMPARE(reply.transport(), XDTransport::Network);
+    QCOMPARE(reply.senderPid(), replier->pid());
+    QCOMPARE(request->answered(), 1);
+    QVERIFY(replier->waitForLineStartingWith(QStringLiteral("REQUEST anyone out there?"), 5000));
 }
 
 QTEST_GUILESS_MAIN(tst_Network)

@@ -85,7 +85,8 @@ void tst_QtApi::enumsHaveNames()
                                           "ListenerUnreachable",
                                           "ListenerNotReading",
                                           "MessagesLost",
-                                          "InvalidPayload"};
+                                          "InvalidPayload",
+                                          "NotARequest"};
     QCOMPARE(error.keyCount(), errorNames.size());
     for (int value = 0; value < errorNames.size(); ++value)
         QCOMPARE(error.valueToKey(value), errorNames.at(value).constData());
@@ -216,6 +217,14 @@ void tst_QtApi::everyChangeableListenerPropertyNotifies()
     listener.setMaximumMessageSize(1024);
     QCOMPARE(maximum->count(), 1);
     QCOMPARE(listener.property("maximumMessageSize").toLongLong(), 1024);
+
+    const auto name = notifySpy(&listener, "name");
+    QVERIFY(name);
+    QCOMPARE(listener.name(), QCoreApplication::applicationName());
+    QVERIFY(listener.setProperty("name", QStringLiteral("renamed")));
+    QVERIFY(listener.setProperty("name", QStringLiteral("renamed")));
+    QCOMPARE(name->count(), 1);
+    QCOMPARE(listener.name(), QStringLiteral("renamed"));
 }
 
 void tst_QtApi::listenerPropertiesNotifyOnlyOnChange()

@@ -13,6 +13,7 @@
 
 class QJsonDocument;
 class XDBroadcasterPrivate;
+class XDRequest;
 
 /*!
     Sends messages to every listener of a channel.
@@ -154,6 +155,26 @@ public:
     /*! How this broadcaster's connection to Redis is doing; Off when it does not propagate. */
     XDNetworkState networkState() const;
 
+    /*!
+        Sends \a text to \a channel as a request and returns the request, whose replies
+        arrive as XDRequest::replyReceived() until every listener reached answered or
+        \a timeoutMs passed. The request is a child of this broadcaster and lives in
+        its thread: call this from the broadcaster's thread, with an event loop. The
+        listeners get an ordinary message for which XDMessage::isRequest() is true, and
+        answer with XDListener::reply(). How the request itself went (listeners
+        reached, failures) is XDRequest::sendResult(); a request that failed or reached
+        nobody finishes at once.
+    */
+    XDRequest *request(const QString &channel, const QString &text, int timeoutMs = DefaultRequestTimeoutMs);
+    /*! Sends the UTF-8 string \a text as a request; see request(). */
+    XDRequest *request(const QString &channel, const char *text, int timeoutMs = DefaultRequestTimeoutMs);
+    /*! Sends \a payload (binary) as a request; see request(). */
+    XDRequest *request(const QString &channel, const QByteArray &payload, int timeoutMs = DefaultRequestTimeoutMs);
+    /*! Sends \a json as a request; see request(). */
+    XDRequest *request(const QString &channel, const QJsonDocument &json, int timeoutMs = DefaultRequestTimeoutMs);
+    /*! How long request() waits for replies unless told: 5 s. */
+    static constexpr int DefaultRequestTimeoutMs = 5000;
+
     /*! The default maximum message size of listeners and broadcasters: 16 MiB. */
     static constexpr qint64 DefaultMaximumMessageSize = 16 * 1024 * 1024;
 
@@ -182,5 +203,6 @@ Q_SIGNALS:
     void networkStateChanged(XDNetworkState state, const QString &errorString);
 
 private:
+    friend class XDBroadcasterPrivate;
     std::unique_ptr<XDBroadcasterPrivate> d;
 };

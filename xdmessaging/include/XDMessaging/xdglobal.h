@@ -56,6 +56,8 @@ enum class XDError {
     MessagesLost,
     /*! The payload does not match its type (text that is not valid UTF-8); nothing was sent. */
     InvalidPayload,
+    /*! XDListener::reply() was given a message that is no request: nobody waits for a reply. */
+    NotARequest,
 };
 Q_ENUM_NS(XDError)
 
@@ -94,6 +96,7 @@ XDMESSAGING_EXPORT bool xdParseTransportName(const QString &name, XDTransport *t
 /*!
     Returns why \a channel is not a valid channel name, or an empty string when it is valid.
     Channel names are case-sensitive, non-empty, at most 255 bytes in UTF-8, and contain no
-    control characters.
+    control characters. Names starting with \c xdmessaging.reply. are reserved for the
+    replies to requests.
 */
 XDMESSAGING_EXPORT QString xdChannelNameProblem(const QString &channel);

@@ -4,6 +4,7 @@
 #include <XDMessaging/xdglobal.h>
 #include <XDMessaging/xdmessage.h>
 #include <XDMessaging/xdnetworksettings.h>
+#include <XDMessaging/xdsendresult.h>
 
 #include <QtCore/QList>
 #include <QtCore/QObject>
@@ -12,7 +13,12 @@
 
 #include <memory>
 
+class QJsonDocument;
+class XDListener;
 class XDListenerPrivate;
+namespace XDMessagingPrivate {
+bool registerReplyChannel(XDListener *listener, const QString &channel);
+}
 
 /*!
     Receives the messages sent to the channels it is registered on.
@@ -135,6 +141,21 @@ public:
     */
     void setName(const QString &name);
 
+    /*!
+        Answers \a request (a message this listener received, for which
+        XDMessage::isRequest() is true) with \a text. The reply goes to the asking
+        process alone, over the transport the request came by, and arrives there as
+        XDRequest::replyReceived(). Fails with XDError::NotARequest for any other
+        message; a reply to an asker that is gone or done is lost, as it would be.
+    */
+    XDSendResult reply(const XDMessage &request, const QString &text);
+    /*! Answers \a request with the UTF-8 string \a text; see reply(). */
+    XDSendResult reply(const XDMessage &request, const char *text);
+    /*! Answers \a request with \a payload (binary); see reply(). */
+    XDSendResult reply(const XDMessage &request, const QByteArray &payload);
+    /*! Answers \a request with \a json; see reply(). */
+    XDSendResult reply(const XDMessage &request, const QJsonDocument &json);
+
     /*! The largest payload accepted, in bytes; larger frames are dropped and logged. */
     qint64 maximumMessageSize() const;
     /*! Sets the largest payload accepted to \a bytes (0 to 4 GiB - 1). */
@@ -190,5 +211,6 @@ Q_SIGNALS:
 
 private:
     friend class XDListenerPrivate;
+    friend bool XDMessagingPrivate::registerReplyChannel(XDListener *listener, const QString &channel);
     std::unique_ptr<XDListenerPrivate> d;
 };

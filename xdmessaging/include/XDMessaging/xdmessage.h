@@ -47,6 +47,8 @@ class XDMESSAGING_EXPORT XDMessage
     Q_PROPERTY(QUuid id READ id CONSTANT)
     /*! The transport that carried it. */
     Q_PROPERTY(XDTransport transport READ transport CONSTANT)
+    /*! Whether the sender waits for replies; see isRequest(). */
+    Q_PROPERTY(bool request READ isRequest CONSTANT)
 public:
     /*! How the sender handed over the payload. An int underneath, as QML reads enum
         properties (the frame stores one byte). */
@@ -113,6 +115,11 @@ public:
     QUuid id() const;
     /*! The transport that carried the message to this listener (Auto for create()). */
     XDTransport transport() const;
+    /*!
+        True when the message is a request (XDBroadcaster::request()): its sender waits
+        for replies, which XDListener::reply() sends back to it alone.
+    */
+    bool isRequest() const;
 
 private:
     friend class XDMessagePrivate;

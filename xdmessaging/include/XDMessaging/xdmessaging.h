@@ -13,5 +13,6 @@
 #include <XDMessaging/xdmessage.h>
 #include <XDMessaging/xdnetworksettings.h>
 #include <XDMessaging/xdpresence.h>
+#include <XDMessaging/xdrequest.h>
 #include <XDMessaging/xdsendresult.h>
 #include <XDMessaging/xdversion.h>

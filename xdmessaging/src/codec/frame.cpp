@@ -114,6 +114,16 @@ QString channelNameProblemUtf8(QByteArrayView utf8)
     return {};
 }
 
+QByteArray replyChannelOf(const MessageId &inboxId)
+{
+    return ReplyChannelPrefix.toByteArray() + QByteArray(inboxId.data(), qsizetype(inboxId.size())).toHex();
+}
+
+bool isReplyChannel(QByteArrayView channelUtf8)
+{
+    return channelUtf8.startsWith(ReplyChannelPrefix);
+}
+
 QByteArrayView truncatedUtf8(QByteArrayView utf8, qsizetype maxBytes)
 {
     if (utf8.size() <= maxBytes)
@@ -143,7 +153,8 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
 {
     const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
     EncodedFrame frame;
-    frame.head.resize(FrameHeaderSize + channelUtf8.size() + name.size());
+    const qsizetype referenceSize = meta.hasReference() ? FrameReferenceSize : 0;
+    frame.head.resize(FrameHeaderSize + channelUtf8.size() + name.size() + referenceSize);
     char *h = frame.head.data();
     std::memcpy(h, FrameMagic, sizeof FrameMagic);
     h[4] = char(FrameVersion);
@@ -151,7 +162,7 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
     putLittleEndian<quint16>(h + 6, quint16(channelUtf8.size()));
     putLittleEndian<quint32>(h + 8, quint32(payload.size()));
     putLittleEndian<quint16>(h + 12, quint16(name.size()));
-    putLittleEndian<quint16>(h + 14, 0);
+    putLittleEndian<quint16>(h + 14, meta.flags);
     putLittleEndian<qint64>(h + 16, meta.senderPid);
     putLittleEndian<qint64>(h + 24, meta.timestampMs);
     std::memcpy(h + 32, meta.id.data(), meta.id.size());
@@ -162,6 +173,8 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
         std::memcpy(h + FrameHeaderSize, channelUtf8.data(), size_t(channelUtf8.size()));
     if (!name.isEmpty())
         std::memcpy(h + FrameHeaderSize + channelUtf8.size(), name.data(), size_t(name.size()));
+    if (referenceSize)
+        std::memcpy(h + FrameHeaderSize + channelUtf8.size() + name.size(), meta.reference.data(), FrameReferenceSize);
     frame.payload = payload;
     frame.publisher = meta.publisher;
     frame.sequence = meta.sequence;
@@ -208,8 +221,10 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     const quint16 channelLength = getLittleEndian<quint16>(h + 6);
     const quint32 payloadLength = getLittleEndian<quint32>(h + 8);
     const quint16 nameLength = getLittleEndian<quint16>(h + 12);
-    if (getLittleEndian<quint16>(h + 14) != 0) {
-        *error = QStringLiteral("reserved header field is not zero");
+    const quint16 flags = getLittleEndian<quint16>(h + 14);
+    // An unknown flag may change the layout: nothing after it can be trusted.
+    if ((flags & ~KnownFrameFlags) != 0 || (flags & (RequestFlag | ReplyFlag)) == (RequestFlag | ReplyFlag)) {
+        *error = QStringLiteral("unknown frame flags 0x%1").arg(flags, 0, 16);
         return DecodeStatus::Malformed;
     }
     if (channelLength == 0 || channelLength > MaximumChannelNameBytes || nameLength > MaximumSenderNameBytes) {
@@ -217,7 +232,8 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         return DecodeStatus::Malformed;
     }
     // From here on the lengths are sound: a frame that is not acceptable can be skipped.
-    const qsizetype headSize = FrameHeaderSize + channelLength + nameLength;
+    const qsizetype referenceSize = (flags & (RequestFlag | ReplyFlag)) ? FrameReferenceSize : 0;
+    const qsizetype headSize = FrameHeaderSize + channelLength + nameLength + referenceSize;
     head->headSize = headSize;
     head->payloadLength = payloadLength;
     if (payloadType > MaximumPayloadType) {
@@ -255,6 +271,9 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     std::memcpy(head->meta.id.data(), h + 32, head->meta.id.size());
     head->meta.publisher = getLittleEndian<quint64>(h + 48);
     head->meta.sequence = getLittleEndian<quint64>(h + 56);
+    head->meta.flags = flags;
+    if (referenceSize)
+        std::memcpy(head->meta.reference.data(), h + FrameHeaderSize + channelLength + nameLength, FrameReferenceSize);
     head->channel = channel.toByteArray();
     head->senderName = name.toByteArray();
     return DecodeStatus::Complete;

@@ -12,14 +12,20 @@
 //   6     2     channel length in bytes (1..255)
 //   8     4     payload length in bytes
 //  12     2     sender name length in bytes (0..255)
-//  14     2     reserved, zero
+//  14     2     flags: 1 request, 2 reply, 4 retained; other bits zero, request and
+//               reply not both
 //  16     8     sender pid
 //  24     8     timestamp, ms since the epoch (UTC)
 //  32    16     message id
 //  48     8     publisher: one broadcaster, random across processes (never 0)
 //  56     8     sequence: the publisher's number for this message on this channel,
 //               counting from 1 (exactly once and loss accounting go by it)
-//  64     ...   channel (UTF-8), sender name (UTF-8), payload
+//  64     ...   channel (UTF-8), sender name (UTF-8), reference (16 bytes, only on a
+//               request or reply), payload
+//
+// The reference of a request names where replies go: the asking process's reply inbox,
+// a listener id (its reply channel is replyChannelOf() that id). The reference of a
+// reply is the id of the request it answers.
 //
 // An acknowledgement goes the other way, from a listener back to a sender on the
 // transports that have a way back (the local socket): 16 bytes,
@@ -46,6 +52,14 @@ constexpr quint8 MaximumPayloadType = 2;
 
 using MessageId = std::array<char, 16>;
 
+enum FrameFlag : quint16 {
+    RequestFlag = 1,
+    ReplyFlag = 2,
+    RetainedFlag = 4,
+    KnownFrameFlags = RequestFlag | ReplyFlag | RetainedFlag,
+};
+constexpr qsizetype FrameReferenceSize = 16;
+
 struct FrameMeta
 {
     quint8 payloadType = 0;
@@ -54,6 +68,9 @@ struct FrameMeta
     MessageId id {};
     quint64 publisher = 0;
     quint64 sequence = 0;
+    quint16 flags = 0;
+    MessageId reference {}; // on a request or reply only
+    bool hasReference() const { return flags & (RequestFlag | ReplyFlag); }
 };
 
 // The fixed header plus channel and sender name, as parsed by decodeFrameHead().
@@ -63,7 +80,7 @@ struct FrameHead
     QByteArray channel; // UTF-8, validated
     QByteArray senderName; // UTF-8, validated
     quint32 payloadLength = 0;
-    qsizetype headSize = 0; // header + channel + sender name
+    qsizetype headSize = 0; // header + channel + sender name + reference
     qint64 frameSize() const { return qint64(headSize) + payloadLength; }
 };
 
@@ -122,6 +139,12 @@ bool isValidUtf8(QByteArrayView bytes);
 // Why utf8 is not a valid channel name (empty, too long, invalid UTF-8, control
 // characters), or an empty string when it is.
 QString channelNameProblemUtf8(QByteArrayView utf8);
+
+// The channel on which the reply inbox with this listener id receives replies. Its prefix
+// is reserved: applications cannot register or send to it, and listings leave it out.
+QByteArray replyChannelOf(const MessageId &inboxId);
+bool isReplyChannel(QByteArrayView channelUtf8);
+constexpr QByteArrayView ReplyChannelPrefix("xdmessaging.reply.");
 
 // Cuts utf8 to at most maxBytes without splitting a character.
 QByteArrayView truncatedUtf8(QByteArrayView utf8, qsizetype maxBytes);

@@ -55,9 +55,18 @@ bool xdParseTransportName(const QString &name, XDTransport *transport)
 
 QString xdChannelNameProblem(const QString &channel)
 {
+    return XDMessagingPrivate::channelNameProblem(channel, XDMessagingPrivate::ChannelUse::Application);
+}
+
+QString XDMessagingPrivate::channelNameProblem(const QString &channel, ChannelUse use)
+{
     if (hasLoneSurrogate(channel))
         return QStringLiteral("channel name is not valid Unicode");
-    return XDMessagingPrivate::channelNameProblemUtf8(channel.toUtf8());
+    const QByteArray utf8 = channel.toUtf8();
+    if (use == ChannelUse::Application && isReplyChannel(utf8))
+        return QStringLiteral("channel names starting with \"%1\" are reserved for replies")
+                .arg(QLatin1StringView(ReplyChannelPrefix));
+    return channelNameProblemUtf8(utf8);
 }
 
 QString XDMessagingPrivate::printableChannelName(const QString &channel)

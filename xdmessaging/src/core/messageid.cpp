@@ -4,6 +4,7 @@
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QtEndian>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -45,6 +46,19 @@ quint64 nextPublisherId()
         if (id != 0)
             return id;
     }
+}
+
+QUuid messageIdToUuid(const MessageId &id)
+{
+    return QUuid::fromRfc4122(QByteArrayView(id.data(), qsizetype(id.size())));
+}
+
+MessageId uuidToMessageId(const QUuid &uuid)
+{
+    MessageId id;
+    const QByteArray bytes = uuid.toRfc4122();
+    std::copy(bytes.cbegin(), bytes.cend(), id.begin());
+    return id;
 }
 
 } // namespace XDMessagingPrivate

@@ -6,7 +6,10 @@
 #include "core/listenerinfo_p.h"
 #include "core/logging_p.h"
 #include "core/messageid_p.h"
+#include "core/replyinbox_p.h"
 #include "core/transport_p.h"
+#include "core/xdmessage_p.h"
+#include "core/xdrequest_p.h"
 #include "core/xdsendresult_p.h"
 
 #include <QtCore/QCoreApplication>
@@ -14,6 +17,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QPointer>
+#include <QtCore/QThread>
 
 #include <atomic>
 #include <mutex>
@@ -101,13 +105,27 @@ void reportNetworkState(const SenderTransport *sender, const NetworkStatus &stat
 
 } // namespace XDMessagingPrivate
 
+// What makes a frame a request or a reply (frame_p.h); nothing for a plain message.
+struct FrameMarking
+{
+    quint16 flags = 0;
+    MessageId reference {};
+    ChannelUse use = ChannelUse::Application;
+};
+
 class XDBroadcasterPrivate
 {
 public:
     explicit XDBroadcasterPrivate(XDTransport requested) : requested(requested), networkOnly(isNetworkOnly(requested))
     {}
 
-    XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type);
+    static XDBroadcasterPrivate *of(XDBroadcaster *broadcaster) { return broadcaster->d.get(); }
+
+    // Sends; *sentId, when given, receives the message id (a request's replies name it).
+    XDSendResult send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
+                      const FrameMarking &marking = {}, MessageId *sentId = nullptr);
+    XDRequest *request(XDBroadcaster *q, const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
+                       int timeoutMs);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
     std::shared_ptr<SenderTransport> networkSender(TransportFailure *failure);
     QList<std::shared_ptr<SenderTransport>> usedSenders()
@@ -134,7 +152,7 @@ public:
     };
     // The numbering of channel when it is a valid name, else null with *problem. Senders
     // repeat their channel: the last one is found without a lookup. Under sendMutex.
-    ChannelNumbering *numberingOf(const QString &channel, QString *problem);
+    ChannelNumbering *numberingOf(const QString &channel, ChannelUse use, QString *problem);
     // From now on this broadcaster is a publisher listeners have not heard of: its
     // listeners change wholesale (another transport, the network added), and a gap
     // between the old and the new numbers would be no loss.
@@ -179,6 +197,8 @@ public:
     QHash<QString, ChannelNumbering> numbering;
     QString lastChannel;
     ChannelNumbering *lastNumbering = nullptr; // into numbering, for lastChannel
+
+    std::unique_ptr<ReplyInbox> inbox; // made by the first request(), in this thread
 };
 
 namespace {
@@ -189,13 +209,14 @@ constexpr qsizetype MaximumNumberedChannels = 16384;
 
 } // namespace
 
-XDBroadcasterPrivate::ChannelNumbering *XDBroadcasterPrivate::numberingOf(const QString &channel, QString *problem)
+XDBroadcasterPrivate::ChannelNumbering *XDBroadcasterPrivate::numberingOf(const QString &channel, ChannelUse use,
+                                                                          QString *problem)
 {
     if (lastNumbering && !channel.isEmpty() && channel == lastChannel) // "" equals the null QString
         return lastNumbering;
     auto found = numbering.find(channel);
     if (found == numbering.end()) {
-        *problem = xdChannelNameProblem(channel);
+        *problem = channelNameProblem(channel, use);
         if (!problem->isEmpty())
             return nullptr;
         if (numbering.size() >= MaximumNumberedChannels) {
@@ -280,7 +301,8 @@ QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<Sender
     return targets;
 }
 
-XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type)
+XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
+                                        const FrameMarking &marking, MessageId *sentId)
 {
     const qint64 limit = maximumMessageSize.load();
     if (payload.size() > limit) {
@@ -292,7 +314,7 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     }
     std::lock_guard sending(sendMutex);
     QString problem;
-    ChannelNumbering *channelNumbering = numberingOf(channel, &problem);
+    ChannelNumbering *channelNumbering = numberingOf(channel, marking.use, &problem);
     if (!channelNumbering) {
         return XDSendResult::failure(
                 XDError::InvalidChannelName,
@@ -316,6 +338,10 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     meta.publisher = publisher;
     // Numbered even when it reaches nobody: a listener it should have reached sees the gap.
     meta.sequence = ++channelNumbering->lastSequence;
+    meta.flags = marking.flags;
+    meta.reference = marking.reference;
+    if (sentId)
+        *sentId = meta.id;
     const EncodedFrame frame = encodeFrame(meta, channelNumbering->utf8, senderNameUtf8, payload);
 
     DeliveryOptions options;
@@ -368,6 +394,46 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     }
     r->errorString = problems.join(QStringLiteral("; "));
     return result;
+}
+
+XDRequest *XDBroadcasterPrivate::request(XDBroadcaster *q, const QString &channel, const QByteArray &payload,
+                                         XDMessage::PayloadType type, int timeoutMs)
+{
+    const auto failed = [&](XDError error, const QString &why) {
+        return XDRequestPrivate::create(QThread::currentThread() == q->thread() ? q : nullptr, channel, MessageId(),
+                                        XDSendResult::failure(error, why), true, 0);
+    };
+    if (QThread::currentThread() != q->thread()) {
+        return failed(XDError::TransportUnavailable,
+                      QStringLiteral("request() must be called from the broadcaster's thread"));
+    }
+    if (!inbox) {
+        auto started = std::make_unique<ReplyInbox>();
+        QString error;
+        if (!started->start(&error))
+            return failed(XDError::TransportUnavailable, QStringLiteral("cannot receive replies: %1").arg(error));
+        inbox = std::move(started);
+    }
+    MessageId id;
+    const XDSendResult result = send(channel, payload, type, {RequestFlag, inbox->address()}, &id);
+    const bool countable = !result.propagatedToNetwork();
+    XDRequest *request = XDRequestPrivate::create(q, channel, id, result, countable, timeoutMs);
+    inbox->expect(id, request);
+    return request;
+}
+
+XDSendResult XDMessagingPrivate::sendReply(XDBroadcaster *broadcaster, const XDMessage &request,
+                                           const QByteArray &payload, XDMessage::PayloadType type)
+{
+    const XDMessagePrivate *asked = XDMessagePrivate::get(request);
+    if (!request.isRequest()) {
+        return XDSendResult::failure(XDError::NotARequest,
+                                     QStringLiteral("the message on \"%1\" is no request: nobody waits for a reply")
+                                             .arg(printableChannelName(request.channel())));
+    }
+    const QString replyChannel = QString::fromLatin1(replyChannelOf(asked->reference));
+    const FrameMarking marking {ReplyFlag, asked->id, ChannelUse::Replies};
+    return XDBroadcasterPrivate::of(broadcaster)->send(replyChannel, payload, type, marking);
 }
 
 XDBroadcaster::XDBroadcaster(QObject *parent) : XDBroadcaster(XDTransport::Auto, parent) {}
@@ -427,6 +493,26 @@ XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QJsonDoc
     return d->send(channel, json.toJson(QJsonDocument::Compact), XDMessage::PayloadType::Json);
 }
 
+XDRequest *XDBroadcaster::request(const QString &channel, const QString &text, int timeoutMs)
+{
+    return d->request(this, channel, text.toUtf8(), XDMessage::PayloadType::Text, timeoutMs);
+}
+
+XDRequest *XDBroadcaster::request(const QString &channel, const char *text, int timeoutMs)
+{
+    return request(channel, QString::fromUtf8(text), timeoutMs);
+}
+
+XDRequest *XDBroadcaster::request(const QString &channel, const QByteArray &payload, int timeoutMs)
+{
+    return d->request(this, channel, payload, XDMessage::PayloadType::Binary, timeoutMs);
+}
+
+XDRequest *XDBroadcaster::request(const QString &channel, const QJsonDocument &json, int timeoutMs)
+{
+    return d->request(this, channel, json.toJson(QJsonDocument::Compact), XDMessage::PayloadType::Json, timeoutMs);
+}
+
 XDSendResult XDBroadcaster::send(const QString &channel, const QString &text, XDTransport transport)
 {
     XDBroadcaster broadcaster(transport);
@@ -464,6 +550,8 @@ QList<XDListenerInfo> XDBroadcaster::listeners(QString *errorString) const
     for (const auto &transport : transports) {
         const QList<ListenerRecord> records = transport->liveListeners();
         for (const ListenerRecord &record : records) {
+            if (isReplyInbox(record))
+                continue;
             const auto known = indexById.constFind(record.id);
             if (known != indexById.constEnd()) {
                 XDListenerInfo &info = infos[*known];

@@ -4,16 +4,19 @@
 
 #include "core/channelname_p.h"
 #include "core/logging_p.h"
+#include "core/replyinbox_p.h"
 #include "core/sequencetracker_p.h"
 #include "core/transport_p.h"
 #include "core/xdmessage_p.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QHash>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QPointer>
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <vector>
 
 using namespace XDMessagingPrivate;
@@ -59,7 +62,7 @@ public:
     ListenerManifest manifest() const;
     // Register or unregister one channel; false (reported through fail()) when that
     // failed. Neither clears an earlier error: the caller decides when all went well.
-    bool addChannel(const QString &channel);
+    bool addChannel(const QString &channel, ChannelUse use = ChannelUse::Application);
     bool removeChannel(const QString &channel);
     // An API call failed: error() and errorString() say why at once, errorOccurred()
     // follows through the event queue (errorStringChanged() when the call returns).
@@ -88,6 +91,9 @@ public:
     const QUuid id = QUuid::createUuid();
     QStringList channels;
     QString name; // empty: the application name
+    // Replies go back over the transport their request came by: one broadcaster each.
+    std::map<XDTransport, std::unique_ptr<XDBroadcaster>> replyBroadcasters;
+    XDSendResult reply(const XDMessage &request, const QByteArray &payload, XDMessage::PayloadType type);
     bool ready = false; // as last announced by readyChanged()
     QHash<QByteArray, QString> channelsByUtf8; // what frames are filtered by
     std::vector<std::unique_ptr<ListenerTransport>> transports;
@@ -275,6 +281,23 @@ void XDListenerPrivate::messagesLost(XDTransport via, const QString &channel, qu
     post(std::move(event));
 }
 
+XDSendResult XDListenerPrivate::reply(const XDMessage &request, const QByteArray &payload, XDMessage::PayloadType type)
+{
+    std::unique_ptr<XDBroadcaster> &broadcaster = replyBroadcasters[request.transport()];
+    if (!broadcaster)
+        broadcaster = std::make_unique<XDBroadcaster>(request.transport());
+    return sendReply(broadcaster.get(), request, payload, type);
+}
+
+bool XDMessagingPrivate::registerReplyChannel(XDListener *listener, const QString &channel)
+{
+    const XDListenerPrivate::ApiCall call(listener->d.get());
+    if (!listener->d->addChannel(channel, ChannelUse::Replies))
+        return false;
+    listener->d->clearError();
+    return true;
+}
+
 void XDListenerPrivate::livenessChanged()
 {
     ListenerEvent event;
@@ -374,9 +397,9 @@ void XDListenerPrivate::stopTransports()
     setNetworkState(XDNetworkState::Off, QString());
 }
 
-bool XDListenerPrivate::addChannel(const QString &channel)
+bool XDListenerPrivate::addChannel(const QString &channel, ChannelUse use)
 {
-    const QString problem = xdChannelNameProblem(channel);
+    const QString problem = channelNameProblem(channel, use);
     if (!problem.isEmpty()) {
         return fail(XDError::InvalidChannelName,
                     QStringLiteral("cannot register channel \"%1\": %2").arg(printableChannelName(channel), problem));
@@ -452,6 +475,26 @@ bool XDListener::unregisterChannel(const QString &channel)
         return false;
     d->clearError();
     return true;
+}
+
+XDSendResult XDListener::reply(const XDMessage &request, const QString &text)
+{
+    return d->reply(request, text.toUtf8(), XDMessage::PayloadType::Text);
+}
+
+XDSendResult XDListener::reply(const XDMessage &request, const char *text)
+{
+    return reply(request, QString::fromUtf8(text));
+}
+
+XDSendResult XDListener::reply(const XDMessage &request, const QByteArray &payload)
+{
+    return d->reply(request, payload, XDMessage::PayloadType::Binary);
+}
+
+XDSendResult XDListener::reply(const XDMessage &request, const QJsonDocument &json)
+{
+    return d->reply(request, json.toJson(QJsonDocument::Compact), XDMessage::PayloadType::Json);
 }
 
 bool XDListener::isReady() const

@@ -6,6 +6,8 @@
 #include <QtCore/QDebug>
 #include <QtCore/QSharedData>
 
+#include <algorithm>
+
 class XDListenerInfoPrivate : public QSharedData
 {
 public:
@@ -99,6 +101,15 @@ XDListenerInfo XDMessagingPrivate::listenerInfo(const ListenerRecord &record, XD
     info.setPid(record.pid);
     info.setName(record.name);
     info.setTransports(record.transports.isEmpty() ? QList<XDTransport> {foundOn} : record.transports);
-    info.setChannels(record.channels);
+    QStringList channels = record.channels;
+    channels.removeIf([](const QString &channel) { return isReplyChannel(channel.toUtf8()); });
+    info.setChannels(channels);
     return info;
+}
+
+bool XDMessagingPrivate::isReplyInbox(const ListenerRecord &record)
+{
+    return !record.channels.isEmpty()
+           && std::all_of(record.channels.cbegin(), record.channels.cend(),
+                          [](const QString &channel) { return isReplyChannel(channel.toUtf8()); });
 }

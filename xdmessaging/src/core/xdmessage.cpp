@@ -22,7 +22,17 @@ XDMessage XDMessagePrivate::fromFrame(XDMessagingPrivate::Frame &&frame, const Q
     d->timestampMs = frame.head.meta.timestampMs;
     d->id = frame.head.meta.id;
     d->transport = transport;
+    d->flags = frame.head.meta.flags;
+    d->reference = frame.head.meta.reference;
+    d->publisher = frame.head.meta.publisher;
     return XDMessage(d);
+}
+
+XDMessage XDMessagePrivate::asReplyOn(const XDMessage &reply, const QString &requestChannel)
+{
+    XDMessage shown = reply;
+    shown.d->channel = requestChannel;
+    return shown;
 }
 
 XDMessage XDMessage::create(const QString &channel, const QByteArray &payload, PayloadType type)
@@ -121,12 +131,17 @@ QUuid XDMessage::id() const
 {
     if (!d)
         return {};
-    return QUuid::fromRfc4122(QByteArrayView(d->id.data(), qsizetype(d->id.size())));
+    return XDMessagingPrivate::messageIdToUuid(d->id);
 }
 
 XDTransport XDMessage::transport() const
 {
     return d ? d->transport : XDTransport::Auto;
+}
+
+bool XDMessage::isRequest() const
+{
+    return d && (d->flags & XDMessagingPrivate::RequestFlag);
 }
 
 QDebug operator<<(QDebug debug, const XDMessage &message)

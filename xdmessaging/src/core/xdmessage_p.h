@@ -18,6 +18,13 @@ public:
     qint64 timestampMs = 0;
     XDMessagingPrivate::MessageId id {};
     XDTransport transport = XDTransport::LocalSocket;
+    quint16 flags = 0; // XDMessagingPrivate::FrameFlag
+    XDMessagingPrivate::MessageId reference {}; // of a request or reply, see frame_p.h
+    quint64 publisher = 0; // who sent it, for telling repliers apart
+
+    static const XDMessagePrivate *get(const XDMessage &message) { return message.d.constData(); }
+    // The message as its request's replies show it: on the request's channel.
+    static XDMessage asReplyOn(const XDMessage &reply, const QString &requestChannel);
 
     // Builds a message from a received frame; channel and senderName are passed decoded
     // because the listener caches their QString forms.

@@ -97,7 +97,7 @@ void XDPresencePrivate::presenceStateChanged(XDTransport via, const TransportFai
 bool XDPresencePrivate::isPresentOnChannel(const TrackedListener &listener) const
 {
     for (const auto &[via, record] : listener.records) {
-        if (channel.isEmpty() ? !record.channels.isEmpty() : record.channels.contains(channel))
+        if (channel.isEmpty() ? !record.channels.isEmpty() && !isReplyInbox(record) : record.channels.contains(channel))
             return true;
     }
     return false;

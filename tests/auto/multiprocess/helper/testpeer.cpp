@@ -21,8 +21,20 @@
 //   testpeer interactive [NAME]       one listener, driven by lines on standard input:
 //                                     "register CHANNEL", "unregister CHANNEL" (each
 //                                     answered "DONE <command>" or "FAILED <error>"),
-//                                     "quit" (destroys the listener, then exits 0);
-//                                     prints "READY" first. NAME: the listener's name
+//                                     "answer TEXT" (from then on every request is
+//                                     answered with TEXT; "answer =echo" answers
+//                                     "re:<request>"), "quit" (destroys the listener,
+//                                     then exits 0); prints "READY" first, "MSG ..."
+//                                     for each message (as listen does), and
+//                                     "REQUEST <text>" for each request among them,
+//                                     "LIVE" / "NOT-LIVE" when XDListener::isReady()
+//                                     changes.
+//                                     NAME: the listener's name
+//   testpeer ask CHANNEL COUNT TIMEOUT_MS  sends COUNT requests "q<i>" at once, waits
+//                                     for all to finish, prints "ASKED <asked>
+//                                     ANSWERED <answered> TIMEDOUT <timed out>
+//                                     REPLIES <replies> WRONG <replies not
+//                                     "re:q<i>" to request i>"
 //   testpeer propagate CHANNEL COUNT TAG INTERVAL_MS  like send, with propagation to
 //                                     the network on, one message every INTERVAL_MS;
 //                                     prints "SENT <local deliveries> <failed messages>
@@ -45,6 +57,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -241,9 +254,33 @@ int interactive(const QString &name)
     auto listener = std::make_unique<XDListener>();
     if (!name.isEmpty())
         listener->setName(name);
+    std::optional<QString> answer;
+    QObject::connect(listener.get(), &XDListener::messageReceived, qApp, [&listener, &answer](const XDMessage &message) {
+        std::printf("MSG %s %lld %s\n", qPrintable(message.channel()), message.senderPid(),
+                    qPrintable(message.text().left(40)));
+        if (!message.isRequest()) {
+            std::fflush(stdout);
+            return;
+        }
+        std::printf("REQUEST %s\n", qPrintable(message.text()));
+        std::fflush(stdout);
+        if (!answer) {
+            std::fflush(stdout);
+            return;
+        }
+        const XDSendResult replied =
+                listener->reply(message, *answer == u"=echo" ? QStringLiteral("re:") + message.text() : *answer);
+        if (!replied)
+            std::printf("REPLY-FAILED %s\n", qPrintable(replied.errorString()));
+        std::fflush(stdout);
+    });
+    QObject::connect(listener.get(), &XDListener::readyChanged, qApp, [&listener] {
+        std::printf(listener->isReady() ? "LIVE\n" : "NOT-LIVE\n");
+        std::fflush(stdout);
+    });
     auto *input = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, qApp);
     QByteArray pending;
-    QObject::connect(input, &QSocketNotifier::activated, qApp, [&listener, &pending, input] {
+    QObject::connect(input, &QSocketNotifier::activated, qApp, [&listener, &pending, &answer, input] {
         char chunk[1024];
         const ssize_t received = ::read(STDIN_FILENO, chunk, sizeof chunk);
         if (received <= 0) {
@@ -262,6 +299,12 @@ int interactive(const QString &name)
                 QCoreApplication::quit();
                 return;
             }
+            if (command == u"answer") {
+                answer = channel; // the rest of the line
+                std::printf("DONE %s\n", qPrintable(line));
+                std::fflush(stdout);
+                continue;
+            }
             const bool done = command == u"register" ? listener->registerChannel(channel)
                               : command == u"unregister" ? listener->unregisterChannel(channel)
                                                          : false;
@@ -277,6 +320,39 @@ int interactive(const QString &name)
     const int status = QCoreApplication::exec();
     listener.reset(); // before the application: the listener says goodbye
     return status;
+}
+
+int ask(const QString &channel, int count, int timeoutMs)
+{
+    auto *broadcaster = new XDBroadcaster(qApp);
+    struct Totals
+    {
+        int asked = 0, answered = 0, timedOut = 0, replies = 0, wrong = 0, unfinished = 0;
+    };
+    auto *totals = new Totals;
+    totals->unfinished = count;
+    for (int i = 0; i < count; ++i) {
+        const QString text = QStringLiteral("q%1").arg(i);
+        XDRequest *request = broadcaster->request(channel, text, timeoutMs);
+        QObject::connect(request, &XDRequest::replyReceived, request, [totals, text](const XDMessage &reply) {
+            ++totals->replies;
+            if (reply.text() != QStringLiteral("re:") + text)
+                ++totals->wrong;
+        });
+        QObject::connect(request, &XDRequest::finished, request, [totals, request] {
+            totals->asked += request->asked();
+            totals->answered += request->answered();
+            totals->timedOut += request->timedOut();
+            request->deleteLater();
+            if (--totals->unfinished == 0) {
+                std::printf("ASKED %d ANSWERED %d TIMEDOUT %d REPLIES %d WRONG %d\n", totals->asked, totals->answered,
+                            totals->timedOut, totals->replies, totals->wrong);
+                std::fflush(stdout);
+                QCoreApplication::quit();
+            }
+        });
+    }
+    return QCoreApplication::exec();
 }
 
 } // namespace
@@ -295,12 +371,14 @@ int main(int argc, char *argv[])
         return count(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toLongLong(), untilMarker);
     if (arguments.size() == 4 && arguments.at(0) == u"rawsend")
         return rawSend(arguments.at(1), arguments.at(2), arguments.at(3));
+    if (arguments.size() == 4 && arguments.at(0) == u"ask")
+        return ask(arguments.at(1), arguments.at(2).toInt(), arguments.at(3).toInt());
     if ((arguments.size() == 1 || arguments.size() == 2) && arguments.at(0) == u"interactive")
         return interactive(arguments.value(1));
     if (arguments.size() == 5 && arguments.at(0) == u"propagate")
         return propagate(arguments.at(1), arguments.at(2).toInt(), arguments.at(3), arguments.at(4).toInt());
     std::fprintf(stderr, "usage: testpeer listen CHANNEL... | send CHANNEL COUNT TAG | "
-                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | interactive [NAME] | "
+                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | interactive [NAME] | ask CHANNEL COUNT TIMEOUT_MS | "
                          "propagate CHANNEL COUNT TAG INTERVAL_MS\n");
     return 2;
 }

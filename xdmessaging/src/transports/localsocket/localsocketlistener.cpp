@@ -9,6 +9,7 @@
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
 
+#include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -241,7 +242,10 @@ bool LocalSocketListener::readAvailable(Peer *peer)
             break;
         if (received <= 0) {
             const bool partial = peer->readingLargePayload || peer->end > peer->start;
-            if (partial || received < 0) {
+            // A sender that exits with acknowledgements unread resets the connection; all
+            // it wrote was read before the error shows, so that is an orderly end too.
+            const bool orderly = received == 0 || errno == ECONNRESET;
+            if (partial || !orderly) {
                 dropPeer(peer, received < 0 ? systemErrorString(errno)
                                             : QStringLiteral("the sender left in the middle of a "
                                                              "message; the partial message is "

@@ -20,6 +20,16 @@ inline QByteArray channelStreamKey(const QByteArray &namespacePrefix, const QByt
     return namespacePrefix + ":channel:" + channelUtf8;
 }
 
+// A reply inbox's stream (codec/frame_p.h: reply channels) belongs to one asking process
+// and holds only what was sent to it: its listener reads it from the start, however late
+// it connected, and the stream expires this long after the last reply (it outlives the
+// asker otherwise).
+constexpr int ReplyStreamLifetimeSeconds = 3600;
+inline bool isReplyStreamKey(const QByteArray &key)
+{
+    return key.contains(":channel:xdmessaging.reply.");
+}
+
 // The optional second field of an entry: "<publisher>:<n>", the n-th message one
 // sending process added to this stream. Listeners find trimmed entries by its gaps.
 inline const QByteArray &streamSequenceField()

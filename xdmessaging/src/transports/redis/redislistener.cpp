@@ -92,7 +92,9 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
         if (m_channelByKey.contains(it.key()))
             continue;
         m_generationByKey.insert(it.key(), ++m_nextGeneration);
-        if (m_serverClockKnown && m_connection && m_connection->isReady())
+        if (isReplyStreamKey(it.key()))
+            m_positionByKey.insert(it.key(), StreamStart); // all of it is for this listener
+        else if (m_serverClockKnown && m_connection && m_connection->isReady())
             m_positionByKey.insert(it.key(), serverTimeStreamId());
     }
     m_channelByKey = channelByKey;

@@ -63,6 +63,11 @@ public:
                                      if (reply) // null: the connection dropped; it is sent again
                                          sender->acknowledged(sequence, replyError(reply));
                                  });
+            if (isReplyStreamKey(message.key)) {
+                m_connection.command({QByteArrayLiteral("EXPIRE"), message.key,
+                                      QByteArray::number(ReplyStreamLifetimeSeconds)},
+                                     [](const redisReply *) {});
+            }
         }
     }
 
