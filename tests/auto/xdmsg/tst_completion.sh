@@ -41,6 +41,9 @@ expect "localsocket" xdmsg send --transport lo
 expect "auto" xdmsg listen --transport a
 expect "--count" xdmsg listen --co
 expect "--propagate" xdmsg send --pr
+expect "request" xdmsg req
+expect "--reply" xdmsg listen --rep
+expect "--watch" xdmsg channels --wa
 expect "" xdmsg send c # nobody listens yet
 
 channel="completion-$$"
@@ -51,4 +54,6 @@ for _ in $(seq 100); do grep -q listening "$work/err" && break; sleep 0.1; done
 expect "$channel" xdmsg send comp
 expect "$channel" xdmsg listen --transport localsocket comp
 expect "" xdmsg send "$channel" comp # the text, not a channel
+expect "$channel" xdmsg request --timeout 1 comp
+expect "" xdmsg request "$channel" comp
 echo "completion: all passed"

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void sendStdinKeepsOrder();
     void channelsListsListeners();
     void channelsWatchPrintsJoinsAndLeaves();
+    void requestPrintsTheReplies();
     void usageErrors_data();
     void usageErrors();
     void helpAndVersion();
@@ -264,6 +265,29 @@ void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
     QVERIFY(!waitForEvents(5)); // nothing else was said
 }
 
+// listen --reply answers; request prints each reply and says who did not answer.
+void tst_Xdmsg::requestPrintsTheReplies()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({QStringLiteral("--reply"), QStringLiteral("pong"), channel}));
+    QVERIFY(startListener({channel}));
+    QProcess *silent = m_listener;
+    const Finished partly = run({QStringLiteral("request"), QStringLiteral("--timeout"), QStringLiteral("0.5"), channel,
+                                 QStringLiteral("ping")});
+    QCOMPARE(partly.exitCode, 1);
+    QCOMPARE(partly.out, QByteArray(channel.toUtf8() + "\tpong\n"));
+    QVERIFY2(partly.err.contains("1 of 2 listeners answered, 1 timed out"), partly.err.constData());
+    ::kill(pid_t(silent->processId()), SIGTERM);
+    QVERIFY(silent->waitForFinished(10000));
+    const Finished json = run({QStringLiteral("request"), QStringLiteral("--json"), channel, QStringLiteral("ping")});
+    QCOMPARE(json.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(json.out).object().value(QStringLiteral("text")).toString(), QStringLiteral("pong"));
+    QVERIFY2(json.err.contains("1 of 1 listeners answered, 0 timed out"), json.err.constData());
+    const Finished nobody = run({QStringLiteral("request"), randomChannel(), QStringLiteral("ping")});
+    QCOMPARE(nobody.exitCode, 1);
+    QVERIFY2(nobody.err.contains("nobody listens"), nobody.err.constData());
+}
+
 void tst_Xdmsg::usageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -277,6 +301,9 @@ void tst_Xdmsg::usageErrors_data()
     QTest::newRow("invalid channel") << QStringList {QStringLiteral("send"), QStringLiteral("a\nb"),
                                                      QStringLiteral("t")};
     QTest::newRow("listen without channel") << QStringList {QStringLiteral("listen")};
+    QTest::newRow("request without text") << QStringList {QStringLiteral("request"), QStringLiteral("c")};
+    QTest::newRow("request on an invalid channel")
+            << QStringList {QStringLiteral("request"), QStringLiteral("a\nb"), QStringLiteral("t")};
     QTest::newRow("channels with a channel") << QStringList {QStringLiteral("channels"), QStringLiteral("c")};
     QTest::newRow("watch an invalid channel")
             << QStringList {QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("a\nb")};
