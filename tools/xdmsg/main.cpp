@@ -11,8 +11,8 @@
 namespace {
 
 const char Usage[] = "Usage:\n"
-                     "  xdmsg send [--transport T] [--propagate] [--verbose] CHANNEL TEXT\n"
-                     "        send TEXT to every listener of CHANNEL\n"
+                     "  xdmsg send [--transport T] [--propagate] [--verbose] [--retain] CHANNEL TEXT\n"
+                     "        send TEXT to every listener of CHANNEL (--retain: and to later ones first)\n"
                      "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
                      "        send each line of standard input as one message, in order\n"
                      "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] [--reply TEXT] CHANNEL...\n"

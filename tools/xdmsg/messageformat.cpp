@@ -75,6 +75,10 @@ QByteArray messageJson(const XDMessage &message)
     object.insert(QStringLiteral("id"), message.id().toString(QUuid::WithoutBraces));
     object.insert(QStringLiteral("transport"), xdTransportName(message.transport()));
     object.insert(QStringLiteral("timestamp"), message.timestamp().toString(Qt::ISODateWithMs));
+    if (message.isRetained())
+        object.insert(QStringLiteral("retained"), true);
+    if (message.isRequest())
+        object.insert(QStringLiteral("request"), true);
     return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
 }
 

@@ -13,7 +13,7 @@ QString escapeText(const QString &text);
 // "CHANNEL<TAB>TEXT", both escaped.
 QByteArray messageLine(const XDMessage &message);
 // One compact JSON object: channel, text or payload_base64, sender_pid, sender_name, id,
-// transport, timestamp, payload_type.
+// transport, timestamp, payload_type; retained and request, true, when they are.
 QByteArray messageJson(const XDMessage &message);
 
 QByteArray listenersTable(const QList<XDListenerInfo> &listeners);

@@ -36,8 +36,9 @@ void account(const XDSendResult &result, SendTotals *totals)
                     || result.error() == XDError::MessageTooLarge;
 }
 
-// Sends every line of standard input, in order; stops early only on a fatal error.
-void sendLines(XDBroadcaster &broadcaster, const QString &channel, SendTotals *totals)
+// Sends every line of standard input, in order (each the retained value in turn, with
+// retain); stops early only on a fatal error.
+void sendLines(XDBroadcaster &broadcaster, const QString &channel, bool retain, SendTotals *totals)
 {
     QFile input;
     if (!input.open(stdin, QIODevice::ReadOnly)) {
@@ -51,7 +52,8 @@ void sendLines(XDBroadcaster &broadcaster, const QString &channel, SendTotals *t
             break;
         if (line.endsWith('\n'))
             line.chop(1);
-        account(broadcaster.sendToChannel(channel, QString::fromUtf8(line)), totals);
+        const QString text = QString::fromUtf8(line);
+        account(retain ? broadcaster.sendRetained(channel, text) : broadcaster.sendToChannel(channel, text), totals);
     }
 }
 
@@ -64,6 +66,8 @@ int runSend(const QStringList &arguments)
     addTransportOption(parser);
     parser.addOption({QStringLiteral("stdin"), QStringLiteral("Send each line of standard input as one message.")});
     parser.addOption({QStringLiteral("verbose"), QStringLiteral("Print how many listeners were reached.")});
+    parser.addOption({QStringLiteral("retain"), QStringLiteral("Make the message the channel's retained value, which "
+                                                               "later listeners get first (an empty TEXT clears it).")});
     parser.addOption({QStringLiteral("propagate"), QStringLiteral("Also send through Redis to other machines "
                                                                   "(XDMESSAGING_REDIS_URL).")});
     parser.addPositionalArgument(QStringLiteral("CHANNEL"), QStringLiteral("The channel to send to."));
@@ -90,10 +94,13 @@ int runSend(const QStringList &arguments)
                                             .arg(listener, reason));
                          totals.lostAfterSending += messageCount;
                      });
+    const bool retain = parser.isSet(QStringLiteral("retain"));
     if (fromStdin)
-        sendLines(broadcaster, channel, &totals);
+        sendLines(broadcaster, channel, retain, &totals);
     else
-        account(broadcaster.sendToChannel(channel, positional.at(1)), &totals);
+        account(retain ? broadcaster.sendRetained(channel, positional.at(1))
+                       : broadcaster.sendToChannel(channel, positional.at(1)),
+                &totals);
 
     if (!broadcaster.flush()) {
         printError(QStringLiteral("some listeners did not take their messages within %1 ms")

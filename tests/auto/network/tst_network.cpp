@@ -61,6 +61,7 @@ private Q_SLOTS:
     void autoListensOnTheNetworkOnlyWhenConfigured();
     void readyOnceRedisConfirmedTheChannel();
     void requestAndReplyAcrossMachines();
+    void retainedValueThroughRedis();
 
 private:
     PeerProcess *startPeer(const QString &runtimeDir, const QStringList &arguments);
@@ -769,6 +770,35 @@ void tst_Network::requestAndReplyAcrossMachines()
     QCOMPARE(reply.senderPid(), replier->pid());
     QCOMPARE(request->answered(), 1);
     QVERIFY(replier->waitForLineStartingWith(QStringLiteral("REQUEST anyone out there?"), 5000));
+}
+
+// Set on one machine, kept in Redis: a listener on the other machine registering later
+// gets it first, then live traffic; once cleared, a later listener gets nothing.
+void tst_Network::retainedValueThroughRedis()
+{
+    const QString channel = randomName(QStringLiteral("kept-"));
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QVERIFY(broadcaster.sendRetained(channel, QStringLiteral("kept in redis")).isOk());
+    QVERIFY(broadcaster.flush(10000));
+
+    PeerProcess *late = startPeer(m_machineB->path(), {QStringLiteral("interactive")});
+    QVERIFY(late->waitForReady());
+    late->writeLine("register " + channel.toUtf8());
+    QVERIFY(late->waitForLineStartingWith(QStringLiteral("RETAINED ") + channel + QStringLiteral(" kept in redis"), 10000));
+    QVERIFY(late->waitForLineStartingWith(QStringLiteral("LIVE"), 10000));
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("after")).isOk());
+    QTRY_COMPARE_WITH_TIMEOUT(late->messages().size(), 2, 10000);
+    QVERIFY(late->messages().at(1).endsWith(QStringLiteral(" after")));
+    QCOMPARE(late->linesStartingWith(QStringLiteral("RETAINED ")).size(), 1);
+
+    QVERIFY(broadcaster.sendRetained(channel, QString()).isOk()); // clears it
+    QVERIFY(broadcaster.flush(10000));
+    PeerProcess *later = startPeer(m_machineB->path(), {QStringLiteral("interactive")});
+    QVERIFY(later->waitForReady());
+    later->writeLine("register " + channel.toUtf8());
+    QVERIFY(later->waitForLineStartingWith(QStringLiteral("LIVE"), 10000));
+    QTest::qWait(300);
+    QCOMPARE(later->linesStartingWith(QStringLiteral("RETAINED ")), QStringList());
 }
 
 QTEST_GUILESS_MAIN(tst_Network)

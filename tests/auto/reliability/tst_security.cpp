@@ -5,7 +5,11 @@
 #include "listenerfixture.h"
 #include "reliabilityreport.h"
 
+#include "codec/frame_p.h"
+
 #include <XDMessaging/xdmessaging.h>
+
+#include <QtCore/QCryptographicHash>
 
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
@@ -27,6 +31,7 @@ private Q_SLOTS:
     void otherUserCannotConnect();
     void otherUserRefusedByPeerCredentials();
     void otherUserCannotUseTheDirectory();
+    void retainedValueOfAnotherUserIsIgnored();
 
 private:
     // testpeer run as nobody, with the test's runtime directory.
@@ -127,6 +132,40 @@ void tst_Security::otherUserCannotUseTheDirectory()
     reportReliability(QStringLiteral("security"),
                       QStringLiteral("a sender of uid nobody pointed at this user's runtime directory"),
                       QStringLiteral("send fails with a clear RuntimeDirectoryError; nothing delivered"));
+}
+
+// A retained value is a file in the runtime directory: one that another user owns (here
+// planted by root, as nobody cannot even enter the directory) is never delivered.
+void tst_Security::retainedValueOfAnotherUserIsIgnored()
+{
+    const QString channel = m_fixture->channel() + QStringLiteral("-retained");
+    XDBroadcaster broadcaster(XDTransport::LocalSocket);
+    QVERIFY(broadcaster.sendRetained(channel + QStringLiteral("-own"), QStringLiteral("mine")).isOk());
+    XDMessagingPrivate::FrameMeta meta;
+    meta.payloadType = 1;
+    meta.senderPid = 1;
+    meta.publisher = 1;
+    meta.sequence = 1;
+    meta.flags = XDMessagingPrivate::RetainedFlag;
+    const XDMessagingPrivate::EncodedFrame frame = XDMessagingPrivate::encodeFrame(meta, channel.toUtf8(), "intruder",
+                                                                                   "planted");
+    const QString path = m_fixture->runtimeDir() + QStringLiteral("/retained/")
+                         + QString::fromLatin1(QCryptographicHash::hash(channel.toUtf8(), QCryptographicHash::Sha256).toHex());
+    QFile planted(path);
+    QVERIFY(planted.open(QIODevice::WriteOnly));
+    planted.write(frame.head + frame.payload);
+    planted.close();
+    QVERIFY(::chown(QFile::encodeName(path).constData(), 65534, 65534) == 0);
+
+    XDListener listener(XDTransport::LocalSocket);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QTest::qWait(200);
+    QCOMPARE(received.count(), 0);
+    QVERIFY2(LibraryWarnings::captured().join(QLatin1Char('\n')).contains(QStringLiteral("ignoring the retained value")),
+             qPrintable(LibraryWarnings::captured().join(QLatin1Char('\n'))));
+    reportReliability(QStringLiteral("security"), QStringLiteral("a retained value planted by another user"),
+                      QStringLiteral("ignored with a warning; nothing delivered"));
 }
 
 QTEST_GUILESS_MAIN(tst_Security)

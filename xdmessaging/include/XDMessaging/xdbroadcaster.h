@@ -156,6 +156,24 @@ public:
     XDNetworkState networkState() const;
 
     /*!
+        Sends \a text to \a channel, as sendToChannel() does, and makes it the channel's
+        retained value: a listener that registers the channel later first gets it
+        (XDMessage::isRetained()), then what is sent from then on. An empty message
+        clears the value (and is sent as one). The value is kept in the runtime
+        directory for this machine's listeners (not across a reboot) and, when the
+        message goes to the network (propagateToNetwork(), or XDTransport::Network), in
+        Redis. A value that cannot be kept makes the result fail with
+        XDError::RuntimeDirectoryError; the message is delivered all the same.
+    */
+    XDSendResult sendRetained(const QString &channel, const QString &text);
+    /*! Sends the UTF-8 string \a text as the retained value; see sendRetained(). */
+    XDSendResult sendRetained(const QString &channel, const char *text);
+    /*! Sends \a payload (binary) as the retained value; see sendRetained(). */
+    XDSendResult sendRetained(const QString &channel, const QByteArray &payload);
+    /*! Sends \a json as the retained value; see sendRetained(). */
+    XDSendResult sendRetained(const QString &channel, const QJsonDocument &json);
+
+    /*!
         Sends \a text to \a channel as a request and returns the request, whose replies
         arrive as XDRequest::replyReceived() until every listener reached answered or
         \a timeoutMs passed. The request is a child of this broadcaster and lives in

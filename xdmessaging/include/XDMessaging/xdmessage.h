@@ -47,6 +47,8 @@ class XDMESSAGING_EXPORT XDMessage
     Q_PROPERTY(QUuid id READ id CONSTANT)
     /*! The transport that carried it. */
     Q_PROPERTY(XDTransport transport READ transport CONSTANT)
+    /*! Whether this is its channel's retained value, sent before the listener registered. */
+    Q_PROPERTY(bool retained READ isRetained CONSTANT)
     /*! Whether the sender waits for replies; see isRequest(). */
     Q_PROPERTY(bool request READ isRequest CONSTANT)
 public:
@@ -115,6 +117,12 @@ public:
     QUuid id() const;
     /*! The transport that carried the message to this listener (Auto for create()). */
     XDTransport transport() const;
+    /*!
+        True when the message is its channel's retained value (XDBroadcaster::sendRetained()),
+        sent before this listener registered the channel and delivered first on
+        registration. Messages sent later are delivered live, with this false.
+    */
+    bool isRetained() const;
     /*!
         True when the message is a request (XDBroadcaster::request()): its sender waits
         for replies, which XDListener::reply() sends back to it alone.

@@ -178,6 +178,7 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
     frame.payload = payload;
     frame.publisher = meta.publisher;
     frame.sequence = meta.sequence;
+    frame.flags = meta.flags;
     return frame;
 }
 

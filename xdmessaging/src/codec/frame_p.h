@@ -12,8 +12,8 @@
 //   6     2     channel length in bytes (1..255)
 //   8     4     payload length in bytes
 //  12     2     sender name length in bytes (0..255)
-//  14     2     flags: 1 request, 2 reply, 4 retained; other bits zero, request and
-//               reply not both
+//  14     2     flags: 1 request, 2 reply, 4 retained (the message is also its
+//               channel's retained value); other bits zero, request and reply not both
 //  16     8     sender pid
 //  24     8     timestamp, ms since the epoch (UTC)
 //  32    16     message id
@@ -105,6 +105,8 @@ struct EncodedFrame
     QByteArray payload;
     quint64 publisher = 0; // as in the head, for transports that show it outside the frame
     quint64 sequence = 0;
+    quint16 flags = 0;
+    bool isRetainedValue() const { return flags & RetainedFlag; }
     qint64 size() const { return qint64(head.size()) + payload.size(); }
 };
 

@@ -56,4 +56,10 @@ void SequenceTracker::forgetLeastRecentHalf()
     m_entries.removeIf([threshold](const auto &entry) { return entry.value().lastHeard < threshold; });
 }
 
+bool SequenceTracker::hasDelivered(quint64 publisher, const QByteArray &channelUtf8, quint64 sequence)
+{
+    const Entry *entry = find(publisher, channelUtf8);
+    return entry && sequence <= entry->lastDelivered;
+}
+
 } // namespace XDMessagingPrivate

@@ -27,6 +27,8 @@ public:
         quint64 lastDelivered = 0; // the number delivered before, when missed > 0
     };
     Verdict record(quint64 publisher, const QByteArray &channelUtf8, quint64 sequence);
+    // Whether a message with this number was delivered (or passed) already; records nothing.
+    bool hasDelivered(quint64 publisher, const QByteArray &channelUtf8, quint64 sequence);
     // A channel unregistered or registered again starts afresh: what was sent while it
     // was not registered is no loss.
     void forgetChannel(const QByteArray &channelUtf8);

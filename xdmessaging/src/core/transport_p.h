@@ -19,6 +19,7 @@
 #include <QtCore/QList>
 
 #include <memory>
+#include <optional>
 
 namespace XDMessagingPrivate {
 
@@ -101,6 +102,10 @@ public:
     virtual void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) = 0;
     // What ListenerTransport::isLive() says may have changed.
     virtual void livenessChanged() = 0;
+    // A channel's retained value, read from a store when the channel was registered
+    // (the network transport's; the core reads the local one itself). Queued like
+    // frameReceived(); delivered flagged XDMessage::isRetained(), once.
+    virtual void retainedValueReceived(Frame &&frame, XDTransport via) = 0;
 
 protected:
     ~FrameSink() = default;
@@ -164,6 +169,11 @@ std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind, con
 
 // A watcher of who listens on kind, reporting to sink once start() succeeded.
 std::unique_ptr<PresenceSource> createPresenceSource(XDTransport kind, PresenceSink *sink, TransportFailure *failure);
+
+// The retained values of this machine's listeners (the runtime directory, see
+// transports/localsocket/retainedstore_p.h), for every local transport.
+bool storeLocalRetainedValue(QByteArrayView channelUtf8, const EncodedFrame &frame, QString *error);
+std::optional<Frame> loadLocalRetainedValue(QByteArrayView channelUtf8, qint64 maximumPayload);
 
 // Reports messages a transport had accepted but could not hand over; reaches the
 // broadcaster that sent them through its deliveryFailed() signal.

@@ -6,6 +6,7 @@
 #include "transports/localsocket/localsocketlistener_p.h"
 #include "transports/localsocket/localsocketpresence_p.h"
 #include "transports/localsocket/localsocketsender_p.h"
+#include "transports/localsocket/retainedstore_p.h"
 #ifdef XDMESSAGING_HAVE_REDIS
 #include "transports/redis/redislistener_p.h"
 #include "transports/redis/redissender_p.h"
@@ -126,6 +127,16 @@ std::unique_ptr<ListenerTransport> createListenerTransport(XDTransport kind, con
 #endif
     *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
     return {};
+}
+
+bool storeLocalRetainedValue(QByteArrayView channelUtf8, const EncodedFrame &frame, QString *error)
+{
+    return RetainedStore::save(channelUtf8, frame, error);
+}
+
+std::optional<Frame> loadLocalRetainedValue(QByteArrayView channelUtf8, qint64 maximumPayload)
+{
+    return RetainedStore::load(channelUtf8, maximumPayload);
 }
 
 std::unique_ptr<PresenceSource> createPresenceSource(XDTransport kind, PresenceSink *sink, TransportFailure *failure)

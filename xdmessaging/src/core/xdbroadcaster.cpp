@@ -343,6 +343,9 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     if (sentId)
         *sentId = meta.id;
     const EncodedFrame frame = encodeFrame(meta, channelNumbering->utf8, senderNameUtf8, payload);
+    QString retainedProblem;
+    if (frame.isRetainedValue() && !networkOnly)
+        storeLocalRetainedValue(channelNumbering->utf8, frame, &retainedProblem);
 
     DeliveryOptions options;
     options.queueLimit = queueLimit.load();
@@ -357,6 +360,8 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
         r->error = lookupFailure.error;
         r->failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
     }
+    if (!retainedProblem.isEmpty())
+        r->error = XDError::RuntimeDirectoryError; // the live deliveries go on
     QString networkProblem; // the network is no listener: reported apart
     if (networkFailure.error != XDError::NoError) {
         r->error = networkFailure.error;
@@ -391,6 +396,10 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     if (!networkProblem.isEmpty()) {
         problems.append(QStringLiteral("message on channel \"%1\" was %2").arg(channel, networkProblem));
         r->failures.append(networkProblem);
+    }
+    if (!retainedProblem.isEmpty()) {
+        problems.append(QStringLiteral("message on channel \"%1\" was not kept as its retained value: %2")
+                                .arg(channel, retainedProblem));
     }
     r->errorString = problems.join(QStringLiteral("; "));
     return result;
@@ -491,6 +500,26 @@ XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QByteArr
 XDSendResult XDBroadcaster::sendToChannel(const QString &channel, const QJsonDocument &json)
 {
     return d->send(channel, json.toJson(QJsonDocument::Compact), XDMessage::PayloadType::Json);
+}
+
+XDSendResult XDBroadcaster::sendRetained(const QString &channel, const QString &text)
+{
+    return d->send(channel, text.toUtf8(), XDMessage::PayloadType::Text, {RetainedFlag});
+}
+
+XDSendResult XDBroadcaster::sendRetained(const QString &channel, const char *text)
+{
+    return sendRetained(channel, QString::fromUtf8(text));
+}
+
+XDSendResult XDBroadcaster::sendRetained(const QString &channel, const QByteArray &payload)
+{
+    return d->send(channel, payload, XDMessage::PayloadType::Binary, {RetainedFlag});
+}
+
+XDSendResult XDBroadcaster::sendRetained(const QString &channel, const QJsonDocument &json)
+{
+    return d->send(channel, json.toJson(QJsonDocument::Compact), XDMessage::PayloadType::Json, {RetainedFlag});
 }
 
 XDRequest *XDBroadcaster::request(const QString &channel, const QString &text, int timeoutMs)

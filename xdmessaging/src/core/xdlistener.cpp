@@ -51,6 +51,11 @@ public:
     void transportStateChanged(XDTransport via, const TransportFailure &failure) override;
     void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) override;
     void livenessChanged() override;
+    void retainedValueReceived(Frame &&frame, XDTransport via) override;
+    // The local store's retained value of a channel just registered, if any.
+    void takeLocalRetainedValue(const QString &channel);
+    // Retained values shown, by channel: the live copy of one, if it comes, is dropped.
+    QHash<QByteArray, std::pair<quint64, quint64>> retainedShown; // publisher, sequence
 
     // Whether every channel is live on every transport; readyChanged() when that changed.
     bool isReadyNow() const;
@@ -232,7 +237,16 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
         return;
     }
     const FrameMeta &meta = frame.head.meta;
+    const auto shown = retainedShown.constFind(frame.head.channel);
+    const bool isShownValue = shown != retainedShown.constEnd() && shown->first == meta.publisher
+                              && shown->second == meta.sequence;
+    if (shown != retainedShown.constEnd() && shown->first == meta.publisher && shown->second <= meta.sequence)
+        retainedShown.erase(shown); // its publisher is past the retained value now
     const SequenceTracker::Verdict verdict = sequences.record(meta.publisher, frame.head.channel, meta.sequence);
+    if (isShownValue) {
+        qCDebug(lcXDCore, "dropping the live copy of a retained value already delivered");
+        return;
+    }
     if (frame.head.senderName != lastSenderNameUtf8) {
         lastSenderNameUtf8 = frame.head.senderName;
         lastSenderName = QString::fromUtf8(lastSenderNameUtf8);
@@ -296,6 +310,44 @@ bool XDMessagingPrivate::registerReplyChannel(XDListener *listener, const QStrin
         return false;
     listener->d->clearError();
     return true;
+}
+
+// A retained value is shown once, outside the sequence numbering: messages sent after
+// registration, older than the value but still on their way, are delivered after it,
+// not dropped as old.
+void XDListenerPrivate::retainedValueReceived(Frame &&frame, XDTransport via)
+{
+    const auto channel = channelsByUtf8.constFind(frame.head.channel);
+    if (channel == channelsByUtf8.constEnd())
+        return;
+    const FrameMeta &meta = frame.head.meta;
+    const auto shown = retainedShown.constFind(frame.head.channel);
+    if (shown != retainedShown.constEnd() && shown->first == meta.publisher && shown->second == meta.sequence)
+        return; // the same value from another store
+    if (sequences.hasDelivered(meta.publisher, frame.head.channel, meta.sequence))
+        return; // it came live already
+    retainedShown.insert(frame.head.channel, {meta.publisher, meta.sequence});
+    const QByteArray channelUtf8 = frame.head.channel;
+    XDMessage message = XDMessagePrivate::fromFrame(std::move(frame), *channel, QString::fromUtf8(frame.head.senderName), via);
+    XDMessagePrivate::markRetained(message);
+    ListenerEvent event;
+    event.channelUtf8 = channelUtf8;
+    event.message = std::move(message);
+    events.push_back(std::move(event));
+}
+
+void XDListenerPrivate::takeLocalRetainedValue(const QString &channel)
+{
+    const auto local = std::find_if(transports.cbegin(), transports.cend(), [](const auto &transport) {
+        return transport->kind() != XDTransport::Network;
+    });
+    if (local == transports.cend())
+        return;
+    std::optional<Frame> value = loadLocalRetainedValue(channel.toUtf8(), maximumSize);
+    if (!value || value->payload.isEmpty())
+        return;
+    retainedValueReceived(std::move(*value), (*local)->kind());
+    scheduleDelivery();
 }
 
 void XDListenerPrivate::livenessChanged()
@@ -418,6 +470,9 @@ bool XDListenerPrivate::addChannel(const QString &channel, ChannelUse use)
         channelsByUtf8.remove(channel.toUtf8());
         return false;
     }
+    // Read after publishing: a value set from now on also comes live, and is shown once.
+    if (use == ChannelUse::Application)
+        takeLocalRetainedValue(channel);
     return true;
 }
 
@@ -431,6 +486,7 @@ bool XDListenerPrivate::removeChannel(const QString &channel)
     // still believe.
     channels.removeAll(channel);
     channelsByUtf8.remove(channel.toUtf8());
+    retainedShown.remove(channel.toUtf8());
     return publish();
 }
 

@@ -139,6 +139,11 @@ XDTransport XDMessage::transport() const
     return d ? d->transport : XDTransport::Auto;
 }
 
+bool XDMessage::isRetained() const
+{
+    return d && d->retained;
+}
+
 bool XDMessage::isRequest() const
 {
     return d && (d->flags & XDMessagingPrivate::RequestFlag);

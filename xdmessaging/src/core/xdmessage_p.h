@@ -21,9 +21,11 @@ public:
     quint16 flags = 0; // XDMessagingPrivate::FrameFlag
     XDMessagingPrivate::MessageId reference {}; // of a request or reply, see frame_p.h
     quint64 publisher = 0; // who sent it, for telling repliers apart
+    bool retained = false; // read from a retained-value store, not sent live
 
     static const XDMessagePrivate *get(const XDMessage &message) { return message.d.constData(); }
     // The message as its request's replies show it: on the request's channel.
+    static void markRetained(XDMessage &message) { message.d->retained = true; }
     static XDMessage asReplyOn(const XDMessage &reply, const QString &requestChannel);
 
     // Builds a message from a received frame; channel and senderName are passed decoded

@@ -25,7 +25,8 @@
 //                                     answered with TEXT; "answer =echo" answers
 //                                     "re:<request>"), "quit" (destroys the listener,
 //                                     then exits 0); prints "READY" first, "MSG ..."
-//                                     for each message (as listen does), and
+//                                     for each message (as listen does, after
+//                                     "RETAINED <channel> <text>" for a retained value),
 //                                     "REQUEST <text>" for each request among them,
 //                                     "LIVE" / "NOT-LIVE" when XDListener::isReady()
 //                                     changes.
@@ -256,6 +257,8 @@ int interactive(const QString &name)
         listener->setName(name);
     std::optional<QString> answer;
     QObject::connect(listener.get(), &XDListener::messageReceived, qApp, [&listener, &answer](const XDMessage &message) {
+        if (message.isRetained())
+            std::printf("RETAINED %s %s\n", qPrintable(message.channel()), qPrintable(message.text()));
         std::printf("MSG %s %lld %s\n", qPrintable(message.channel()), message.senderPid(),
                     qPrintable(message.text().left(40)));
         if (!message.isRequest()) {

@@ -3,6 +3,7 @@
 
 #include <QtCore/QFile>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -116,7 +117,10 @@ qint64 peerUid(int fd)
 bool writeFileAtomically(const QString &dir, const QString &name, const QByteArray &bytes, QString *error)
 {
     const QString finalPath = dir + QLatin1Char('/') + name;
-    const QString temporaryPath = finalPath + QStringLiteral(".tmp");
+    // Of this writer alone: two processes may write the same file (a retained value) at once.
+    static std::atomic<quint64> writes {0};
+    const QString temporaryPath =
+            finalPath + QStringLiteral(".tmp-%1-%2").arg(::getpid()).arg(writes.fetch_add(1) + 1);
     const QByteArray nativeTemporary = QFile::encodeName(temporaryPath);
     ::unlink(nativeTemporary.constData());
     FileDescriptor file(

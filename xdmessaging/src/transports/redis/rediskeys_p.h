@@ -20,6 +20,15 @@ inline QByteArray channelStreamKey(const QByteArray &namespacePrefix, const QByt
     return namespacePrefix + ":channel:" + channelUtf8;
 }
 
+// A channel's retained value on the network: the whole frame, as a string key of its own
+// ("<namespace>:retained:<channel>"); deleted when the value is cleared. It is kept as
+// long as Redis keeps its data (a restart keeps it only with persistence, RDB or AOF;
+// a sender replaying what a restarted server lost sets it again).
+inline QByteArray retainedValueKey(const QByteArray &namespacePrefix, const QByteArray &channelUtf8)
+{
+    return namespacePrefix + ":retained:" + channelUtf8;
+}
+
 // A reply inbox's stream (codec/frame_p.h: reply channels) belongs to one asking process
 // and holds only what was sent to it: its listener reads it from the start, however late
 // it connected, and the stream expires this long after the last reply (it outlives the

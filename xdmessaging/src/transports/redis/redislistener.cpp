@@ -92,6 +92,8 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
         if (m_channelByKey.contains(it.key()))
             continue;
         m_generationByKey.insert(it.key(), ++m_nextGeneration);
+        if (!isReplyStreamKey(it.key()))
+            m_retainedToFetch.insert(it.value());
         if (isReplyStreamKey(it.key()))
             m_positionByKey.insert(it.key(), StreamStart); // all of it is for this listener
         else if (m_serverClockKnown && m_connection && m_connection->isReady())
@@ -101,6 +103,42 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
     readNext();
     noteLiveness();
     return true;
+}
+
+void RedisListener::fetchRetainedValues()
+{
+    const QSet<QByteArray> channels = std::exchange(m_retainedToFetch, {});
+    for (const QByteArray &channel : channels) {
+        const bool sent = m_connection->command(
+                {QByteArrayLiteral("GET"), retainedValueKey(m_namespacePrefix, channel)},
+                [this, channel](const redisReply *reply) { retainedValueFetched(channel, reply); });
+        if (!sent)
+            m_retainedToFetch.insert(channel);
+    }
+}
+
+void RedisListener::retainedValueFetched(const QByteArray &channelUtf8, const redisReply *reply)
+{
+    if (!reply) {
+        m_retainedToFetch.insert(channelUtf8); // the connection dropped: again once it is back
+        return;
+    }
+    if (!m_channelByKey.contains(channelStreamKey(m_namespacePrefix, channelUtf8)))
+        return; // unregistered meanwhile
+    const QByteArray bytes = replyBytes(reply);
+    if (bytes.isEmpty())
+        return; // no value
+    Frame frame;
+    QString error;
+    const DecodeStatus status = decodeFrame(bytes, m_sink->maximumMessageSize(), &frame, &error);
+    if (status != DecodeStatus::Complete || frame.head.frameSize() != bytes.size() || frame.head.channel != channelUtf8
+        || !(frame.head.meta.flags & RetainedFlag)) {
+        qCWarning(lcXDNetwork, "ignoring the retained value of \"%s\" in Redis: %ls", channelUtf8.constData(),
+                  qUtf16Printable(error.isEmpty() ? QStringLiteral("not a retained message of this channel") : error));
+        return;
+    }
+    m_sink->retainedValueReceived(std::move(frame), XDTransport::Network);
+    m_sink->deliverReceived(FrameSink::Delivery::FromEventLoop);
 }
 
 // Tells the sink only of a change: this runs after every read.
@@ -192,6 +230,7 @@ void RedisListener::readNext()
 {
     if (m_reading || !m_connection || !m_connection->isReady())
         return;
+    fetchRetainedValues(); // before the first read: a value comes before live traffic
     QList<QByteArray> unknown;
     QList<QByteArray> keys;
     for (auto it = m_channelByKey.cbegin(); it != m_channelByKey.cend(); ++it) {

@@ -36,6 +36,8 @@ public:
 
 private:
     void noteLiveness();
+    void fetchRetainedValues();
+    void retainedValueFetched(const QByteArray &channelUtf8, const redisReply *reply);
     void connectionReady(const QByteArray &runId);
     void learnServerClock();
     QByteArray serverTimeStreamId() const;
@@ -59,6 +61,7 @@ private:
     std::unique_ptr<RedisConnection> m_connection;
     QByteArray m_namespacePrefix;
     QHash<QByteArray, QByteArray> m_channelByKey; // stream key -> channel (UTF-8)
+    QSet<QByteArray> m_retainedToFetch; // channels (UTF-8) newly registered: GET their value
     QHash<QByteArray, QByteArray> m_positionByKey; // the last entry id seen per stream
     // Bumped each time a channel is registered: a read sent before that must not deliver
     // what it brings for the channel (sent while it was not registered).

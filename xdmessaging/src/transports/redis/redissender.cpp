@@ -55,6 +55,14 @@ public:
         for (const RedisSender::OutgoingMessage &message : messages) {
             RedisSender *sender = m_sender;
             const quint64 sequence = message.sequence;
+            // The value first: once the XADD is acknowledged (flush()), the value is set too.
+            if (!message.retainedKey.isEmpty()) {
+                const QList<QByteArray> command =
+                        message.clearsRetainedValue
+                                ? QList<QByteArray> {QByteArrayLiteral("DEL"), message.retainedKey}
+                                : QList<QByteArray> {QByteArrayLiteral("SET"), message.retainedKey, message.frame};
+                m_connection.command(command, [](const redisReply *) {});
+            }
             m_connection.command({QByteArrayLiteral("XADD"), message.key, QByteArrayLiteral("MAXLEN"),
                                   QByteArrayLiteral("~"), QByteArray::number(streamLengthBound(message.frame.size())),
                                   QByteArrayLiteral("*"), streamFrameField(), message.frame, streamSequenceField(),
@@ -191,6 +199,10 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
     message.senderToken = options.senderToken;
     message.sequence = m_nextSequence++;
     message.streamSequence = formatStreamSequence(frame.publisher, frame.sequence);
+    if (frame.isRetainedValue()) {
+        message.retainedKey = retainedValueKey(m_endpoint.namespacePrefix, listener.channels.value(0).toUtf8());
+        message.clearsRetainedValue = frame.payload.isEmpty();
+    }
     m_queue.push_back(std::move(message));
     m_queuedBytes += size;
     ++m_pendingBySender[options.senderToken];

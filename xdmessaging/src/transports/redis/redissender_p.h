@@ -46,6 +46,9 @@ public:
         QByteArray streamSequence; // the entry's "sequence" field
         quint64 senderToken = 0;
         quint64 sequence = 0;
+        // A retained value (RetainedFlag): also SET as the channel's value, or cleared.
+        QByteArray retainedKey; // empty for other messages
+        bool clearsRetainedValue = false;
     };
     // For the sender thread: what to XADD next, in order; they count as in flight.
     QList<OutgoingMessage> takeUnsent();
