@@ -7,6 +7,7 @@
 #include "reliabilityreport.h"
 
 #include "codec/frame_p.h"
+#include "transports/redis/rediskeys_p.h"
 
 #include <XDMessaging/xdmessaging.h>
 
@@ -62,6 +63,8 @@ private Q_SLOTS:
     void readyOnceRedisConfirmedTheChannel();
     void requestAndReplyAcrossMachines();
     void retainedValueThroughRedis();
+    void presenceAcrossMachines();
+    void presenceOfAListenerReachableBothWays();
 
 private:
     PeerProcess *startPeer(const QString &runtimeDir, const QStringList &arguments);
@@ -799,6 +802,81 @@ void tst_Network::retainedValueThroughRedis()
     QVERIFY(later->waitForLineStartingWith(QStringLiteral("LIVE"), 10000));
     QTest::qWait(300);
     QCOMPARE(later->linesStartingWith(QStringLiteral("RETAINED ")), QStringList());
+}
+
+// A listener on the other machine joins and leaves as on the local transports: each step
+// one signal; a killed one is noticed once its presence key expired.
+void tst_Network::presenceAcrossMachines()
+{
+    const QString channel = randomName(QStringLiteral("here-"));
+    XDPresence presence(channel, XDTransport::Network);
+    QCOMPARE(presence.error(), XDError::NoError);
+    QStringList log;
+    connect(&presence, &XDPresence::listenerJoined, &presence,
+            [&log](const XDListenerInfo &info) { log.append(QStringLiteral("JOIN ") + info.name()); });
+    connect(&presence, &XDPresence::listenerLeft, &presence, [&log](const XDListenerInfo &info, XDPresence::Departure how) {
+        log.append(QStringLiteral("LEAVE %1 %2").arg(info.name(), QLatin1StringView(how == XDPresence::Vanished ? "vanished" : "left")));
+    });
+    const auto command = [](PeerProcess *peer, const QByteArray &line) {
+        peer->writeLine(line);
+        return peer->waitForLineStartingWith(QStringLiteral("DONE ") + QString::fromUtf8(line), 10000);
+    };
+    PeerProcess *first = startPeer(m_machineB->path(), {QStringLiteral("interactive"), QStringLiteral("first")});
+    QVERIFY(first->waitForReady());
+    QVERIFY(command(first, "register " + channel.toUtf8()));
+    QTRY_COMPARE_WITH_TIMEOUT(log, QStringList {QStringLiteral("JOIN first")}, 5000);
+    QVERIFY(command(first, "unregister " + channel.toUtf8()));
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 2, 5000);
+    QCOMPARE(log.at(1), QStringLiteral("LEAVE first left"));
+    QVERIFY(command(first, "register " + channel.toUtf8()));
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 3, 5000);
+    first->writeLine("quit");
+    QVERIFY(first->waitForFinished(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 4, 5000);
+    QCOMPARE(log.at(3), QStringLiteral("LEAVE first left"));
+
+    PeerProcess *second = startPeer(m_machineB->path(), {QStringLiteral("interactive"), QStringLiteral("second")});
+    QVERIFY(second->waitForReady());
+    QVERIFY(command(second, "register " + channel.toUtf8()));
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 5, 5000);
+    QCOMPARE(presence.listeners().value(0).pid(), second->pid());
+    QElapsedTimer timer;
+    timer.start();
+    ::kill(pid_t(second->pid()), SIGKILL);
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 6, 10000);
+    QCOMPARE(log.at(5), QStringLiteral("LEAVE second vanished"));
+    qInfo("a killed listener was noticed %lld ms later", timer.elapsed());
+    QTest::qWait(1500);
+    QCOMPARE(log.size(), 6);
+}
+
+// On the same machine in Auto, a listener is seen locally and through Redis: one join,
+// and its death, seen locally at once, is one leave; its Redis key, still there until it
+// expires, brings it back to nobody.
+void tst_Network::presenceOfAListenerReachableBothWays()
+{
+    const QString channel = randomName(QStringLiteral("both-"));
+    XDPresence presence(channel);
+    QStringList log;
+    connect(&presence, &XDPresence::listenerJoined, &presence, [&log](const XDListenerInfo &info) {
+        log.append(QStringLiteral("JOIN %1").arg(info.transports().size()));
+    });
+    connect(&presence, &XDPresence::listenerLeft, &presence, [&log](const XDListenerInfo &, XDPresence::Departure how) {
+        log.append(how == XDPresence::Vanished ? QStringLiteral("VANISHED") : QStringLiteral("LEFT"));
+    });
+    PeerProcess *peer = startPeer(m_machineA->path(), {QStringLiteral("interactive")});
+    QVERIFY(peer->waitForReady());
+    peer->writeLine("register " + channel.toUtf8());
+    QVERIFY(peer->waitForLineStartingWith(QStringLiteral("LIVE"), 10000));
+    QTest::qWait(2500); // long enough for the network's watcher to have seen it too
+    QCOMPARE(log, QStringList {QStringLiteral("JOIN 2")}); // local socket and network
+    QElapsedTimer timer;
+    timer.start();
+    ::kill(pid_t(peer->pid()), SIGKILL);
+    QTRY_COMPARE_WITH_TIMEOUT(log.size(), 2, 2000);
+    QCOMPARE(log.at(1), QStringLiteral("VANISHED"));
+    QTest::qWait(XDMessagingPrivate::PresenceExpiryMs + 2 * XDMessagingPrivate::PresenceScanMs);
+    QCOMPARE(log.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Network)

@@ -36,8 +36,14 @@ class XDPresencePrivate;
     and a connection is held to each listener seen, which the kernel closes when its
     process dies; on the native window the registry's PropertyNotify and each listener
     window's DestroyNotify tell. A listener killed is noticed at once, well within 2 s.
-    Presence on the network (Redis) is not available yet: XDTransport::Network is
-    refused, and Auto watches the local transports only.
+
+    On the network (XDTransport::Network, or Auto with a Redis URL configured), each
+    listener keeps a key in Redis alive with a heartbeat every second; the key expires
+    4 s after the last one, and a listener that leaves deletes it and leaves a mark.
+    Watchers read the keys every second: a join or a goodbye is seen within about 1 s,
+    a listener killed on another machine within about 5 s. Listeners present when
+    the watcher starts are reported as joins once Redis answered. A listener seen
+    dead on a local transport is gone at once, whatever Redis still shows.
 
     Signals come from the watcher's event loop; a slot may delete the watcher.
 */

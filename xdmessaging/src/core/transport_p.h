@@ -129,8 +129,8 @@ public:
 // Watching who listens (XDPresence), one per watcher and transport, used from the
 // watcher's thread. A source tells its sink, from its event handlers, what it sees:
 // listenerSeen() for a listener new to it or with a changed manifest, listenerGone() when
-// one left. A source must notice a listener that dies without a word (killed) within
-// 2 s, and say so (vanished). The sink only queues: a source may be destroyed after any
+// one left. A source must notice a listener that dies without a word (killed), within
+// 2 s on the local transports, and say so (vanished). The sink only queues: a source may be destroyed after any
 // call returns.
 class PresenceSink
 {
@@ -149,8 +149,9 @@ class PresenceSource
 public:
     virtual ~PresenceSource() = default;
     virtual XDTransport kind() const = 0;
-    // Starts watching: reports every listener alive now through listenerSeen() before it
-    // returns, and later changes from the event loop.
+    // Starts watching. A local source reports every listener alive now through
+    // listenerSeen() before it returns; the network's once Redis answered. Later changes
+    // come from the event loop.
     virtual bool start(TransportFailure *failure) = 0;
 };
 

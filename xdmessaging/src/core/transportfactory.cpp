@@ -9,6 +9,7 @@
 #include "transports/localsocket/retainedstore_p.h"
 #ifdef XDMESSAGING_HAVE_REDIS
 #include "transports/redis/redislistener_p.h"
+#include "transports/redis/redispresence_p.h"
 #include "transports/redis/redissender_p.h"
 #endif
 #ifdef XDMESSAGING_HAVE_X11
@@ -147,9 +148,11 @@ std::unique_ptr<PresenceSource> createPresenceSource(XDTransport kind, PresenceS
     if (kind == XDTransport::NativeWindow)
         return std::make_unique<X11Presence>(sink);
 #endif
-    *failure = {XDError::TransportUnavailable, kind == XDTransport::Network
-                                                       ? QStringLiteral("presence on the network is not available")
-                                                       : notBuiltIn(kind)};
+#ifdef XDMESSAGING_HAVE_REDIS
+    if (kind == XDTransport::Network)
+        return std::make_unique<RedisPresence>(sink);
+#endif
+    *failure = {XDError::TransportUnavailable, notBuiltIn(kind)};
     return {};
 }
 

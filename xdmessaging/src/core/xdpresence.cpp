@@ -8,6 +8,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 
 #include <deque>
 #include <map>
@@ -63,6 +64,9 @@ public:
     std::vector<std::unique_ptr<PresenceSource>> sources;
     QHash<QUuid, TrackedListener> tracked;
     QList<QUuid> order; // of the present listeners, as they joined
+    // Listeners seen to die: another transport may still show them for a while (a
+    // Redis key until it expires), which is no return.
+    QSet<QUuid> dead;
     XDError error = XDError::NoError;
     QString errorString;
     bool quiet = false; // while taking the first look: what is there did not join
@@ -72,6 +76,8 @@ public:
 
 void XDPresencePrivate::listenerSeen(XDTransport via, const ListenerRecord &listener)
 {
+    if (dead.contains(listener.id))
+        return;
     tracked[listener.id].records[via] = listener;
     evaluate(listener.id, XDPresence::Unregistered);
 }
@@ -81,7 +87,16 @@ void XDPresencePrivate::listenerGone(XDTransport via, const QUuid &id, bool vani
     const auto found = tracked.find(id);
     if (found == tracked.end())
         return;
-    found->records.erase(via);
+    // A death seen on one transport is the death of the whole listener: the others (the
+    // network's expiry) would only tell later.
+    if (vanished) {
+        found->records.clear();
+        if (dead.size() >= 4096)
+            dead.clear(); // bounded; ids are never reused
+        dead.insert(id);
+    }
+    else
+        found->records.erase(via);
     evaluate(id, vanished ? XDPresence::Vanished : XDPresence::Unregistered);
     if (found->records.empty())
         tracked.erase(found);
@@ -143,11 +158,7 @@ void XDPresencePrivate::restart(bool announce)
     order.clear();
     quiet = true;
     TransportFailure failure;
-    QList<XDTransport> kinds = resolveTransports(requested, &failure);
-    if (kinds.removeAll(XDTransport::Network) > 0 && kinds.isEmpty()) {
-        failure = {XDError::TransportUnavailable,
-                   QStringLiteral("presence on the network is not available: watch a local transport")};
-    }
+    const QList<XDTransport> kinds = resolveTransports(requested, &failure);
     for (const XDTransport kind : std::as_const(kinds)) {
         std::unique_ptr<PresenceSource> source = createPresenceSource(kind, this, &failure);
         if (source && source->start(&failure)) {

@@ -218,6 +218,12 @@ bool RedisConnection::command(const QList<QByteArray> &arguments, ReplyHandler h
     return true;
 }
 
+void RedisConnection::writePendingCommands()
+{
+    if (m_context)
+        redisAsyncHandleWrite(m_context); // non-blocking: a few dozen bytes fit
+}
+
 void RedisConnection::onReply(redisAsyncContext *, void *reply, void *privateData)
 {
     std::unique_ptr<PendingReply> pending(static_cast<PendingReply *>(privateData));

@@ -42,6 +42,9 @@ public:
 
     // Sends a command; false (and handler is not called) when not connected.
     bool command(const QList<QByteArray> &arguments, ReplyHandler handler);
+    // Writes what commands wait in the output buffer now, without waiting for the event
+    // loop: for a last word before the connection is destroyed.
+    void writePendingCommands();
 
 Q_SIGNALS:
     // Connected, authenticated, database selected. runId identifies the server process:

@@ -29,6 +29,24 @@ inline QByteArray retainedValueKey(const QByteArray &namespacePrefix, const QByt
     return namespacePrefix + ":retained:" + channelUtf8;
 }
 
+// Presence on the network: each listener keeps "<namespace>:listener:<id>" (its manifest)
+// alive with a heartbeat, as a key that expires; one that leaves deletes it and leaves
+// "<namespace>:left:<id>" for a while, so watchers tell a goodbye from a death (a key
+// that expired). Watchers read the keys every PresenceScanMs: a listener killed is
+// noticed within PresenceExpiryMs + PresenceScanMs, one that left within PresenceScanMs.
+constexpr int PresenceHeartbeatMs = 1000;
+constexpr int PresenceExpiryMs = 4000;
+constexpr int PresenceScanMs = 1000;
+constexpr int PresenceLeftMarkMs = 30000;
+inline QByteArray listenerPresenceKey(const QByteArray &namespacePrefix, const QByteArray &idHex)
+{
+    return namespacePrefix + ":listener:" + idHex;
+}
+inline QByteArray listenerLeftKey(const QByteArray &namespacePrefix, const QByteArray &idHex)
+{
+    return namespacePrefix + ":left:" + idHex;
+}
+
 // A reply inbox's stream (codec/frame_p.h: reply channels) belongs to one asking process
 // and holds only what was sent to it: its listener reads it from the start, however late
 // it connected, and the stream expires this long after the last reply (it outlives the

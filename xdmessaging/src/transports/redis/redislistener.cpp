@@ -4,6 +4,7 @@
 #include "core/logging_p.h"
 #include "core/networksettings_p.h"
 #include "transports/redis/redisconnection_p.h"
+#include "transports/redis/redispresence_p.h"
 #include "transports/redis/rediskeys_p.h"
 #include "transports/redis/redisreply_p.h"
 #include "transports/redis/streamsequence_p.h"
@@ -71,6 +72,11 @@ bool RedisListener::start(TransportFailure *failure)
     connect(m_connection.get(), &RedisConnection::ready, this, &RedisListener::connectionReady);
     connect(m_connection.get(), &RedisConnection::lost, this, &RedisListener::connectionLost);
     m_connection->open();
+    m_presence = std::make_unique<RedisPresenceAnnouncer>();
+    if (!m_presence->start(&problem)) {
+        qCWarning(lcXDNetwork, "this listener is not announced to presence watchers: %ls", qUtf16Printable(problem));
+        m_presence.reset();
+    }
     return true;
 }
 
@@ -102,6 +108,12 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
     m_channelByKey = channelByKey;
     readNext();
     noteLiveness();
+    // A reply inbox (codec/frame_p.h: reply channels only) is nobody's business.
+    const bool replyInbox = !manifest.channels.isEmpty()
+                            && std::all_of(manifest.channels.cbegin(), manifest.channels.cend(),
+                                           [](const QString &channel) { return isReplyChannel(channel.toUtf8()); });
+    if (m_presence && !replyInbox)
+        m_presence->announce(manifest);
     return true;
 }
 

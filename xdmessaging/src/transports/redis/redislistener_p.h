@@ -16,6 +16,7 @@ class QTimer;
 namespace XDMessagingPrivate {
 
 class RedisConnection;
+class RedisPresenceAnnouncer;
 
 // The receiving side of the network transport for one listener: reads the streams of
 // its channels with XREAD BLOCK on its own connection, resuming from the last entry it
@@ -59,6 +60,7 @@ private:
 
     FrameSink *const m_sink;
     std::unique_ptr<RedisConnection> m_connection;
+    std::unique_ptr<RedisPresenceAnnouncer> m_presence;
     QByteArray m_namespacePrefix;
     QHash<QByteArray, QByteArray> m_channelByKey; // stream key -> channel (UTF-8)
     QSet<QByteArray> m_retainedToFetch; // channels (UTF-8) newly registered: GET their value
