@@ -392,13 +392,18 @@ void tst_Listener::messagesRefusedToAStalledListenerAreLossesToIt()
     }
     QVERIFY2(refused > 0 && accepted > 0, qPrintable(QStringLiteral("%1 %2").arg(accepted).arg(refused)));
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), accepted, 20000);
-    QCOMPARE(lost.size(), 0); // nothing after the gap yet: nothing to tell it by
     QVERIFY(broadcaster.flush(5000));
+    // The last gap shows with the next message. (The I/O thread may free room while the
+    // loop runs, so refused and accepted messages can alternate: several gaps, then.)
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("after")));
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), accepted + 1, 5000);
-    QCOMPARE(lost.size(), 1);
-    QCOMPARE(lost.at(0).at(0).toString(), channel);
-    QCOMPARE(lost.at(0).at(1).toLongLong(), qint64(refused));
+    QVERIFY(!lost.isEmpty());
+    qint64 totalLost = 0;
+    for (const QList<QVariant> &report : std::as_const(lost)) {
+        QCOMPARE(report.at(0).toString(), channel);
+        totalLost += report.at(1).toLongLong();
+    }
+    QCOMPARE(totalLost, qint64(refused));
     QCOMPARE(listener.error(), XDError::MessagesLost);
 }
 
