@@ -242,7 +242,8 @@ void MessengerWindow::showOnline()
         for (const XDTransport transport : listener.transports())
             transports.append(xdTransportName(transport));
         auto *item = new QListWidgetItem(listener.name(), m_onlineList);
-        item->setToolTip(tr("process %1, reachable by %2").arg(listener.pid()).arg(transports.join(QStringLiteral(", "))));
+        item->setToolTip(
+                tr("process %1, reachable by %2").arg(listener.pid()).arg(transports.join(QStringLiteral(", "))));
     }
 }
 
@@ -252,10 +253,12 @@ void MessengerWindow::showStatusLine()
     const QList<XDTransport> active = m_listener->activeTransports();
     for (const XDTransport transport : active)
         transports.append(xdTransportName(transport));
-    const QString transportText = transports.isEmpty() ? tr("not listening") : tr("Transport: %1").arg(transports.join(QStringLiteral(", ")));
-    m_statusLine->setText(m_lastReached < 0 ? transportText
-                                            : tr("%1 · last message reached %n listener(s)", nullptr, m_lastReached)
-                                                      .arg(transportText));
+    const QString transportText =
+            transports.isEmpty() ? tr("not listening") : tr("Transport: %1").arg(transports.join(QStringLiteral(", ")));
+    m_statusLine->setText(
+            m_lastReached < 0
+                    ? transportText
+                    : tr("%1 · last message reached %n listener(s)", nullptr, m_lastReached).arg(transportText));
 }
 
 void MessengerWindow::sendTypedMessage()

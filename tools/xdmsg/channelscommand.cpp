@@ -63,10 +63,8 @@ int runChannels(const QStringList &arguments)
     if (positional.size() > (watching ? 1 : 0))
         return usageError(watching ? QStringLiteral("channels --watch takes one CHANNEL at most")
                                    : QStringLiteral("channels takes no arguments without --watch"));
-    bool ok = true;
-    const double timeoutSeconds =
-            parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toDouble(&ok) : 0;
-    if (!ok || timeoutSeconds < 0)
+    double timeoutSeconds = 0;
+    if (!readSecondsOption(parser, QStringLiteral("timeout"), 0, &timeoutSeconds))
         return usageError(QStringLiteral("--timeout takes a number of seconds"));
     XDTransport transport;
     readTransportOption(parser, &transport);

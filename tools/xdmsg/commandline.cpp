@@ -66,6 +66,13 @@ bool readTransportOption(const QCommandLineParser &parser, XDTransport *transpor
     return xdParseTransportName(parser.value(QStringLiteral("transport")), transport);
 }
 
+bool readSecondsOption(const QCommandLineParser &parser, const QString &name, double fallback, double *seconds)
+{
+    bool ok = true;
+    *seconds = parser.isSet(name) ? parser.value(name).toDouble(&ok) : fallback;
+    return ok && *seconds >= 0;
+}
+
 int parseCommand(QCommandLineParser &parser, const QStringList &arguments)
 {
     parser.addHelpOption();

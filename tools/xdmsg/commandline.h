@@ -24,6 +24,10 @@ void quitOnTerminationSignals();
 // Writes bytes to standard output and flushes: scripts read line by line, as it happens.
 void writeOut(const QByteArray &bytes);
 
+// Reads the option name, a number of seconds, into *seconds (fallback when it is not
+// given); false when it is not a number of seconds, 0 or more.
+bool readSecondsOption(const QCommandLineParser &parser, const QString &name, double fallback, double *seconds);
+
 // Parses arguments (the command name first); prints help (returns ExitSuccess) or a
 // usage error (ExitUsage) by itself. Returns -1 when the command should run.
 int parseCommand(QCommandLineParser &parser, const QStringList &arguments);

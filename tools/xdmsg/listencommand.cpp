@@ -33,9 +33,8 @@ int runListen(const QStringList &arguments)
             parser.isSet(QStringLiteral("count")) ? parser.value(QStringLiteral("count")).toLongLong(&ok) : 0;
     if (!ok || count < 0)
         return usageError(QStringLiteral("--count takes a whole number"));
-    const double timeoutSeconds =
-            parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toDouble(&ok) : 0;
-    if (!ok || timeoutSeconds < 0)
+    double timeoutSeconds = 0;
+    if (!readSecondsOption(parser, QStringLiteral("timeout"), 0, &timeoutSeconds))
         return usageError(QStringLiteral("--timeout takes a number of seconds"));
 
     XDTransport transport;

@@ -10,27 +10,28 @@
 
 namespace {
 
-const char Usage[] = "Usage:\n"
-                     "  xdmsg send [--transport T] [--propagate] [--verbose] [--retain] CHANNEL TEXT\n"
-                     "        send TEXT to every listener of CHANNEL (--retain: and to later ones first)\n"
-                     "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
-                     "        send each line of standard input as one message, in order\n"
-                     "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] [--reply TEXT] CHANNEL...\n"
-                     "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON; answer requests with TEXT\n"
-                     "  xdmsg request [--transport T] [--propagate] [--timeout SECONDS] [--json] CHANNEL TEXT\n"
-                     "        ask the listeners of CHANNEL; print each reply as it comes\n"
-                     "  xdmsg channels [--transport T] [--json]\n"
-                     "        list every live listener: pid, name, transports, channels\n"
-                     "  xdmsg channels --watch [--transport T] [--json] [--timeout SECONDS] [CHANNEL]\n"
-                     "        then print each listener joining or leaving, one line each\n"
-                     "\n"
-                     "Transports (T): auto, native, localsocket, network.\n"
-                     "\n"
-                     "Options:\n"
-                     "  -h, --help     show help (also after a command)\n"
-                     "  -v, --version  show the version\n"
-                     "\n"
-                     "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
+const char Usage[] =
+        "Usage:\n"
+        "  xdmsg send [--transport T] [--propagate] [--verbose] [--retain] CHANNEL TEXT\n"
+        "        send TEXT to every listener of CHANNEL (--retain: and to later ones first)\n"
+        "  xdmsg send [--transport T] [--propagate] [--verbose] --stdin CHANNEL\n"
+        "        send each line of standard input as one message, in order\n"
+        "  xdmsg listen [--transport T] [--count N] [--timeout SECONDS] [--json] [--reply TEXT] CHANNEL...\n"
+        "        print messages as they arrive: CHANNEL<TAB>TEXT, or JSON; answer requests with TEXT\n"
+        "  xdmsg request [--transport T] [--propagate] [--timeout SECONDS] [--json] CHANNEL TEXT\n"
+        "        ask the listeners of CHANNEL; print each reply as it comes\n"
+        "  xdmsg channels [--transport T] [--json]\n"
+        "        list every live listener: pid, name, transports, channels\n"
+        "  xdmsg channels --watch [--transport T] [--json] [--timeout SECONDS] [CHANNEL]\n"
+        "        then print each listener joining or leaving, one line each\n"
+        "\n"
+        "Transports (T): auto, native, localsocket, network.\n"
+        "\n"
+        "Options:\n"
+        "  -h, --help     show help (also after a command)\n"
+        "  -v, --version  show the version\n"
+        "\n"
+        "Exit codes: 0 success, 1 runtime failure, 2 usage error.\n";
 
 } // namespace
 

@@ -14,11 +14,12 @@ int runRequest(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Ask the listeners of CHANNEL and print their replies."));
     addTransportOption(parser);
-    parser.addOption({QStringLiteral("timeout"),
-                      QStringLiteral("Wait at most SECONDS for the replies (default 5)."), QStringLiteral("SECONDS")});
+    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Wait at most SECONDS for the replies (default 5)."),
+                      QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per reply.")});
-    parser.addOption({QStringLiteral("propagate"), QStringLiteral("Also ask through Redis (then it waits for the "
-                                                                  "whole timeout: remote listeners are not counted).")});
+    parser.addOption(
+            {QStringLiteral("propagate"), QStringLiteral("Also ask through Redis (then it waits for the "
+                                                         "whole timeout: remote listeners are not counted).")});
     parser.addPositionalArgument(QStringLiteral("CHANNEL"), QStringLiteral("The channel to ask."));
     parser.addPositionalArgument(QStringLiteral("TEXT"), QStringLiteral("The request."));
     if (const int exit = parseCommand(parser, arguments); exit >= 0)
@@ -26,10 +27,8 @@ int runRequest(const QStringList &arguments)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
         return usageError(QStringLiteral("request takes a CHANNEL and a TEXT"));
-    bool ok = true;
-    const double timeoutSeconds =
-            parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toDouble(&ok) : 5;
-    if (!ok || timeoutSeconds < 0)
+    double timeoutSeconds = 0;
+    if (!readSecondsOption(parser, QStringLiteral("timeout"), 5, &timeoutSeconds))
         return usageError(QStringLiteral("--timeout takes a number of seconds"));
 
     XDTransport transport;
@@ -41,7 +40,7 @@ int runRequest(const QStringList &arguments)
     if (!sent && sent.listenersReached() == 0) {
         printError(sent.errorString());
         return sent.error() == XDError::InvalidChannelName || sent.error() == XDError::MessageTooLarge ? ExitUsage
-                                                                                                        : ExitFailure;
+                                                                                                       : ExitFailure;
     }
     if (!sent)
         printError(sent.errorString());

@@ -66,8 +66,9 @@ int runSend(const QStringList &arguments)
     addTransportOption(parser);
     parser.addOption({QStringLiteral("stdin"), QStringLiteral("Send each line of standard input as one message.")});
     parser.addOption({QStringLiteral("verbose"), QStringLiteral("Print how many listeners were reached.")});
-    parser.addOption({QStringLiteral("retain"), QStringLiteral("Make the message the channel's retained value, which "
-                                                               "later listeners get first (an empty TEXT clears it).")});
+    parser.addOption(
+            {QStringLiteral("retain"), QStringLiteral("Make the message the channel's retained value, which "
+                                                      "later listeners get first (an empty TEXT clears it).")});
     parser.addOption({QStringLiteral("propagate"), QStringLiteral("Also send through Redis to other machines "
                                                                   "(XDMESSAGING_REDIS_URL).")});
     parser.addPositionalArgument(QStringLiteral("CHANNEL"), QStringLiteral("The channel to send to."));

@@ -235,8 +235,8 @@ void tst_Messenger::textTypedIntoANewWindowIsSent()
     QCOMPARE(focused->objectName(), QStringLiteral("messageEdit"));
     QTest::keyClicks(focused, QStringLiteral("typed at once"));
     QTest::keyClick(focused, Qt::Key_Return);
-    QTRY_VERIFY_WITH_TIMEOUT(
-            logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Hasty: typed at once")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(logLines(*window).join(QLatin1Char('\n')).contains(QStringLiteral("Hasty: typed at once")),
+                             5000);
     QCOMPARE(window->instanceName(), QStringLiteral("Hasty"));
     // The status bar says how the window listens and whom the message reached: itself.
     const QString status = window->findChild<QLabel *>(QStringLiteral("statusLine"))->text();

@@ -32,11 +32,13 @@ public:
     {
         connect(presence, &XDPresence::listenerJoined, this,
                 [this](const XDListenerInfo &info) { lines.append(QStringLiteral("JOIN ") + info.name()); });
-        connect(presence, &XDPresence::listenerLeft, this, [this](const XDListenerInfo &info, XDPresence::Departure how) {
-            lines.append(QStringLiteral("LEAVE %1 %2")
-                                 .arg(info.name(), how == XDPresence::Vanished ? QStringLiteral("vanished")
-                                                                               : QStringLiteral("unregistered")));
-        });
+        connect(presence, &XDPresence::listenerLeft, this,
+                [this](const XDListenerInfo &info, XDPresence::Departure how) {
+                    lines.append(QStringLiteral("LEAVE %1 %2")
+                                         .arg(info.name(), how == XDPresence::Vanished
+                                                                   ? QStringLiteral("vanished")
+                                                                   : QStringLiteral("unregistered")));
+                });
     }
     // Waits up to NoticeWithinMs for the log to reach count lines, then QuietMs more for
     // any line too many; returns the lines.

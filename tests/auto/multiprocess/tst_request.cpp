@@ -134,7 +134,8 @@ void tst_Request::threeAnswerOneIsSilent()
     QCOMPARE(replies.count(), 3);
     QCOMPARE(request->answered(), 3);
     QCOMPARE(request->timedOut(), 1);
-    QCOMPARE(replyTexts(*request), (QStringList {QStringLiteral("one"), QStringLiteral("three"), QStringLiteral("two")}));
+    QCOMPARE(replyTexts(*request),
+             (QStringList {QStringLiteral("one"), QStringLiteral("three"), QStringLiteral("two")}));
     const XDMessage first = request->replies().constFirst();
     QCOMPARE(first.channel(), channel); // shown on the request's channel
     QCOMPARE(first.transport(), kind); // back the way the request went
@@ -207,8 +208,8 @@ void tst_Request::tenThousandRequestsInFlightFromTwoProcesses()
 void tst_Request::replyToWhatIsNoRequestFails()
 {
     XDListener listener(XDTransport::LocalSocket);
-    const XDSendResult result = listener.reply(XDMessage::create(QStringLiteral("c"), QStringLiteral("plain")),
-                                               QStringLiteral("answer"));
+    const XDSendResult result =
+            listener.reply(XDMessage::create(QStringLiteral("c"), QStringLiteral("plain")), QStringLiteral("answer"));
     QCOMPARE(result.error(), XDError::NotARequest);
     QVERIFY(!result.errorString().isEmpty());
     // Applications cannot listen on, or send to, the channels replies use.

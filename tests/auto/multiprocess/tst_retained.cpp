@@ -3,7 +3,6 @@
 // traffic, with no gap and no duplicate; a cleared value is not delivered.
 #include "peerprocess.h"
 
-
 #include <XDMessaging/xdmessaging.h>
 
 #include <QtCore/QDir>
@@ -26,7 +25,8 @@ public:
     explicit Received(XDListener *listener)
     {
         connect(listener, &XDListener::messageReceived, this, [this](const XDMessage &message) {
-            lines.append((message.isRetained() ? QStringLiteral("retained ") : QStringLiteral("live ")) + message.text());
+            lines.append((message.isRetained() ? QStringLiteral("retained ") : QStringLiteral("live "))
+                         + message.text());
         });
     }
     QStringList lines;

@@ -787,7 +787,8 @@ void tst_Network::retainedValueThroughRedis()
     PeerProcess *late = startPeer(m_machineB->path(), {QStringLiteral("interactive")});
     QVERIFY(late->waitForReady());
     late->writeLine("register " + channel.toUtf8());
-    QVERIFY(late->waitForLineStartingWith(QStringLiteral("RETAINED ") + channel + QStringLiteral(" kept in redis"), 10000));
+    QVERIFY(late->waitForLineStartingWith(QStringLiteral("RETAINED ") + channel + QStringLiteral(" kept in redis"),
+                                          10000));
     QVERIFY(late->waitForLineStartingWith(QStringLiteral("LIVE"), 10000));
     QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("after")).isOk());
     QTRY_COMPARE_WITH_TIMEOUT(late->messages().size(), 2, 10000);
@@ -814,9 +815,12 @@ void tst_Network::presenceAcrossMachines()
     QStringList log;
     connect(&presence, &XDPresence::listenerJoined, &presence,
             [&log](const XDListenerInfo &info) { log.append(QStringLiteral("JOIN ") + info.name()); });
-    connect(&presence, &XDPresence::listenerLeft, &presence, [&log](const XDListenerInfo &info, XDPresence::Departure how) {
-        log.append(QStringLiteral("LEAVE %1 %2").arg(info.name(), QLatin1StringView(how == XDPresence::Vanished ? "vanished" : "left")));
-    });
+    connect(&presence, &XDPresence::listenerLeft, &presence,
+            [&log](const XDListenerInfo &info, XDPresence::Departure how) {
+                log.append(QStringLiteral("LEAVE %1 %2")
+                                   .arg(info.name(),
+                                        QLatin1StringView(how == XDPresence::Vanished ? "vanished" : "left")));
+            });
     const auto command = [](PeerProcess *peer, const QByteArray &line) {
         peer->writeLine(line);
         return peer->waitForLineStartingWith(QStringLiteral("DONE ") + QString::fromUtf8(line), 10000);

@@ -147,10 +147,11 @@ void tst_Security::retainedValueOfAnotherUserIsIgnored()
     meta.publisher = 1;
     meta.sequence = 1;
     meta.flags = XDMessagingPrivate::RetainedFlag;
-    const XDMessagingPrivate::EncodedFrame frame = XDMessagingPrivate::encodeFrame(meta, channel.toUtf8(), "intruder",
-                                                                                   "planted");
-    const QString path = m_fixture->runtimeDir() + QStringLiteral("/retained/")
-                         + QString::fromLatin1(QCryptographicHash::hash(channel.toUtf8(), QCryptographicHash::Sha256).toHex());
+    const XDMessagingPrivate::EncodedFrame frame =
+            XDMessagingPrivate::encodeFrame(meta, channel.toUtf8(), "intruder", "planted");
+    const QString path =
+            m_fixture->runtimeDir() + QStringLiteral("/retained/")
+            + QString::fromLatin1(QCryptographicHash::hash(channel.toUtf8(), QCryptographicHash::Sha256).toHex());
     QFile planted(path);
     QVERIFY(planted.open(QIODevice::WriteOnly));
     planted.write(frame.head + frame.payload);
@@ -162,8 +163,9 @@ void tst_Security::retainedValueOfAnotherUserIsIgnored()
     QVERIFY(listener.registerChannel(channel));
     QTest::qWait(200);
     QCOMPARE(received.count(), 0);
-    QVERIFY2(LibraryWarnings::captured().join(QLatin1Char('\n')).contains(QStringLiteral("ignoring the retained value")),
-             qPrintable(LibraryWarnings::captured().join(QLatin1Char('\n'))));
+    QVERIFY2(
+            LibraryWarnings::captured().join(QLatin1Char('\n')).contains(QStringLiteral("ignoring the retained value")),
+            qPrintable(LibraryWarnings::captured().join(QLatin1Char('\n'))));
     reportReliability(QStringLiteral("security"), QStringLiteral("a retained value planted by another user"),
                       QStringLiteral("ignored with a warning; nothing delivered"));
 }

@@ -230,7 +230,8 @@ void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
     const QString channel = randomChannel();
     QVERIFY(startListener({channel}));
     QProcess *first = m_listener;
-    QProcess *watcher = start({QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("--json"), channel});
+    QProcess *watcher =
+            start({QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("--json"), channel});
     QList<QJsonObject> events;
     auto waitForEvents = [&](int count) {
         QDeadlineTimer deadline(10000);
@@ -281,7 +282,8 @@ void tst_Xdmsg::requestPrintsTheReplies()
     QVERIFY(silent->waitForFinished(10000));
     const Finished json = run({QStringLiteral("request"), QStringLiteral("--json"), channel, QStringLiteral("ping")});
     QCOMPARE(json.exitCode, 0);
-    QCOMPARE(QJsonDocument::fromJson(json.out).object().value(QStringLiteral("text")).toString(), QStringLiteral("pong"));
+    QCOMPARE(QJsonDocument::fromJson(json.out).object().value(QStringLiteral("text")).toString(),
+             QStringLiteral("pong"));
     QVERIFY2(json.err.contains("1 of 1 listeners answered, 0 timed out"), json.err.constData());
     const Finished nobody = run({QStringLiteral("request"), randomChannel(), QStringLiteral("ping")});
     QCOMPARE(nobody.exitCode, 1);

@@ -238,8 +238,8 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
     }
     const FrameMeta &meta = frame.head.meta;
     const auto shown = retainedShown.constFind(frame.head.channel);
-    const bool isShownValue = shown != retainedShown.constEnd() && shown->first == meta.publisher
-                              && shown->second == meta.sequence;
+    const bool isShownValue =
+            shown != retainedShown.constEnd() && shown->first == meta.publisher && shown->second == meta.sequence;
     if (shown != retainedShown.constEnd() && shown->first == meta.publisher && shown->second <= meta.sequence)
         retainedShown.erase(shown); // its publisher is past the retained value now
     const SequenceTracker::Verdict verdict = sequences.record(meta.publisher, frame.head.channel, meta.sequence);
@@ -328,7 +328,8 @@ void XDListenerPrivate::retainedValueReceived(Frame &&frame, XDTransport via)
         return; // it came live already
     retainedShown.insert(frame.head.channel, {meta.publisher, meta.sequence});
     const QByteArray channelUtf8 = frame.head.channel;
-    XDMessage message = XDMessagePrivate::fromFrame(std::move(frame), *channel, QString::fromUtf8(frame.head.senderName), via);
+    XDMessage message =
+            XDMessagePrivate::fromFrame(std::move(frame), *channel, QString::fromUtf8(frame.head.senderName), via);
     XDMessagePrivate::markRetained(message);
     ListenerEvent event;
     event.channelUtf8 = channelUtf8;
@@ -338,9 +339,8 @@ void XDListenerPrivate::retainedValueReceived(Frame &&frame, XDTransport via)
 
 void XDListenerPrivate::takeLocalRetainedValue(const QString &channel)
 {
-    const auto local = std::find_if(transports.cbegin(), transports.cend(), [](const auto &transport) {
-        return transport->kind() != XDTransport::Network;
-    });
+    const auto local = std::find_if(transports.cbegin(), transports.cend(),
+                                    [](const auto &transport) { return transport->kind() != XDTransport::Network; });
     if (local == transports.cend())
         return;
     std::optional<Frame> value = loadLocalRetainedValue(channel.toUtf8(), maximumSize);

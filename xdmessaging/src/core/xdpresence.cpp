@@ -94,8 +94,7 @@ void XDPresencePrivate::listenerGone(XDTransport via, const QUuid &id, bool vani
         if (dead.size() >= 4096)
             dead.clear(); // bounded; ids are never reused
         dead.insert(id);
-    }
-    else
+    } else
         found->records.erase(via);
     evaluate(id, vanished ? XDPresence::Vanished : XDPresence::Unregistered);
     if (found->records.empty())
@@ -211,7 +210,8 @@ void XDPresencePrivate::post(PresenceEvent &&event)
     if (deliveryScheduled)
         return;
     deliveryScheduled = true;
-    QMetaObject::invokeMethod(q, [this] { deliver(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            q, [this] { deliver(); }, Qt::QueuedConnection);
 }
 
 // From the event loop: a slot may delete the watcher, or change what it watches.

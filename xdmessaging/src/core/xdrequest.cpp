@@ -23,7 +23,8 @@ XDRequest *XDRequestPrivate::create(QObject *parent, const QString &channel, con
     QObject::connect(d->timer, &QTimer::timeout, request, [d] { d->finish(); });
     if (countable && sendResult.listenersReached() == 0) {
         // Nobody to wait for: finished, from the event loop, once the caller connected.
-        QMetaObject::invokeMethod(request, [d] { d->finish(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+                request, [d] { d->finish(); }, Qt::QueuedConnection);
     } else {
         d->timer->start(qMax(0, timeoutMs));
     }

@@ -256,27 +256,28 @@ int interactive(const QString &name)
     if (!name.isEmpty())
         listener->setName(name);
     std::optional<QString> answer;
-    QObject::connect(listener.get(), &XDListener::messageReceived, qApp, [&listener, &answer](const XDMessage &message) {
-        if (message.isRetained())
-            std::printf("RETAINED %s %s\n", qPrintable(message.channel()), qPrintable(message.text()));
-        std::printf("MSG %s %lld %s\n", qPrintable(message.channel()), message.senderPid(),
-                    qPrintable(message.text().left(40)));
-        if (!message.isRequest()) {
-            std::fflush(stdout);
-            return;
-        }
-        std::printf("REQUEST %s\n", qPrintable(message.text()));
-        std::fflush(stdout);
-        if (!answer) {
-            std::fflush(stdout);
-            return;
-        }
-        const XDSendResult replied =
-                listener->reply(message, *answer == u"=echo" ? QStringLiteral("re:") + message.text() : *answer);
-        if (!replied)
-            std::printf("REPLY-FAILED %s\n", qPrintable(replied.errorString()));
-        std::fflush(stdout);
-    });
+    QObject::connect(listener.get(), &XDListener::messageReceived, qApp,
+                     [&listener, &answer](const XDMessage &message) {
+                         if (message.isRetained())
+                             std::printf("RETAINED %s %s\n", qPrintable(message.channel()), qPrintable(message.text()));
+                         std::printf("MSG %s %lld %s\n", qPrintable(message.channel()), message.senderPid(),
+                                     qPrintable(message.text().left(40)));
+                         if (!message.isRequest()) {
+                             std::fflush(stdout);
+                             return;
+                         }
+                         std::printf("REQUEST %s\n", qPrintable(message.text()));
+                         std::fflush(stdout);
+                         if (!answer) {
+                             std::fflush(stdout);
+                             return;
+                         }
+                         const XDSendResult replied = listener->reply(
+                                 message, *answer == u"=echo" ? QStringLiteral("re:") + message.text() : *answer);
+                         if (!replied)
+                             std::printf("REPLY-FAILED %s\n", qPrintable(replied.errorString()));
+                         std::fflush(stdout);
+                     });
     QObject::connect(listener.get(), &XDListener::readyChanged, qApp, [&listener] {
         std::printf(listener->isReady() ? "LIVE\n" : "NOT-LIVE\n");
         std::fflush(stdout);
@@ -308,7 +309,7 @@ int interactive(const QString &name)
                 std::fflush(stdout);
                 continue;
             }
-            const bool done = command == u"register" ? listener->registerChannel(channel)
+            const bool done = command == u"register"     ? listener->registerChannel(channel)
                               : command == u"unregister" ? listener->unregisterChannel(channel)
                                                          : false;
             if (done)
@@ -381,7 +382,8 @@ int main(int argc, char *argv[])
     if (arguments.size() == 5 && arguments.at(0) == u"propagate")
         return propagate(arguments.at(1), arguments.at(2).toInt(), arguments.at(3), arguments.at(4).toInt());
     std::fprintf(stderr, "usage: testpeer listen CHANNEL... | send CHANNEL COUNT TAG | "
-                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | interactive [NAME] | ask CHANNEL COUNT TIMEOUT_MS | "
+                         "count CHANNEL SENDERS N | rawsend SOCKET CHANNEL TEXT | interactive [NAME] | ask CHANNEL "
+                         "COUNT TIMEOUT_MS | "
                          "propagate CHANNEL COUNT TAG INTERVAL_MS\n");
     return 2;
 }

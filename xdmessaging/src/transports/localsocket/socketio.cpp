@@ -119,8 +119,7 @@ bool writeFileAtomically(const QString &dir, const QString &name, const QByteArr
     const QString finalPath = dir + QLatin1Char('/') + name;
     // Of this writer alone: two processes may write the same file (a retained value) at once.
     static std::atomic<quint64> writes {0};
-    const QString temporaryPath =
-            finalPath + QStringLiteral(".tmp-%1-%2").arg(::getpid()).arg(writes.fetch_add(1) + 1);
+    const QString temporaryPath = finalPath + QStringLiteral(".tmp-%1-%2").arg(::getpid()).arg(writes.fetch_add(1) + 1);
     const QByteArray nativeTemporary = QFile::encodeName(temporaryPath);
     ::unlink(nativeTemporary.constData());
     FileDescriptor file(

@@ -26,8 +26,8 @@ RedisPresenceAnnouncer::~RedisPresenceAnnouncer()
 {
     if (!m_connection || !m_connection->isReady() || m_manifest.isEmpty())
         return;
-    m_connection->command({QByteArrayLiteral("SET"), listenerLeftKey(m_namespacePrefix, m_idHex), QByteArrayLiteral("1"),
-                           QByteArrayLiteral("PX"), QByteArray::number(PresenceLeftMarkMs)},
+    m_connection->command({QByteArrayLiteral("SET"), listenerLeftKey(m_namespacePrefix, m_idHex),
+                           QByteArrayLiteral("1"), QByteArrayLiteral("PX"), QByteArray::number(PresenceLeftMarkMs)},
                           [](const redisReply *) {});
     m_connection->command({QByteArrayLiteral("DEL"), listenerPresenceKey(m_namespacePrefix, m_idHex)},
                           [](const redisReply *) {});

@@ -72,9 +72,9 @@ public:
                                          sender->acknowledged(sequence, replyError(reply));
                                  });
             if (isReplyStreamKey(message.key)) {
-                m_connection.command({QByteArrayLiteral("EXPIRE"), message.key,
-                                      QByteArray::number(ReplyStreamLifetimeSeconds)},
-                                     [](const redisReply *) {});
+                m_connection.command(
+                        {QByteArrayLiteral("EXPIRE"), message.key, QByteArray::number(ReplyStreamLifetimeSeconds)},
+                        [](const redisReply *) {});
             }
         }
     }

@@ -22,8 +22,8 @@ Reply<T> reply(T *raw)
     return Reply<T>(raw, &std::free);
 }
 
-constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY", "_XDMESSAGING_LISTENER", "_XDMESSAGING_INBOX",
-                                     "_XDMESSAGING_ACKNOWLEDGE", "_XDMESSAGING_LEAVING", "UTF8_STRING"};
+constexpr const char *AtomNames[] = {"_XDMESSAGING_REGISTRY",    "_XDMESSAGING_LISTENER", "_XDMESSAGING_INBOX",
+                                     "_XDMESSAGING_ACKNOWLEDGE", "_XDMESSAGING_LEAVING",  "UTF8_STRING"};
 constexpr int AtomCount = int(std::size(AtomNames));
 // ChangeProperty's fixed part, and some room to spare.
 constexpr qsizetype ChangePropertyOverhead = 64;
@@ -47,6 +47,16 @@ std::unique_ptr<X11Display> X11Display::open(QString *error)
     std::unique_ptr<X11Display> display(new X11Display(connection, true));
     if (!display->initialize(error))
         return {};
+    return display;
+}
+
+std::unique_ptr<X11Display> X11Display::openWatchingRegistry(QString *error)
+{
+    std::unique_ptr<X11Display> display = open(error);
+    if (!display)
+        return {};
+    const uint32_t rootEvents = XCB_EVENT_MASK_PROPERTY_CHANGE;
+    xcb_change_window_attributes(display->m_connection, display->m_root, XCB_CW_EVENT_MASK, &rootEvents);
     return display;
 }
 
@@ -227,13 +237,26 @@ void X11Display::sendAcknowledgement(xcb_window_t senderWindow, xcb_window_t lis
     xcb_send_event(m_connection, 0, senderWindow, 0, reinterpret_cast<const char *>(&event));
 }
 
+namespace {
+
+// event as a ClientMessage of type to window, in 32-bit items; null when it is not.
+const xcb_client_message_event_t *clientMessage(const xcb_generic_event_t *event, xcb_atom_t type, xcb_window_t window)
+{
+    if ((event->response_type & ~0x80) != XCB_CLIENT_MESSAGE)
+        return nullptr;
+    const auto *message = reinterpret_cast<const xcb_client_message_event_t *>(event);
+    if (message->type != type || message->window != window || message->format != 32)
+        return nullptr;
+    return message;
+}
+
+} // namespace
+
 bool X11Display::parseAcknowledgement(const xcb_generic_event_t *event, xcb_window_t senderWindow,
                                       xcb_window_t *listenerWindow, quint64 *count) const
 {
-    if ((event->response_type & ~0x80) != XCB_CLIENT_MESSAGE)
-        return false;
-    const auto *message = reinterpret_cast<const xcb_client_message_event_t *>(event);
-    if (message->type != m_acknowledge || message->window != senderWindow || message->format != 32)
+    const xcb_client_message_event_t *message = clientMessage(event, m_acknowledge, senderWindow);
+    if (!message)
         return false;
     *listenerWindow = message->data.data32[0];
     *count = message->data.data32[1] | (quint64(message->data.data32[2]) << 32);
@@ -255,10 +278,8 @@ void X11Display::announceLeaving(xcb_window_t listenerWindow)
 
 bool X11Display::parseLeaving(const xcb_generic_event_t *event, xcb_window_t *listenerWindow) const
 {
-    if ((event->response_type & ~0x80) != XCB_CLIENT_MESSAGE)
-        return false;
-    const auto *message = reinterpret_cast<const xcb_client_message_event_t *>(event);
-    if (message->type != m_leaving || message->window != m_root || message->format != 32)
+    const xcb_client_message_event_t *message = clientMessage(event, m_leaving, m_root);
+    if (!message)
         return false;
     *listenerWindow = message->data.data32[0];
     return true;

@@ -22,6 +22,9 @@ class X11Display
 public:
     // Opens a connection of our own to $DISPLAY; null with *error when there is none.
     static std::unique_ptr<X11Display> open(QString *error);
+    // The same, hearing of registry changes: PropertyNotify of the root window (which Qt's
+    // connection selects by itself).
+    static std::unique_ptr<X11Display> openWatchingRegistry(QString *error);
     // Uses a connection someone else owns (Qt's); it is not closed on destruction.
     static std::unique_ptr<X11Display> borrow(xcb_connection_t *connection, QString *error);
     ~X11Display();

@@ -84,14 +84,11 @@ bool X11Listener::useQtConnection(TransportFailure *failure)
 bool X11Listener::useOwnConnection(TransportFailure *failure)
 {
     QString error;
-    m_display = X11Display::open(&error);
+    m_display = X11Display::openWatchingRegistry(&error);
     if (!m_display) {
         *failure = {XDError::TransportUnavailable, error};
         return false;
     }
-    // Hear about registry changes on the root window (Qt's connection already does).
-    const uint32_t rootEvents = XCB_EVENT_MASK_PROPERTY_CHANGE;
-    xcb_change_window_attributes(m_display->connection(), m_display->root(), XCB_CW_EVENT_MASK, &rootEvents);
     auto *notifier = new QSocketNotifier(xcb_get_file_descriptor(m_display->connection()), QSocketNotifier::Read, this);
     connect(notifier, &QSocketNotifier::activated, this, &X11Listener::readOwnEvents);
     return true;

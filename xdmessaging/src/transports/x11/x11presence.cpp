@@ -16,13 +16,11 @@ X11Presence::~X11Presence() = default;
 bool X11Presence::start(TransportFailure *failure)
 {
     QString error;
-    m_display = X11Display::open(&error);
+    m_display = X11Display::openWatchingRegistry(&error);
     if (!m_display) {
         *failure = {XDError::TransportUnavailable, error};
         return false;
     }
-    const uint32_t rootEvents = XCB_EVENT_MASK_PROPERTY_CHANGE;
-    xcb_change_window_attributes(m_display->connection(), m_display->root(), XCB_CW_EVENT_MASK, &rootEvents);
     auto *notifier = new QSocketNotifier(xcb_get_file_descriptor(m_display->connection()), QSocketNotifier::Read, this);
     connect(notifier, &QSocketNotifier::activated, this, &X11Presence::readEvents);
     rescan();
@@ -124,7 +122,8 @@ bool X11Presence::checkConnection()
         return true;
     if (!m_connectionLost) {
         m_connectionLost = true;
-        m_sink->presenceStateChanged(kind(), {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")});
+        m_sink->presenceStateChanged(kind(),
+                                     {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")});
         const QList<quint32> windows = m_listeners.keys();
         for (const quint32 window : windows)
             m_sink->listenerGone(kind(), m_listeners.take(window).id, false);
