@@ -66,6 +66,7 @@ void LocalSocketPresence::rescan()
     }
     const QList<ListenerManifest> manifests = m_directory->scan();
     QSet<QUuid> present;
+    QSet<QUuid> dead; // their sockets refuse: they died (seen busy before, or never seen)
     bool retry = false;
     for (const ListenerManifest &manifest : manifests) {
         auto known = m_watched.find(manifest.id);
@@ -79,8 +80,10 @@ void LocalSocketPresence::rescan()
         }
         auto watched = known != m_watched.end() ? *known : std::make_shared<Watched>();
         const Probe probe = watch(manifest, watched.get());
-        if (probe == Probe::Dead)
+        if (probe == Probe::Dead) {
+            dead.insert(manifest.id);
             continue;
+        }
         retry = retry || probe == Probe::Unknown;
         present.insert(manifest.id);
         const bool changed = known == m_watched.end() || watched->record != manifest;
@@ -92,7 +95,7 @@ void LocalSocketPresence::rescan()
     const QList<QUuid> ids = m_watched.keys();
     for (const QUuid &id : ids) {
         if (!present.contains(id))
-            forget(id, false); // its manifest was removed: it said goodbye
+            forget(id, dead.contains(id)); // else its manifest was removed: it said goodbye
     }
     if (retry || m_broken)
         m_retryTimer->start();
