@@ -43,11 +43,12 @@ MessageId ReplyInbox::address() const
 
 void ReplyInbox::expect(const MessageId &requestId, XDRequest *request)
 {
-    // Requests that are gone or done leave their entry behind; sweep them now and then.
-    if (m_requests.size() >= 1024 && m_requests.size() % 1024 == 0) {
-        m_requests.removeIf([](const auto &entry) { return !entry.value() || entry.value()->isFinished(); });
-    }
-    m_requests.insert(key(requestId), request);
+    const QByteArray requestKey = key(requestId);
+    m_requests.insert(requestKey, request);
+    // A finished request takes no more replies: its entry goes, and so does a deleted one's.
+    const auto forget = [this, requestKey] { m_requests.remove(requestKey); };
+    connect(request, &XDRequest::finished, this, forget);
+    connect(request, &QObject::destroyed, this, forget);
 }
 
 void ReplyInbox::replyArrived(const XDMessage &reply)
@@ -57,10 +58,9 @@ void ReplyInbox::replyArrived(const XDMessage &reply)
         qCDebug(lcXDCore, "dropping a message on a reply channel that is no reply");
         return;
     }
-    const auto found = m_requests.constFind(key(message->reference));
-    if (found == m_requests.constEnd() || !*found)
-        return; // a late reply to a request that is done and deleted
-    XDRequest *request = *found;
+    XDRequest *request = m_requests.value(key(message->reference));
+    if (!request)
+        return; // a late reply to a request that is done
     XDRequestPrivate::of(request)->take(reply);
 }
 

@@ -8,7 +8,6 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
 
 #include <memory>
 
@@ -32,14 +31,14 @@ public:
     bool start(QString *error);
     // What a request names as the place for its replies.
     MessageId address() const;
-    // Replies naming requestId go to request from now on, until it is destroyed.
+    // Replies naming requestId go to request from now on, until it finishes or is destroyed.
     void expect(const MessageId &requestId, XDRequest *request);
 
 private:
     void replyArrived(const XDMessage &reply);
 
     std::unique_ptr<XDListener> m_listener;
-    QHash<QByteArray, QPointer<XDRequest>> m_requests; // by request id
+    QHash<QByteArray, XDRequest *> m_requests; // by request id, while it takes replies
 };
 
 // Registers a reply channel on listener, which applications cannot (xdlistener.cpp).

@@ -52,6 +52,7 @@ public:
     void messagesLost(XDTransport via, const QString &channel, quint64 count, const QString &why) override;
     void livenessChanged() override;
     void retainedValueReceived(Frame &&frame, XDTransport via) override;
+    XDSendResult reply(const XDMessage &request, const QByteArray &payload, XDMessage::PayloadType type);
     // The local store's retained value of a channel just registered, if any.
     void takeLocalRetainedValue(const QString &channel);
     // Retained values shown, by channel: the live copy of one, if it comes, is dropped.
@@ -98,7 +99,6 @@ public:
     QString name; // empty: the application name
     // Replies go back over the transport their request came by: one broadcaster each.
     std::map<XDTransport, std::unique_ptr<XDBroadcaster>> replyBroadcasters;
-    XDSendResult reply(const XDMessage &request, const QByteArray &payload, XDMessage::PayloadType type);
     bool ready = false; // as last announced by readyChanged()
     QHash<QByteArray, QString> channelsByUtf8; // what frames are filtered by
     std::vector<std::unique_ptr<ListenerTransport>> transports;
@@ -379,7 +379,7 @@ ListenerManifest XDListenerPrivate::manifest() const
     ListenerManifest manifest;
     manifest.id = id;
     manifest.pid = QCoreApplication::applicationPid();
-    manifest.name = name.isEmpty() ? QCoreApplication::applicationName() : name;
+    manifest.name = q->name();
     for (const auto &transport : transports)
         manifest.transports.append(transport->kind());
     manifest.channels = channels;

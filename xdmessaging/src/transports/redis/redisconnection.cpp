@@ -83,6 +83,14 @@ RedisConnection::~RedisConnection()
     }
 }
 
+std::unique_ptr<RedisConnection> RedisConnection::toConfiguredServer(QString *problem)
+{
+    RedisEndpoint endpoint;
+    if (!configuredRedisEndpoint(&endpoint, problem))
+        return {};
+    return std::make_unique<RedisConnection>(endpoint);
+}
+
 void RedisConnection::open()
 {
     connectNow();

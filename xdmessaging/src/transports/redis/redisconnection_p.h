@@ -32,6 +32,9 @@ public:
     using ReplyHandler = std::function<void(const redisReply *reply)>;
 
     explicit RedisConnection(const RedisEndpoint &endpoint, QObject *parent = nullptr);
+    // A connection, not open yet, to the server XDNetworkSettings configures;
+    // null with *problem when none is configured.
+    static std::unique_ptr<RedisConnection> toConfiguredServer(QString *problem);
     ~RedisConnection() override;
 
     // Starts connecting; from then on the connection keeps itself up.

@@ -61,22 +61,17 @@ RedisListener::~RedisListener() = default;
 
 bool RedisListener::start(TransportFailure *failure)
 {
-    RedisEndpoint endpoint;
     QString problem;
-    if (!configuredRedisEndpoint(&endpoint, &problem)) {
+    m_connection = RedisConnection::toConfiguredServer(&problem);
+    if (!m_connection) {
         *failure = {XDError::TransportUnavailable, problem};
         return false;
     }
-    m_namespacePrefix = endpoint.namespacePrefix;
-    m_connection = std::make_unique<RedisConnection>(endpoint);
+    m_namespacePrefix = m_connection->endpoint().namespacePrefix;
     connect(m_connection.get(), &RedisConnection::ready, this, &RedisListener::connectionReady);
     connect(m_connection.get(), &RedisConnection::lost, this, &RedisListener::connectionLost);
     m_connection->open();
-    m_presence = std::make_unique<RedisPresenceAnnouncer>();
-    if (!m_presence->start(&problem)) {
-        qCWarning(lcXDNetwork, "this listener is not announced to presence watchers: %ls", qUtf16Printable(problem));
-        m_presence.reset();
-    }
+    m_presence = std::make_unique<RedisPresenceAnnouncer>(m_connection->endpoint());
     return true;
 }
 
@@ -112,7 +107,7 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
     const bool replyInbox = !manifest.channels.isEmpty()
                             && std::all_of(manifest.channels.cbegin(), manifest.channels.cend(),
                                            [](const QString &channel) { return isReplyChannel(channel.toUtf8()); });
-    if (m_presence && !replyInbox)
+    if (m_presence && !replyInbox) // null before start()
         m_presence->announce(manifest);
     return true;
 }

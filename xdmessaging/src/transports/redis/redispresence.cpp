@@ -2,7 +2,6 @@
 #include "transports/redis/redispresence_p.h"
 
 #include "core/logging_p.h"
-#include "core/networksettings_p.h"
 #include "transports/redis/redisconnection_p.h"
 #include "transports/redis/rediskeys_p.h"
 #include "transports/redis/redisreply_p.h"
@@ -20,11 +19,20 @@ QByteArray idHex(const QUuid &id)
 
 } // namespace
 
-RedisPresenceAnnouncer::RedisPresenceAnnouncer() = default;
+RedisPresenceAnnouncer::RedisPresenceAnnouncer(const RedisEndpoint &endpoint)
+    : m_connection(std::make_unique<RedisConnection>(endpoint)), m_namespacePrefix(endpoint.namespacePrefix),
+      m_heartbeat(new QTimer(this))
+{
+    connect(m_connection.get(), &RedisConnection::ready, this, &RedisPresenceAnnouncer::refresh);
+    m_heartbeat->setInterval(PresenceHeartbeatMs);
+    connect(m_heartbeat, &QTimer::timeout, this, &RedisPresenceAnnouncer::refresh);
+    m_heartbeat->start();
+    m_connection->open();
+}
 
 RedisPresenceAnnouncer::~RedisPresenceAnnouncer()
 {
-    if (!m_connection || !m_connection->isReady() || m_manifest.isEmpty())
+    if (!m_connection->isReady() || m_manifest.isEmpty())
         return;
     m_connection->command({QByteArrayLiteral("SET"), listenerLeftKey(m_namespacePrefix, m_idHex),
                            QByteArrayLiteral("1"), QByteArrayLiteral("PX"), QByteArray::number(PresenceLeftMarkMs)},
@@ -32,22 +40,6 @@ RedisPresenceAnnouncer::~RedisPresenceAnnouncer()
     m_connection->command({QByteArrayLiteral("DEL"), listenerPresenceKey(m_namespacePrefix, m_idHex)},
                           [](const redisReply *) {});
     m_connection->writePendingCommands();
-}
-
-bool RedisPresenceAnnouncer::start(QString *error)
-{
-    RedisEndpoint endpoint;
-    if (!configuredRedisEndpoint(&endpoint, error))
-        return false;
-    m_namespacePrefix = endpoint.namespacePrefix;
-    m_connection = std::make_unique<RedisConnection>(endpoint);
-    connect(m_connection.get(), &RedisConnection::ready, this, &RedisPresenceAnnouncer::refresh);
-    m_heartbeat = new QTimer(this);
-    m_heartbeat->setInterval(PresenceHeartbeatMs);
-    connect(m_heartbeat, &QTimer::timeout, this, &RedisPresenceAnnouncer::refresh);
-    m_heartbeat->start();
-    m_connection->open();
-    return true;
 }
 
 // Also without channels: a listener that unregistered its last one is still there, and
@@ -75,14 +67,13 @@ RedisPresence::~RedisPresence() = default;
 
 bool RedisPresence::start(TransportFailure *failure)
 {
-    RedisEndpoint endpoint;
     QString problem;
-    if (!configuredRedisEndpoint(&endpoint, &problem)) {
+    m_connection = RedisConnection::toConfiguredServer(&problem);
+    if (!m_connection) {
         *failure = {XDError::TransportUnavailable, problem};
         return false;
     }
-    m_namespacePrefix = endpoint.namespacePrefix;
-    m_connection = std::make_unique<RedisConnection>(endpoint);
+    m_namespacePrefix = m_connection->endpoint().namespacePrefix;
     connect(m_connection.get(), &RedisConnection::ready, this, [this] {
         if (m_failed) {
             m_failed = false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/networksettings_p.h"
 #include "core/transport_p.h"
 
 #include <QtCore/QHash>
@@ -21,11 +22,11 @@ class RedisConnection;
 class RedisPresenceAnnouncer final : public QObject
 {
 public:
-    RedisPresenceAnnouncer();
+    // Connects to endpoint at once; announces nothing before announce().
+    explicit RedisPresenceAnnouncer(const RedisEndpoint &endpoint);
     // Says goodbye: deletes the key and leaves the mark of a listener that left.
     ~RedisPresenceAnnouncer() override;
 
-    bool start(QString *error);
     // What watchers see of this listener from now on.
     void announce(const ListenerManifest &manifest);
 
@@ -36,7 +37,7 @@ private:
     QByteArray m_namespacePrefix;
     QByteArray m_idHex;
     QByteArray m_manifest; // encoded; empty until announce()
-    QTimer *m_heartbeat = nullptr;
+    QTimer *m_heartbeat;
 };
 
 // Who listens on the network, read from the presence keys every PresenceScanMs.

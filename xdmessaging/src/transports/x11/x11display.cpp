@@ -4,6 +4,7 @@
 #include "codec/x11registry_p.h"
 #include "core/logging_p.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iterator>
 #include <memory>
@@ -223,21 +224,21 @@ void X11Display::touchRegistry()
     xcb_flush(m_connection);
 }
 
-void X11Display::sendAcknowledgement(xcb_window_t senderWindow, xcb_window_t listenerWindow, quint64 count)
+namespace {
+
+// Sends a ClientMessage of type to window, in 32-bit items. eventMask 0: to the client
+// that created the window; else to every client selecting those events on it.
+void sendClientMessage(xcb_connection_t *connection, xcb_window_t window, xcb_atom_t type, uint32_t eventMask,
+                       std::initializer_list<uint32_t> items)
 {
     xcb_client_message_event_t event {};
     event.response_type = XCB_CLIENT_MESSAGE;
     event.format = 32;
-    event.window = senderWindow;
-    event.type = m_acknowledge;
-    event.data.data32[0] = listenerWindow;
-    event.data.data32[1] = quint32(count);
-    event.data.data32[2] = quint32(count >> 32);
-    // No event mask: a ClientMessage sent so goes to the client that created the window.
-    xcb_send_event(m_connection, 0, senderWindow, 0, reinterpret_cast<const char *>(&event));
+    event.window = window;
+    event.type = type;
+    std::copy(items.begin(), items.end(), event.data.data32);
+    xcb_send_event(connection, 0, window, eventMask, reinterpret_cast<const char *>(&event));
 }
-
-namespace {
 
 // event as a ClientMessage of type to window, in 32-bit items; null when it is not.
 const xcb_client_message_event_t *clientMessage(const xcb_generic_event_t *event, xcb_atom_t type, xcb_window_t window)
@@ -252,6 +253,12 @@ const xcb_client_message_event_t *clientMessage(const xcb_generic_event_t *event
 
 } // namespace
 
+void X11Display::sendAcknowledgement(xcb_window_t senderWindow, xcb_window_t listenerWindow, quint64 count)
+{
+    sendClientMessage(m_connection, senderWindow, m_acknowledge, 0,
+                      {listenerWindow, quint32(count), quint32(count >> 32)});
+}
+
 bool X11Display::parseAcknowledgement(const xcb_generic_event_t *event, xcb_window_t senderWindow,
                                       xcb_window_t *listenerWindow, quint64 *count) const
 {
@@ -265,15 +272,9 @@ bool X11Display::parseAcknowledgement(const xcb_generic_event_t *event, xcb_wind
 
 void X11Display::announceLeaving(xcb_window_t listenerWindow)
 {
-    xcb_client_message_event_t event {};
-    event.response_type = XCB_CLIENT_MESSAGE;
-    event.format = 32;
-    event.window = m_root;
-    event.type = m_leaving;
-    event.data.data32[0] = listenerWindow;
     // To every client that watches the root window's properties, which presence
     // watchers do; others ignore a message type they do not know.
-    xcb_send_event(m_connection, 0, m_root, XCB_EVENT_MASK_PROPERTY_CHANGE, reinterpret_cast<const char *>(&event));
+    sendClientMessage(m_connection, m_root, m_leaving, XCB_EVENT_MASK_PROPERTY_CHANGE, {listenerWindow});
 }
 
 bool X11Display::parseLeaving(const xcb_generic_event_t *event, xcb_window_t *listenerWindow) const
