@@ -70,6 +70,8 @@ private Q_SLOTS:
     void killedSenderInTheMiddleOfALargeMessageSpoilsNothing();
     void messageSizes_data();
     void messageSizes();
+    void streamOfLargeMessagesArrivesWholeAndInOrder_data();
+    void streamOfLargeMessagesArrivesWholeAndInOrder();
     void garbageInTheRegistryIsIgnored();
     void noDisplayIsAClearError();
 
@@ -519,6 +521,42 @@ void tst_X11::messageSizes()
     QCOMPARE(listener->messages().at(0).section(QLatin1Char(' '), 2, 3),
              QStringLiteral("%1 %2").arg(size).arg(md5(payload)));
     QCOMPARE(listener->messages().at(1).section(QLatin1Char(' '), 3, 3), md5("after"));
+}
+
+void tst_X11::streamOfLargeMessagesArrivesWholeAndInOrder_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::addColumn<int>("count");
+    QTest::newRow("64 KiB") << 64 * 1024 << 400;
+    QTest::newRow("1 MiB") << 1024 * 1024 << 60;
+}
+
+// Sent as fast as the inbox takes them: most frames wait for acknowledgements, and an
+// acknowledgement read while a large frame is written out lets the next ones in. Each
+// must go in once, in order.
+void tst_X11::streamOfLargeMessagesArrivesWholeAndInOrder()
+{
+    QFETCH(int, size);
+    QFETCH(int, count);
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("native"), channel);
+    QVERIFY(listener->waitForReady());
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    QStringList expected;
+    for (int i = 0; i < count; ++i) {
+        QByteArray payload(size, char('a' + i % 26));
+        payload.replace(0, 8, QByteArray::number(i).rightJustified(8, '0'));
+        expected.append(QStringLiteral("MSG native %1 %2").arg(size).arg(md5(payload)));
+        const XDSendResult result = broadcaster.sendToChannel(channel, payload);
+        QVERIFY2(result, qPrintable(result.errorString()));
+    }
+    QVERIFY(broadcaster.flush());
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), count, 60000);
+    QStringList received = listener->messages();
+    for (QString &line : received)
+        line = line.section(QLatin1Char(' '), 0, 3);
+    QCOMPARE(received, expected);
+    QCOMPARE(listener->linesStartingWith(QStringLiteral("LOST")), QStringList());
 }
 
 void tst_X11::garbageInTheRegistryIsIgnored()

@@ -220,7 +220,7 @@ void X11Sender::acknowledgedLocked(quint32 listenerWindow, quint64 count)
         found->unacknowledgedBytes -= found->unacknowledgedSizes.front();
         found->unacknowledgedSizes.pop_front();
     }
-    drainLocked(listenerWindow, *found);
+    drainLocked(listenerWindow);
 }
 
 // Whatever the window had not taken is lost: in its inbox, or read by a listener that
@@ -423,16 +423,35 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
     return {};
 }
 
-void X11Sender::drainLocked(quint32 window, WindowLedger &owed)
+void X11Sender::drainLocked(quint32 window)
 {
-    while (!owed.waiting.empty()) {
-        const WaitingFrame &next = owed.waiting.front();
-        const qint64 size = next.frame.size();
-        if (owed.unacknowledgedBytes > 0 && owed.unacknowledgedBytes + size > inboxLimit(size))
+    m_drainsAsked.insert(window);
+    if (m_draining)
+        return;
+    m_draining = true;
+    while (!m_drainsAsked.isEmpty()) {
+        const quint32 next = *m_drainsAsked.cbegin();
+        m_drainsAsked.erase(m_drainsAsked.cbegin());
+        drainWindowLocked(next);
+    }
+    m_draining = false;
+}
+
+// The ledger is looked up again after each append: the flush may have read the window's
+// destruction, which removes it.
+void X11Sender::drainWindowLocked(quint32 window)
+{
+    for (;;) {
+        const auto owed = m_ledgers.find(window);
+        if (owed == m_ledgers.end() || owed->waiting.empty())
             return;
-        appendLocked(window, owed, next.frame, next.senderToken);
-        owed.waitingBytes -= size;
-        owed.waiting.pop_front();
+        const qint64 size = owed->waiting.front().frame.size();
+        if (owed->unacknowledgedBytes > 0 && owed->unacknowledgedBytes + size > inboxLimit(size))
+            return;
+        const WaitingFrame next = std::move(owed->waiting.front());
+        owed->waiting.pop_front();
+        owed->waitingBytes -= size;
+        appendLocked(window, *owed, next.frame, next.senderToken);
     }
 }
 

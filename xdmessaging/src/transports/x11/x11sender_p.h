@@ -5,6 +5,7 @@
 #include "core/transport_p.h"
 
 #include <QtCore/QHash>
+#include <QtCore/QSet>
 
 #include <condition_variable>
 #include <deque>
@@ -67,7 +68,11 @@ private:
         qint64 waitingBytes = 0;
         QString description;
     };
-    void drainLocked(quint32 window, WindowLedger &owed);
+    // Appends what waits for window, as far as its inbox has room. Appending a large frame
+    // flushes, and a flush reads events: an acknowledgement read then asks for a drain,
+    // which the one running does next (two at once would both take the same frame).
+    void drainLocked(quint32 window);
+    void drainWindowLocked(quint32 window);
     bool anyWaitingLocked() const;
 
     explicit X11Sender(std::unique_ptr<X11Display> display);
@@ -94,6 +99,8 @@ private:
     std::condition_variable m_refreshed;
     QHash<QUuid, Target> m_targets;
     QHash<quint32, WindowLedger> m_ledgers; // by listener window
+    QSet<quint32> m_drainsAsked; // windows acknowledged while a drain was running
+    bool m_draining = false;
     quint32 m_acknowledgementWindow = 0;
     quint32 m_lastSerial = 0; // of the messages appended, for the listeners' reassembly
     int m_wakeFd = -1;
