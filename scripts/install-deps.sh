@@ -18,6 +18,8 @@ packages=(
     libxcb1-dev xvfb xauth x11-utils imagemagick
     # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq)
     dbus-daemon libzmq3-dev cppzmq-dev
+    # the benchmark's chart (scripts/bench-chart.sh: python3 reads the JSON, gnuplot draws)
+    gnuplot-nox python3
     # network transport (Redis through hiredis) and a Redis server for its tests
     libhiredis-dev redis-server
     # fuzzing and sanitizers (clang's libFuzzer and runtimes); setpriv for security tests
