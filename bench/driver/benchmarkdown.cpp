@@ -16,9 +16,11 @@ QString number(const std::optional<double> &value, int decimals = 0)
     return english.toString(*value, 'f', decimals);
 }
 
+// Latency, request and one-shot scenarios have a p50 (lower is faster), the others a rate.
 bool isLatency(const QString &scenario)
 {
-    return scenario.startsWith(QLatin1String("latency-"));
+    return scenario.startsWith(QLatin1String("latency-")) || scenario.startsWith(QLatin1String("request-"))
+           || scenario.startsWith(QLatin1String("oneshot-"));
 }
 
 // Throughput: how many times the baseline's rate; latency: p50 over the baseline's p50.

@@ -40,6 +40,7 @@ private:
     QString resultsTable() const;
     QString memoryTable() const;
     QString goalsTable() const;
+    std::optional<double> worstAutoSlowdown() const;
 
     QList<CaseResult> m_rounds;
     QList<MemoryResult> m_memory;

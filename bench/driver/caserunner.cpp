@@ -2,6 +2,7 @@
 #include "caserunner.h"
 
 #include "benchenvironment.h"
+#include "oneshotrunner.h"
 #include "peerconfig.h"
 #include "peerprocess.h"
 
@@ -82,7 +83,9 @@ PeerConfig CaseRunner::configFor(const Scenario &scenario, const QString &system
     config.count = countFor(scenario);
     config.senders = scenario.senders;
     config.size = scenario.size;
-    config.pingPong = scenario.kind == ScenarioKind::Latency;
+    config.pingPong = scenario.kind == ScenarioKind::Latency || scenario.kind == ScenarioKind::Request;
+    config.request = scenario.kind == ScenarioKind::Request;
+    config.channels = scenario.channels;
     return config;
 }
 
@@ -171,7 +174,7 @@ bool CaseRunner::collectReceivers(Peers &receivers, size_t first, const Scenario
             ++rates;
         }
     }
-    if (scenario.kind != ScenarioKind::Latency && rates > 0) {
+    if (scenario.kind != ScenarioKind::Latency && scenario.kind != ScenarioKind::Request && rates > 0) {
         result.msgsPerS = rateSum / rates;
         result.mibPerS = *result.msgsPerS * scenario.size / (1024.0 * 1024.0);
     }
@@ -195,6 +198,8 @@ QString CaseRunner::resumeStopped(PeerProcess &stopped, Peers &senders, const Pe
 
 CaseResult CaseRunner::run(const Scenario &scenario, const QString &system)
 {
+    if (scenario.kind == ScenarioKind::OneShot)
+        return runOneShot(scenario, system, m_environment, nextChannel(), countFor(scenario));
     CaseResult result {scenario.name, system, {}, {}, {}, {}, {}, 0, 0, 0, {}};
     const PeerConfig config = configFor(scenario, system);
     Peers receivers;

@@ -11,6 +11,8 @@ enum class ScenarioKind {
     Latency, // ping-pong, one way = half a round trip
     Throughput, // what each receiver got per second
     Stalled, // as Throughput, with the first receiver SIGSTOPped for the whole burst
+    Request, // as Latency; XDMessaging asks with request() and answers with reply()
+    OneShot, // one whole sending process per message (xdmsg send, dbus-send), timed
 };
 
 struct Scenario
@@ -22,6 +24,7 @@ struct Scenario
     int size;
     qint64 fullCount; // messages per sender in a full run
     qint64 quickCount; // ... with --quick
+    int channels = 1; // the receivers listen on this many, the senders send on one
 };
 
 const QList<Scenario> &benchScenarios();
@@ -29,7 +32,9 @@ const QList<Scenario> &benchScenarios();
 // Every system, baselines first; raw-seqpacket is the one the table compares against.
 QStringList benchSystems();
 const QString &baselineSystem();
-// memcpy runs only for the large-message throughput scenarios.
+// memcpy runs only for the large-message throughput scenarios; channels-1000-64B only
+// for XDMessaging and the baseline (which has no channels); oneshot-send for the systems
+// with a command-line sender.
 bool systemRunsScenario(const QString &system, const Scenario &scenario);
 // The memory runs measure the local transports' bounded queues: xdmessaging-* systems
 // other than xdmessaging-network, whose queue is Redis.

@@ -16,8 +16,8 @@ bool parsePeerConfig(const QStringList &arguments, PeerConfig *config, QString *
 {
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &option = arguments.at(i);
-        if (option == QLatin1String("--ping-pong")) {
-            config->pingPong = true;
+        if (option == QLatin1String("--ping-pong") || option == QLatin1String("--request")) {
+            (option == QLatin1String("--request") ? config->request : config->pingPong) = true;
             continue;
         }
         if (i + 1 >= arguments.size()) {
@@ -54,6 +54,8 @@ bool parsePeerConfig(const QStringList &arguments, PeerConfig *config, QString *
             config->idleMs = int(number);
         else if (option == QLatin1String("--warmup"))
             config->warmup = int(number);
+        else if (option == QLatin1String("--channels"))
+            config->channels = int(qMax<qint64>(1, number));
         else {
             *error = QStringLiteral("unknown option %1").arg(option);
             return false;
@@ -73,12 +75,15 @@ QStringList peerArguments(const PeerConfig &config)
                            QStringLiteral("--size"),      QString::number(config.size),
                            QStringLiteral("--sender-id"), QString::number(config.senderId),
                            QStringLiteral("--idle-ms"),   QString::number(config.idleMs),
-                           QStringLiteral("--warmup"),    QString::number(config.warmup)};
+                           QStringLiteral("--warmup"),    QString::number(config.warmup),
+                           QStringLiteral("--channels"),  QString::number(config.channels)};
     if (!config.endpoint.isEmpty())
         arguments << QStringLiteral("--endpoint") << config.endpoint;
     if (!config.targets.isEmpty())
         arguments << QStringLiteral("--targets") << config.targets.join(QLatin1Char(','));
     if (config.pingPong)
         arguments << QStringLiteral("--ping-pong");
+    if (config.request)
+        arguments << QStringLiteral("--request");
     return arguments;
 }

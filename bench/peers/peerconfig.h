@@ -8,6 +8,8 @@
 //       --endpoint E   this receiver's own name (socket file, ...)
 //       --targets A,B  the addresses the receivers printed (senders)
 //       --count N --senders K --size BYTES --sender-id I --ping-pong
+//       --request      ping-pong by request and reply, where the system has them
+//       --channels N   a receiver listens on N channels, the run's one among them
 //       --work-dir D   where sockets go
 //       --idle-ms MS   a receiver gives up after this long without a message
 
@@ -25,6 +27,8 @@ struct PeerConfig
     int size = 64;
     int senderId = 0;
     bool pingPong = false;
+    bool request = false;
+    int channels = 1;
     QString workDir;
     int idleMs = 3000; // longer than a sender may be held by a stopped receiver (1 s)
     int warmup = 50;

@@ -3,6 +3,8 @@
 // xdmessaging-native, xdmessaging-auto and xdmessaging-network differ in the transport
 // asked for. Every message reaches the receiver as an XDListener::messageReceived
 // signal; on xdmessaging-network it went through the driver's own redis-server.
+// With --request the ping-pong is XDBroadcaster::request() answered by XDListener::reply();
+// with --channels the receiver listens on that many channels, the run's one the last.
 #include "benchmessage.h"
 #include "peers.h"
 #include "pingpong.h"
@@ -13,6 +15,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
+
+#include <memory>
 
 XDTransport xdMessagingTransportOf(const PeerConfig &config)
 {
@@ -52,6 +56,17 @@ bool waitUntilListening(XDListener &listener, QString *error)
     return false;
 }
 
+// The run's channel last: the others are registered before, so the one sent on is not
+// simply the first a lookup finds.
+bool registerChannels(XDListener &listener, const PeerConfig &config)
+{
+    for (int i = 1; i < config.channels; ++i) {
+        if (!listener.registerChannel(config.channel + QStringLiteral("-other%1").arg(i)))
+            return false;
+    }
+    return listener.registerChannel(config.channel);
+}
+
 // Reached a listener, or (on the network, where listeners are unknown) Redis took it.
 bool delivered(const XDSendResult &result)
 {
@@ -65,7 +80,7 @@ int xdMessagingReceive(const PeerConfig &config)
     XDListener listener(xdMessagingTransportOf(config));
     XDBroadcaster echo(xdMessagingTransportOf(config));
     QString error;
-    if (!listener.registerChannel(config.channel) || !waitUntilListening(listener, &error))
+    if (!registerChannels(listener, config) || !waitUntilListening(listener, &error))
         return reportUnsupported(error.isEmpty() ? listener.errorString() : error);
     ReceiveTally tally(config.senders, config.messagesPerSender());
     QtReceiveLoop loop(config, tally);
@@ -74,7 +89,9 @@ int xdMessagingReceive(const PeerConfig &config)
     QObject::connect(&listener, &XDListener::messageReceived, [&](const XDMessage &message) {
         const QByteArray payload = message.payload();
         tally.record(payload.constData(), payload.size());
-        if (config.pingPong)
+        if (config.request)
+            listener.reply(message, payload);
+        else if (config.pingPong)
             echo.sendToChannel(echoChannel(config), payload);
         loop.messageArrived();
     });
@@ -113,6 +130,27 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
     });
 }
 
+// A request answered by the one receiver: its reply, not an echo on a channel of its own.
+// The round trip ends with the reply. On the network, where nobody knows how many listen,
+// the request itself would wait for its timeout.
+int requestPingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally)
+{
+    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
+        const std::unique_ptr<XDRequest> request(broadcaster.request(config.channel, message, 10000));
+        if (request->replies().isEmpty() && !request->isFinished()) {
+            QEventLoop loop;
+            QObject::connect(request.get(), &XDRequest::replyReceived, &loop, &QEventLoop::quit);
+            QObject::connect(request.get(), &XDRequest::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        const bool answered = request->replies().size() == 1;
+        if (!answered)
+            *error = request->sendResult() ? QStringLiteral("no reply within 10 s")
+                                           : request->sendResult().errorString();
+        return answered;
+    });
+}
+
 } // namespace
 
 void xdMessagingBurst(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally)
@@ -135,6 +173,8 @@ int xdMessagingSend(const PeerConfig &config)
     XDBroadcaster broadcaster(xdMessagingTransportOf(config));
     SendTally tally;
     tally.begin();
+    if (config.request)
+        return requestPingPong(broadcaster, config, tally);
     if (config.pingPong)
         return pingPong(broadcaster, config, tally);
     xdMessagingBurst(broadcaster, config, tally);

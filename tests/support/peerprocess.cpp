@@ -47,20 +47,25 @@ void PeerProcess::readLines()
     m_pending.remove(0, start);
 }
 
-bool PeerProcess::waitForLine(const std::function<bool(const QString &)> &matches, int timeoutMs)
+bool PeerProcess::waitUntil(const std::function<bool()> &done, int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         readLines();
-        if (std::any_of(m_lines.cbegin(), m_lines.cend(), matches))
+        if (done())
             return true;
         if (m_process.state() == QProcess::NotRunning) {
             readLines(); // what it wrote just before it ended
-            return std::any_of(m_lines.cbegin(), m_lines.cend(), matches);
+            return done();
         }
         m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
     }
     return false;
+}
+
+bool PeerProcess::waitForLine(const std::function<bool(const QString &)> &matches, int timeoutMs)
+{
+    return waitUntil([&] { return std::any_of(m_lines.cbegin(), m_lines.cend(), matches); }, timeoutMs);
 }
 
 bool PeerProcess::waitForReady(int timeoutMs)
@@ -71,6 +76,17 @@ bool PeerProcess::waitForReady(int timeoutMs)
 bool PeerProcess::waitForLineStartingWith(const QString &prefix, int timeoutMs)
 {
     return waitForLine([&prefix](const QString &line) { return line.startsWith(prefix); }, timeoutMs);
+}
+
+bool PeerProcess::waitForLinesStartingWith(const QString &prefix, qsizetype count, int timeoutMs)
+{
+    return waitUntil(
+            [&] {
+                return std::count_if(m_lines.cbegin(), m_lines.cend(),
+                                     [&prefix](const QString &line) { return line.startsWith(prefix); })
+                       >= count;
+            },
+            timeoutMs);
 }
 
 void PeerProcess::writeLine(const QByteArray &line)

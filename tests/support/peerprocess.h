@@ -18,6 +18,8 @@ public:
     bool waitForReady(int timeoutMs = 10000);
     // Waits for a line starting with prefix; false when the process ended or time ran out.
     bool waitForLineStartingWith(const QString &prefix, int timeoutMs);
+    // Waits until count lines start with prefix.
+    bool waitForLinesStartingWith(const QString &prefix, qsizetype count, int timeoutMs);
     // Writes line and a newline to the process's standard input.
     void writeLine(const QByteArray &line);
     bool waitForFinished(int timeoutMs);
@@ -34,6 +36,8 @@ public:
 private:
     void readLines();
     bool waitForLine(const std::function<bool(const QString &)> &matches, int timeoutMs);
+    // Reads output until done() or the process ended or time ran out; done()'s last word.
+    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
     QProcess m_process;
     QByteArray m_pending;
     QStringList m_lines;

@@ -773,6 +773,15 @@ void tst_Network::requestAndReplyAcrossMachines()
     QCOMPARE(reply.senderPid(), replier->pid());
     QCOMPARE(request->answered(), 1);
     QVERIFY(replier->waitForLineStartingWith(QStringLiteral("REQUEST anyone out there?"), 5000));
+    delete request;
+
+    // The same broadcaster asks again: its inbox, already read, gets each later reply once.
+    for (int i = 0; i < 3; ++i) {
+        std::unique_ptr<XDRequest> again(broadcaster.request(channel, QStringLiteral("again %1").arg(i), 5000));
+        QTRY_VERIFY_WITH_TIMEOUT(again->isFinished(), 15000);
+        QCOMPARE(again->answered(), 1);
+        QCOMPARE(again->replies().size(), 1);
+    }
 }
 
 // Set on one machine, kept in Redis: a listener on the other machine registering later
