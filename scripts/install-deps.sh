@@ -17,7 +17,9 @@ packages=(
     # native-window transport (X11 through xcb) and a display server for demo and tests
     libxcb1-dev xvfb xauth x11-utils imagemagick
     # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq)
-    dbus-daemon libzmq3-dev cppzmq-dev
+    dbus-daemon dbus-bin libzmq3-dev cppzmq-dev
+    # instructions per message (scripts/bench-instructions.sh)
+    valgrind
     # the benchmark's chart (scripts/bench-chart.sh: python3 reads the JSON, gnuplot draws)
     gnuplot-nox python3
     # network transport (Redis through hiredis) and a Redis server for its tests

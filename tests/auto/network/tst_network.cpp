@@ -59,6 +59,7 @@ private Q_SLOTS:
     void propagatedStreamIsDeliveredExactlyOnce_data();
     void propagatedStreamIsDeliveredExactlyOnce();
     void unreachableRedisIsReportedAndLocalDeliveryGoesOn();
+    void unresolvableHostNameIsAClearError();
     void autoListensOnTheNetworkOnlyWhenConfigured();
     void readyOnceRedisConfirmedTheChannel();
     void requestAndReplyAcrossMachines();
@@ -692,6 +693,22 @@ void tst_Network::unreachableRedisIsReportedAndLocalDeliveryGoesOn()
     QVERIFY(!errors.isEmpty());
     QVERIFY2(networkListener.errorString().contains(QStringLiteral("Connection refused")),
              qPrintable(networkListener.errorString()));
+}
+
+// The name is looked up on a thread of its own; what it says comes back as the error.
+void tst_Network::unresolvableHostNameIsAClearError()
+{
+    XDNetworkSettings::setRedisUrl(QStringLiteral("redis://no-such-host.invalid:6379"));
+    XDBroadcaster broadcaster(XDTransport::Network);
+    const XDSendResult refused = broadcaster.sendToChannel(randomName(QStringLiteral("nowhere-")), QStringLiteral("x"));
+    QCOMPARE(refused.error(), XDError::TransportUnavailable);
+    QVERIFY2(refused.errorString().contains(QStringLiteral("no-such-host.invalid")), qPrintable(refused.errorString()));
+
+    XDListener listener(XDTransport::Network);
+    QVERIFY(listener.registerChannel(randomName(QStringLiteral("nowhere-"))));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Disconnected, 10000);
+    QVERIFY2(listener.errorString().contains(QStringLiteral("no-such-host.invalid")),
+             qPrintable(listener.errorString()));
 }
 
 void tst_Network::autoListensOnTheNetworkOnlyWhenConfigured()

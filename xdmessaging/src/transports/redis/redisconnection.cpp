@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "transports/redis/redisconnection_p.h"
 
+#include "transports/redis/hostlookup_p.h"
+
 #include "core/logging_p.h"
 #include "transports/redis/redisqtadapter_p.h"
 #include "transports/redis/redisreply_p.h"
 
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
-#include <QtNetwork/QHostAddress>
-#include <QtNetwork/QHostInfo>
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -41,13 +42,10 @@ constexpr int LivenessCheckMs = 1000;
 constexpr int KeepAliveIdleSeconds = 5;
 
 // IPv4 first, as hiredis itself does when it resolves.
-QHostAddress preferredAddress(const QList<QHostAddress> &addresses)
+bool isNumericAddress(const QByteArray &host)
 {
-    for (const QHostAddress &address : addresses) {
-        if (address.protocol() == QAbstractSocket::IPv4Protocol)
-            return address;
-    }
-    return addresses.constFirst();
+    in6_addr ignored;
+    return inet_pton(AF_INET, host.constData(), &ignored) == 1 || inet_pton(AF_INET6, host.constData(), &ignored) == 1;
 }
 
 } // namespace
@@ -75,6 +73,8 @@ RedisConnection::RedisConnection(const RedisEndpoint &endpoint, QObject *parent)
 RedisConnection::~RedisConnection()
 {
     m_closing = true; // replies handed back by the free below reach no handler
+    if (m_lookup)
+        m_lookup->cancel();
     if (m_context) {
         m_context->data = nullptr;
         redisAsyncContext *context = m_context;
@@ -105,17 +105,18 @@ QString RedisConnection::describeError(const QString &what) const
 // first, asynchronously, so that no thread (the GUI thread least of all) waits for DNS.
 void RedisConnection::connectNow()
 {
-    QHostAddress literal;
-    if (literal.setAddress(QString::fromUtf8(m_endpoint.host))) {
+    if (isNumericAddress(m_endpoint.host)) {
         connectTo(m_endpoint.host);
         return;
     }
-    QHostInfo::lookupHost(QString::fromUtf8(m_endpoint.host), this, [this](const QHostInfo &info) {
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-            fail(describeError(info.errorString()));
-            return;
-        }
-        connectTo(preferredAddress(info.addresses()).toString().toUtf8());
+    if (m_lookup)
+        m_lookup->cancel();
+    m_lookup = HostLookup::start(m_endpoint.host, this, [this](const QByteArray &address, const QString &error) {
+        m_lookup.reset();
+        if (address.isEmpty())
+            fail(describeError(error));
+        else
+            connectTo(address);
     });
 }
 

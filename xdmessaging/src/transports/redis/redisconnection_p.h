@@ -16,6 +16,7 @@ class QTimer;
 
 namespace XDMessagingPrivate {
 
+class HostLookup;
 class RedisQtAdapter;
 
 // One asynchronous connection to Redis, driven by the event loop of the thread it
@@ -77,6 +78,7 @@ private:
     const RedisEndpoint m_endpoint;
     redisAsyncContext *m_context = nullptr;
     std::unique_ptr<RedisQtAdapter> m_adapter;
+    std::shared_ptr<HostLookup> m_lookup; // a host name being resolved
     QTimer *m_reconnectTimer;
     QTimer *m_connectTimeout;
     QTimer *m_livenessTimer;

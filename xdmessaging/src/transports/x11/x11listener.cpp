@@ -4,11 +4,12 @@
 #include "core/logging_p.h"
 #include "transports/x11/x11display_p.h"
 #include "transports/x11/x11eventfilter_p.h"
+#include "transports/x11/qtxcbconnection_p.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QPointer>
 #include <QtCore/QSocketNotifier>
 #include <QtCore/QThread>
-#include <QtGui/QGuiApplication>
 
 #include <atomic>
 #include <cstdlib>
@@ -49,12 +50,13 @@ quint64 X11Listener::eventFilterDeliveries()
 
 bool X11Listener::start(TransportFailure *failure)
 {
-    // Qt's connection delivers events in the GUI thread only, so a listener living in
-    // another thread reads a connection of its own.
-    auto *gui = qobject_cast<QGuiApplication *>(QCoreApplication::instance());
-    const bool onQtConnection =
-            gui && QGuiApplication::platformName() == u"xcb" && QThread::currentThread() == gui->thread();
-    if (!(onQtConnection ? useQtConnection(failure) : useOwnConnection(failure)))
+    // In a GUI application's GUI thread, messages come with Qt's own events; a listener
+    // anywhere else reads a connection of its own.
+    QString why;
+    xcb_connection_t *qtConnection = qtXcbConnection(&why);
+    if (!why.isEmpty())
+        qCWarning(lcXDX11, "not receiving through Qt's X connection: %ls", qUtf16Printable(why));
+    if (!(qtConnection ? useQtConnection(qtConnection, failure) : useOwnConnection(failure)))
         return false;
 
     xcb_connection_t *connection = m_display->connection();
@@ -66,12 +68,10 @@ bool X11Listener::start(TransportFailure *failure)
     return true;
 }
 
-bool X11Listener::useQtConnection(TransportFailure *failure)
+bool X11Listener::useQtConnection(xcb_connection_t *connection, TransportFailure *failure)
 {
-    auto *x11 = qGuiApp->nativeInterface<QNativeInterface::QX11Application>();
-    QString error = QStringLiteral("Qt runs on xcb but offers no X11 connection");
-    if (x11)
-        m_display = X11Display::borrow(x11->connection(), &error);
+    QString error;
+    m_display = X11Display::borrow(connection, &error);
     if (!m_display) {
         *failure = {XDError::TransportUnavailable, error};
         return false;

@@ -40,7 +40,7 @@ public:
     static quint64 eventFilterDeliveries();
 
 private:
-    bool useQtConnection(TransportFailure *failure);
+    bool useQtConnection(xcb_connection_t *connection, TransportFailure *failure);
     bool useOwnConnection(TransportFailure *failure);
     bool isOurs(const xcb_generic_event_t *event) const;
     bool isRegistryChange(const xcb_generic_event_t *event) const;
