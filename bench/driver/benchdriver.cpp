@@ -5,6 +5,7 @@
 #include "benchreport.h"
 #include "caserunner.h"
 #include "memcpybench.h"
+#include "peers.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
@@ -38,6 +39,21 @@ QString summary(const CaseResult &result)
 bool selected(const QStringList &filter, const QString &name)
 {
     return filter.isEmpty() || filter.contains(name);
+}
+
+// Said once, before anything runs: a system missing from the binary otherwise shows up
+// only as a note in the table.
+void warnAboutSystemsNotBuiltIn()
+{
+    QStringList missing;
+    for (const QString &system : benchSystems()) {
+        if (system != QLatin1String("memcpy") && !isPeerSystemBuiltIn(system))
+            missing.append(system);
+    }
+    if (!missing.isEmpty())
+        std::fprintf(stderr,
+                     "xdmessaging-bench: not built in (install scripts/install-deps.sh packages and rebuild): %s\n",
+                     qPrintable(missing.join(QLatin1String(", "))));
 }
 
 void runScenarios(const DriverOptions &options, const BenchEnvironment &environment, BenchReport &report)
@@ -83,6 +99,7 @@ void runScenarios(const DriverOptions &options, const BenchEnvironment &environm
 int runBenchmark(const DriverOptions &options)
 {
     sinceStart.start();
+    warnAboutSystemsNotBuiltIn();
     BenchEnvironment environment;
     environment.start();
     BenchReport report;

@@ -3,6 +3,7 @@
 
 #include "benchmessage.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace {
@@ -31,6 +32,12 @@ const PeerSystem Systems[] = {
 };
 
 } // namespace
+
+bool isPeerSystemBuiltIn(const QString &name)
+{
+    return std::any_of(std::begin(Systems), std::end(Systems),
+                       [&name](const PeerSystem &system) { return name == QLatin1String(system.name); });
+}
 
 int runPeer(const PeerConfig &config)
 {

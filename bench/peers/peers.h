@@ -42,3 +42,5 @@ int xdMessagingMemorySender(const PeerConfig &config);
 
 // Runs the peer the configuration names; the process's exit code.
 int runPeer(const PeerConfig &config);
+// False for a peer system whose dependencies were missing when this benchmark was built.
+bool isPeerSystemBuiltIn(const QString &name);
