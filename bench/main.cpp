@@ -27,7 +27,8 @@ bool parseDriverOptions(const QStringList &arguments, DriverOptions *options)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            QStringLiteral("Benchmarks XDMessaging against raw sockets, QLocalSocket, Qt D-Bus, xcb and ZeroMQ.\n"
+            QStringLiteral("Benchmarks XDMessaging against raw sockets, QLocalSocket, Qt D-Bus, xcb, ZeroMQ and Qt "
+                           "Remote Objects.\n"
                            "Scenarios: ")
             +
             [] {

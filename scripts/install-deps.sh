@@ -16,8 +16,9 @@ packages=(
     qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
     # native-window transport (X11 through xcb) and a display server for demo and tests
     libxcb1-dev xvfb xauth x11-utils imagemagick
-    # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq)
-    dbus-daemon dbus-bin libzmq3-dev cppzmq-dev
+    # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq), Qt Remote
+    # Objects (with repc)
+    dbus-daemon dbus-bin libzmq3-dev cppzmq-dev qt6-remoteobjects-dev
     # instructions per message (scripts/bench-instructions.sh)
     valgrind
     # the benchmark's chart (scripts/bench-chart.sh: python3 reads the JSON, gnuplot draws)

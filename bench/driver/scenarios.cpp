@@ -27,6 +27,7 @@ QStringList benchSystems()
             QStringLiteral("qtdbus"),
             QStringLiteral("raw-xcb-property"),
             QStringLiteral("zeromq-pubsub"),
+            QStringLiteral("qtremoteobjects"),
             QStringLiteral("memcpy"),
             QStringLiteral("xdmessaging-localsocket"),
             QStringLiteral("xdmessaging-native"),

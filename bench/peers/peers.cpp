@@ -25,6 +25,9 @@ const PeerSystem Systems[] = {
 #ifdef XDMESSAGING_BENCH_HAVE_ZMQ
         {"zeromq-pubsub", zeroMqReceive, zeroMqSend},
 #endif
+#ifdef XDMESSAGING_BENCH_HAVE_QTRO
+        {"qtremoteobjects", qtRemoteObjectsReceive, qtRemoteObjectsSend},
+#endif
         {"xdmessaging-localsocket", xdMessagingReceive, xdMessagingSend},
         {"xdmessaging-native", xdMessagingReceive, xdMessagingSend},
         {"xdmessaging-auto", xdMessagingReceive, xdMessagingSend},

@@ -27,6 +27,8 @@ int rawXcbReceive(const PeerConfig &config);
 int rawXcbSend(const PeerConfig &config);
 int zeroMqReceive(const PeerConfig &config);
 int zeroMqSend(const PeerConfig &config);
+int qtRemoteObjectsReceive(const PeerConfig &config);
+int qtRemoteObjectsSend(const PeerConfig &config);
 int xdMessagingReceive(const PeerConfig &config);
 int xdMessagingSend(const PeerConfig &config);
 // The transport an xdmessaging-* system name asks for.
