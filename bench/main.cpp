@@ -27,8 +27,8 @@ bool parseDriverOptions(const QStringList &arguments, DriverOptions *options)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            QStringLiteral("Benchmarks XDMessaging against raw sockets, QLocalSocket, Qt D-Bus, xcb, ZeroMQ and Qt "
-                           "Remote Objects.\n"
+            QStringLiteral("Benchmarks XDMessaging against raw sockets, QLocalSocket, Qt D-Bus, xcb, ZeroMQ, Qt Remote "
+                           "Objects and iceoryx.\n"
                            "Scenarios: ")
             +
             [] {

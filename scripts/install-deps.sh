@@ -17,8 +17,8 @@ packages=(
     # native-window transport (X11 through xcb) and a display server for demo and tests
     libxcb1-dev xvfb xauth x11-utils imagemagick
     # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq), Qt Remote
-    # Objects (with repc)
-    dbus-daemon dbus-bin libzmq3-dev cppzmq-dev qt6-remoteobjects-dev
+    # Objects (with repc), iceoryx (its RouDi daemon and the posh library)
+    dbus-daemon dbus-bin libzmq3-dev cppzmq-dev qt6-remoteobjects-dev iceoryx libiceoryx-posh-dev
     # instructions per message (scripts/bench-instructions.sh)
     valgrind
     # the benchmark's chart (scripts/bench-chart.sh: python3 reads the JSON, gnuplot draws)

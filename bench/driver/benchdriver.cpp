@@ -56,7 +56,7 @@ void warnAboutSystemsNotBuiltIn()
                      qPrintable(missing.join(QLatin1String(", "))));
 }
 
-void runScenarios(const DriverOptions &options, const BenchEnvironment &environment, BenchReport &report)
+void runScenarios(const DriverOptions &options, BenchEnvironment &environment, BenchReport &report)
 {
     CaseRunner runner(options.program, environment, options.quick);
     const int rounds = options.quick ? 1 : options.rounds;
@@ -68,6 +68,7 @@ void runScenarios(const DriverOptions &options, const BenchEnvironment &environm
             for (const QString &system : benchSystems()) {
                 if (!selected(options.systems, system) || !systemRunsScenario(system, scenario))
                     continue;
+                environment.prepareFor(system);
                 const QString unavailable = environment.unavailableReason(system);
                 CaseResult result =
                         !unavailable.isEmpty()

@@ -2,6 +2,7 @@
 #include "benchenvironment.h"
 
 #include "childlifetime.h"
+#include "peers.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
@@ -108,6 +109,20 @@ void BenchEnvironment::startRedis()
         m_redisProblem = QStringLiteral("redis-server did not start: %1").arg(m_redis.errorString());
 }
 
+void BenchEnvironment::prepareFor(const QString &system)
+{
+    // Not built in: the peers say so themselves.
+    if (system == QLatin1String("iceoryx-pubsub") && !m_rouDiStarted && isPeerSystemBuiltIn(system))
+        startRouDi();
+}
+
+void BenchEnvironment::startRouDi()
+{
+    m_rouDiStarted = true;
+    if (!m_rouDi.start(m_workDir.path()))
+        m_rouDiProblem = m_rouDi.errorString();
+}
+
 QProcessEnvironment BenchEnvironment::peerEnvironment(const QString &system) const
 {
     QProcessEnvironment environment = m_environment;
@@ -126,6 +141,8 @@ QString BenchEnvironment::unavailableReason(const QString &system) const
         return m_dbusProblem;
     if (system == QLatin1String("xdmessaging-network"))
         return m_redisProblem;
+    if (system == QLatin1String("iceoryx-pubsub"))
+        return m_rouDiProblem;
     return {};
 }
 

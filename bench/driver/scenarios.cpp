@@ -28,6 +28,7 @@ QStringList benchSystems()
             QStringLiteral("raw-xcb-property"),
             QStringLiteral("zeromq-pubsub"),
             QStringLiteral("qtremoteobjects"),
+            QStringLiteral("iceoryx-pubsub"),
             QStringLiteral("memcpy"),
             QStringLiteral("xdmessaging-localsocket"),
             QStringLiteral("xdmessaging-native"),

@@ -28,6 +28,9 @@ const PeerSystem Systems[] = {
 #ifdef XDMESSAGING_BENCH_HAVE_QTRO
         {"qtremoteobjects", qtRemoteObjectsReceive, qtRemoteObjectsSend},
 #endif
+#ifdef XDMESSAGING_BENCH_HAVE_ICEORYX
+        {"iceoryx-pubsub", iceoryxReceive, iceoryxSend},
+#endif
         {"xdmessaging-localsocket", xdMessagingReceive, xdMessagingSend},
         {"xdmessaging-native", xdMessagingReceive, xdMessagingSend},
         {"xdmessaging-auto", xdMessagingReceive, xdMessagingSend},

@@ -29,6 +29,8 @@ int zeroMqReceive(const PeerConfig &config);
 int zeroMqSend(const PeerConfig &config);
 int qtRemoteObjectsReceive(const PeerConfig &config);
 int qtRemoteObjectsSend(const PeerConfig &config);
+int iceoryxReceive(const PeerConfig &config);
+int iceoryxSend(const PeerConfig &config);
 int xdMessagingReceive(const PeerConfig &config);
 int xdMessagingSend(const PeerConfig &config);
 // The transport an xdmessaging-* system name asks for.
