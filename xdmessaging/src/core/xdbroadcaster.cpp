@@ -59,6 +59,17 @@ struct Target
 {
     SenderTransport *transport;
     ListenerRecord listener;
+    bool network; // the network is one target standing for unknown listeners
+};
+
+// The targets of one channel, resolved once and kept while every transport's listeners
+// generation stays what it was then: a send builds no list and copies no listener.
+struct TargetSnapshot
+{
+    QList<Target> targets;
+    std::vector<SenderTransport *> transports; // resolved through, in order
+    std::vector<quint64> generations; // of each, when resolved
+    bool reusable = false; // false when a transport could not look
 };
 
 // XDTransport::Network, asked for or by XDMESSAGING_TRANSPORT: Redis only, nothing local.
@@ -141,15 +152,18 @@ public:
         }
         return used;
     }
-    QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports, const QString &channel,
-                            TransportFailure *failure) const;
-    // What this broadcaster knows of a channel it sends to: its UTF-8 form and the last
-    // number it gave a message there.
+    // What this broadcaster knows of a channel it sends to: its UTF-8 form, the last
+    // number it gave a message there, and where its messages went last.
     struct ChannelNumbering
     {
         QByteArray utf8;
         quint64 lastSequence = 0;
+        TargetSnapshot targets;
     };
+    // The targets of channel through transports, from its snapshot while that is current.
+    const QList<Target> &targetsOf(ChannelNumbering *channel, const QString &channelName,
+                                   const QList<std::shared_ptr<SenderTransport>> &transports,
+                                   TransportFailure *failure);
     // The numbering of channel when it is a valid name, else null with *problem. Senders
     // repeat their channel: the last one is found without a lookup. Under sendMutex.
     ChannelNumbering *numberingOf(const QString &channel, ChannelUse use, QString *problem);
@@ -223,7 +237,7 @@ XDBroadcasterPrivate::ChannelNumbering *XDBroadcasterPrivate::numberingOf(const 
             publisher = nextPublisherId();
             numbering.clear();
         }
-        found = numbering.insert(channel, ChannelNumbering {channel.toUtf8(), 0});
+        found = numbering.insert(channel, ChannelNumbering {channel.toUtf8(), 0, {}});
     }
     lastChannel = channel;
     lastNumbering = &found.value();
@@ -282,23 +296,61 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
     return sender;
 }
 
-QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
-                                              const QString &channel, TransportFailure *failure) const
+namespace {
+
+// Whether snapshot still says where a message goes through transports. Every transport
+// is asked, as each may need to catch up with what changed (X11 reads its events).
+bool isCurrent(const TargetSnapshot &snapshot, const QList<std::shared_ptr<SenderTransport>> &transports)
 {
-    QList<Target> targets;
+    bool current = snapshot.reusable && snapshot.transports.size() == size_t(transports.size());
+    for (qsizetype i = 0; i < transports.size(); ++i) {
+        TransportFailure failure; // listenersOf() says it again, for the result
+        const quint64 generation = transports[i]->listenersGeneration(&failure);
+        current = current && failure.error == XDError::NoError && snapshot.transports[size_t(i)] == transports[i].get()
+                  && snapshot.generations[size_t(i)] == generation;
+    }
+    return current;
+}
+
+// The generation of each transport is read before its listeners: a change in between
+// makes the next send resolve again, never keeps a stale snapshot.
+TargetSnapshot resolveTargets(const QString &channel, const QList<std::shared_ptr<SenderTransport>> &transports,
+                              TransportFailure *failure)
+{
+    TargetSnapshot snapshot;
+    snapshot.reusable = true;
     QSet<QUuid> seen; // in Auto, a listener on several transports is reached once
     for (const auto &transport : transports) {
-        const QList<ListenerRecord> listeners = transport->listenersOf(channel, failure);
+        snapshot.transports.push_back(transport.get());
+        TransportFailure lookFailure;
+        snapshot.generations.push_back(transport->listenersGeneration(&lookFailure));
+        const QList<ListenerRecord> listeners = transport->listenersOf(channel, &lookFailure);
+        if (lookFailure.error != XDError::NoError) {
+            *failure = lookFailure;
+            snapshot.reusable = false;
+        }
+        const bool network = transport->kind() == XDTransport::Network;
         for (const ListenerRecord &listener : listeners) {
             if (transports.size() > 1) {
                 if (seen.contains(listener.id))
                     continue;
                 seen.insert(listener.id);
             }
-            targets.append({transport.get(), listener});
+            snapshot.targets.append({transport.get(), listener, network});
         }
     }
-    return targets;
+    return snapshot;
+}
+
+} // namespace
+
+const QList<Target> &XDBroadcasterPrivate::targetsOf(ChannelNumbering *channel, const QString &channelName,
+                                                     const QList<std::shared_ptr<SenderTransport>> &transports,
+                                                     TransportFailure *failure)
+{
+    if (!isCurrent(channel->targets, transports))
+        channel->targets = resolveTargets(channelName, transports, failure);
+    return channel->targets.targets;
 }
 
 XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
@@ -352,39 +404,50 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     options.deadline = QDeadlineTimer(sendTimeout.load());
     options.senderToken = token;
 
-    XDSendResult result;
-    XDSendResultPrivate *r = XDSendResultPrivate::get(result);
     TransportFailure lookupFailure;
-    const QList<Target> targets = targetsOf(transports, channel, &lookupFailure);
+    const QList<Target> &targets = targetsOf(channelNumbering, channel, transports, &lookupFailure);
+    // What went wrong is gathered apart: a send that went well shares its result.
+    XDError error = XDError::NoError;
+    QStringList failures;
+    int reached = 0;
+    bool propagated = false;
     if (lookupFailure.error != XDError::NoError) {
-        r->error = lookupFailure.error;
-        r->failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
+        error = lookupFailure.error;
+        failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
     }
     if (!retainedProblem.isEmpty())
-        r->error = XDError::RuntimeDirectoryError; // the live deliveries go on
+        error = XDError::RuntimeDirectoryError; // the live deliveries go on
     QString networkProblem; // the network is no listener: reported apart
     if (networkFailure.error != XDError::NoError) {
-        r->error = networkFailure.error;
+        error = networkFailure.error;
         networkProblem = QStringLiteral("not propagated: %1").arg(networkFailure.message);
     }
     for (const Target &target : targets) {
         const DeliveryOutcome outcome = target.transport->deliver(target.listener, frame, options);
-        const bool network = target.transport->kind() == XDTransport::Network;
         if (outcome.status == DeliveryOutcome::Status::Accepted) {
             // The network is one target standing for unknown listeners: not counted.
-            if (network)
-                r->propagated = true;
+            if (target.network)
+                propagated = true;
             else
-                ++r->reached;
+                ++reached;
         } else if (outcome.status == DeliveryOutcome::Status::Failed) {
-            if (r->error == XDError::NoError)
-                r->error = outcome.error;
-            if (network)
+            if (error == XDError::NoError)
+                error = outcome.error;
+            if (target.network)
                 networkProblem = outcome.reason;
             else
-                r->failures.append(outcome.reason);
+                failures.append(outcome.reason);
         }
     }
+    if (error == XDError::NoError && failures.isEmpty() && networkProblem.isEmpty())
+        return XDSendResultPrivate::success(reached, propagated);
+
+    XDSendResult result;
+    XDSendResultPrivate *r = XDSendResultPrivate::get(result);
+    r->error = error;
+    r->reached = reached;
+    r->propagated = propagated;
+    r->failures = failures;
     QStringList problems;
     if (!r->failures.isEmpty()) {
         problems.append(QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")

@@ -3,7 +3,52 @@
 
 #include <QtCore/QDebug>
 
-XDSendResult::XDSendResult() : d(new XDSendResultPrivate) {}
+#include <array>
+
+namespace {
+
+// Sends reaching up to this many listeners share their success result.
+constexpr int SharedSuccessReach = 16;
+
+struct SharedSuccesses
+{
+    // By listeners reached, then whether propagated.
+    std::array<std::array<QSharedDataPointer<XDSendResultPrivate>, 2>, SharedSuccessReach + 1> results;
+    SharedSuccesses()
+    {
+        for (int reached = 0; reached <= SharedSuccessReach; ++reached) {
+            for (const bool propagated : {false, true}) {
+                auto *d = new XDSendResultPrivate;
+                d->reached = reached;
+                d->propagated = propagated;
+                results[size_t(reached)][propagated] = QSharedDataPointer<XDSendResultPrivate>(d);
+            }
+        }
+    }
+};
+
+const SharedSuccesses &sharedSuccesses()
+{
+    static const SharedSuccesses successes;
+    return successes;
+}
+
+} // namespace
+
+XDSendResult XDSendResultPrivate::success(int reached, bool propagated)
+{
+    XDSendResult result;
+    if (reached <= SharedSuccessReach) {
+        result.d = sharedSuccesses().results[size_t(reached)][propagated];
+    } else {
+        result.d->reached = reached;
+        result.d->propagated = propagated;
+    }
+    return result;
+}
+
+// Shares the result of a send that reached nobody; writing to it detaches.
+XDSendResult::XDSendResult() : d(sharedSuccesses().results[0][false]) {}
 XDSendResult::XDSendResult(const XDSendResult &other) = default;
 XDSendResult &XDSendResult::operator=(const XDSendResult &other) = default;
 XDSendResult::~XDSendResult() = default;

@@ -125,6 +125,16 @@ void LocalSocketSender::refreshListenersLocked()
     m_listeners = m_directory->scan();
     m_listenersByChannel.clear();
     m_listenersGeneration = generation;
+    ++m_listenersChanges;
+}
+
+quint64 LocalSocketSender::listenersGeneration(TransportFailure *failure)
+{
+    std::lock_guard lock(m_mutex);
+    refreshListenersLocked();
+    if (m_directoryBroken)
+        *failure = {XDError::RuntimeDirectoryError, m_directoryError};
+    return m_listenersChanges;
 }
 
 QList<ListenerRecord> LocalSocketSender::listenersOf(const QString &channel, TransportFailure *failure)
@@ -176,6 +186,7 @@ void LocalSocketSender::removeStaleLocked(const QUuid &id)
     m_directory->removeEndpoint(id);
     m_listeners.removeIf([&id](const ListenerRecord &listener) { return listener.id == id; });
     m_listenersByChannel.clear();
+    ++m_listenersChanges;
 }
 
 LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const ListenerRecord &listener,

@@ -30,6 +30,7 @@ public:
     ~LocalSocketSender() override;
 
     XDTransport kind() const override { return XDTransport::LocalSocket; }
+    quint64 listenersGeneration(TransportFailure *failure) override;
     QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) override;
     QList<ListenerRecord> liveListeners() override;
     DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -77,7 +78,8 @@ private:
     const std::shared_ptr<LocalSocketDirectory> m_directory;
     std::mutex m_mutex;
     std::condition_variable m_progress; // signalled whenever queued data moves
-    quint64 m_listenersGeneration = ~quint64(0);
+    quint64 m_listenersGeneration = ~quint64(0); // the directory's, when m_listeners was read
+    quint64 m_listenersChanges = 0; // what listenersGeneration() says: m_listeners changed
     std::chrono::steady_clock::time_point m_nextDirectoryCheck;
     bool m_directoryBroken = false;
     QString m_directoryError;
