@@ -151,11 +151,19 @@ bool payloadMatchesType(quint8 payloadType, QByteArrayView payload, QString *err
 EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
                          const QByteArray &payload)
 {
-    const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
     EncodedFrame frame;
+    encodeFrameInto(meta, channelUtf8, senderNameUtf8, payload, &frame);
+    return frame;
+}
+
+void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
+                     const QByteArray &payload, EncodedFrame *encoded)
+{
+    const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
+    EncodedFrame &frame = *encoded;
     const qsizetype referenceSize = meta.hasReference() ? FrameReferenceSize : 0;
     frame.head.resize(FrameHeaderSize + channelUtf8.size() + name.size() + referenceSize);
-    char *h = frame.head.data();
+    char *h = frame.head.data(); // detaches a head a transport still holds
     std::memcpy(h, FrameMagic, sizeof FrameMagic);
     h[4] = char(FrameVersion);
     h[5] = char(meta.payloadType);
@@ -179,7 +187,6 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
     frame.publisher = meta.publisher;
     frame.sequence = meta.sequence;
     frame.flags = meta.flags;
-    return frame;
 }
 
 QByteArray encodeAcknowledgement(quint64 framesTaken)

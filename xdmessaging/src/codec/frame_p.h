@@ -114,6 +114,10 @@ struct EncodedFrame
 // to MaximumSenderNameBytes at a character boundary.
 EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
                          const QByteArray &payload);
+// The same into *frame, whose head's buffer is written over when nobody else shares it:
+// a sender that keeps one EncodedFrame encodes without allocating.
+void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
+                     const QByteArray &payload, EncodedFrame *frame);
 
 // Parses the head of the frame at the start of data. Complete means head->headSize bytes
 // were enough; the payload may still be incomplete. Invalid and Malformed set *error;

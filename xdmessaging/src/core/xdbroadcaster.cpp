@@ -17,6 +17,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QPointer>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 
 #include <atomic>
@@ -211,6 +212,7 @@ public:
     QHash<QString, ChannelNumbering> numbering;
     QString lastChannel;
     ChannelNumbering *lastNumbering = nullptr; // into numbering, for lastChannel
+    EncodedFrame lastFrame; // reused: its head's buffer, when no transport holds it
 
     std::unique_ptr<ReplyInbox> inbox; // made by the first request(), in this thread
 };
@@ -394,7 +396,11 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     meta.reference = marking.reference;
     if (sentId)
         *sentId = meta.id;
-    const EncodedFrame frame = encodeFrame(meta, channelNumbering->utf8, senderNameUtf8, payload);
+    EncodedFrame &frame = lastFrame;
+    encodeFrameInto(meta, channelNumbering->utf8, senderNameUtf8, payload, &frame);
+    // The payload is the caller's: not held past this send, so that writing to it next
+    // does not copy it (the head's buffer is kept for the next send).
+    const auto releasePayload = qScopeGuard([&frame] { frame.payload = QByteArray(); });
     QString retainedProblem;
     if (frame.isRetainedValue() && !networkOnly)
         storeLocalRetainedValue(channelNumbering->utf8, frame, &retainedProblem);

@@ -10,45 +10,37 @@ namespace {
 // Sends reaching up to this many listeners share their success result.
 constexpr int SharedSuccessReach = 16;
 
-struct SharedSuccesses
+// By listeners reached, then whether propagated. Returned as copies: a reference count
+// each; writing to one detaches.
+using SharedSuccesses = std::array<std::array<XDSendResult, 2>, SharedSuccessReach + 1>;
+
+SharedSuccesses makeSharedSuccesses()
 {
-    // By listeners reached, then whether propagated.
-    std::array<std::array<QSharedDataPointer<XDSendResultPrivate>, 2>, SharedSuccessReach + 1> results;
-    SharedSuccesses()
-    {
-        for (int reached = 0; reached <= SharedSuccessReach; ++reached) {
-            for (const bool propagated : {false, true}) {
-                auto *d = new XDSendResultPrivate;
-                d->reached = reached;
-                d->propagated = propagated;
-                results[size_t(reached)][propagated] = QSharedDataPointer<XDSendResultPrivate>(d);
-            }
+    SharedSuccesses results;
+    for (int reached = 0; reached <= SharedSuccessReach; ++reached) {
+        for (const bool propagated : {false, true}) {
+            XDSendResultPrivate *d = XDSendResultPrivate::get(results[size_t(reached)][propagated]);
+            d->reached = reached;
+            d->propagated = propagated;
         }
     }
-};
-
-const SharedSuccesses &sharedSuccesses()
-{
-    static const SharedSuccesses successes;
-    return successes;
+    return results;
 }
 
 } // namespace
 
 XDSendResult XDSendResultPrivate::success(int reached, bool propagated)
 {
+    static const SharedSuccesses shared = makeSharedSuccesses();
+    if (reached <= SharedSuccessReach)
+        return shared[size_t(reached)][propagated];
     XDSendResult result;
-    if (reached <= SharedSuccessReach) {
-        result.d = sharedSuccesses().results[size_t(reached)][propagated];
-    } else {
-        result.d->reached = reached;
-        result.d->propagated = propagated;
-    }
+    result.d->reached = reached;
+    result.d->propagated = propagated;
     return result;
 }
 
-// Shares the result of a send that reached nobody; writing to it detaches.
-XDSendResult::XDSendResult() : d(sharedSuccesses().results[0][false]) {}
+XDSendResult::XDSendResult() : d(new XDSendResultPrivate) {}
 XDSendResult::XDSendResult(const XDSendResult &other) = default;
 XDSendResult &XDSendResult::operator=(const XDSendResult &other) = default;
 XDSendResult::~XDSendResult() = default;
