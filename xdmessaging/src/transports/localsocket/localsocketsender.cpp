@@ -6,6 +6,7 @@
 #include "transports/localsocket/localsocketdirectory_p.h"
 #include "transports/localsocket/socketio_p.h"
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -25,6 +26,12 @@ constexpr int MaximumFramesPerWrite = 256;
 constexpr std::chrono::milliseconds ExitFlushTimeout(1000);
 // How often a sender checks that the runtime directory is still the one it opened.
 constexpr std::chrono::milliseconds DirectoryCheckInterval(250);
+// Payloads up to this size are copied into a connection's queue; larger ones are
+// written from the caller's buffer (shared, not copied).
+constexpr qsizetype CopiedPayloadLimit = 4096;
+// A batch keeps the memory it grew to for the next one, up to this much: a burst that
+// filled a queue once does not hold its peak for good.
+constexpr size_t KeptBatchCapacity = 1024 * 1024;
 
 QString describe(const ListenerRecord &listener)
 {
@@ -40,6 +47,24 @@ DeliveryOutcome failed(XDError error, const QString &reason)
 }
 
 } // namespace
+
+void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderToken)
+{
+    const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
+    const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
+    frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload});
+    bytes.insert(bytes.end(), frame.head.cbegin(), frame.head.cend());
+    if (copyPayload)
+        bytes.insert(bytes.end(), frame.payload.cbegin(), frame.payload.cend());
+}
+
+void LocalSocketSender::Batch::clear()
+{
+    if (bytes.capacity() > KeptBatchCapacity)
+        bytes = {};
+    bytes.clear();
+    frames.clear();
+}
 
 LocalSocketSender::Connection::~Connection()
 {
@@ -272,7 +297,7 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
         return failed(XDError::ListenerUnreachable,
                       QStringLiteral("%1 closed the connection").arg(connection->description));
     }
-    connection->queue.push_back({frame, options.senderToken});
+    connection->queued.append(frame, options.senderToken);
     connection->queuedBytes += size;
     ++m_pendingFramesBySender[options.senderToken];
     wakeIoThreadLocked();
@@ -308,11 +333,18 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     // listener's socket buffer when it died, or read by a listener that died before it
     // could say so).
     QHash<quint64, qint64> lostBySender = connection->written.takeUnacknowledged();
-    for (const QueuedFrame &queued : connection->queue) {
-        ++lostBySender[queued.senderToken];
-        framesDoneLocked(queued.senderToken, 1);
-    }
-    connection->queue.clear();
+    const auto lose = [&](const QueuedFrame &frame) {
+        ++lostBySender[frame.senderToken];
+        framesDoneLocked(frame.senderToken, 1);
+    };
+    std::for_each(connection->writing.frames.cbegin() + qsizetype(connection->writingFrame),
+                  connection->writing.frames.cend(), lose);
+    std::for_each(connection->queued.frames.cbegin(), connection->queued.frames.cend(), lose);
+    connection->writing.clear();
+    connection->queued.clear();
+    connection->writingFrame = 0;
+    connection->writingByte = 0;
+    connection->headOffset = 0;
     connection->queuedBytes = 0;
     if (m_connections.value(connection->id) == connection)
         m_connections.remove(connection->id);
@@ -359,28 +391,57 @@ bool LocalSocketSender::readAcknowledgementsLocked(const ConnectionPtr &connecti
     }
 }
 
+namespace {
+
+// Adds size bytes at data to vectors, as part of the last piece when they follow it.
+void gather(std::vector<iovec> &vectors, const char *data, qint64 size)
+{
+    if (size <= 0)
+        return;
+    if (!vectors.empty()) {
+        iovec &last = vectors.back();
+        if (static_cast<const char *>(last.iov_base) + last.iov_len == data) {
+            last.iov_len += size_t(size);
+            return;
+        }
+    }
+    vectors.push_back({const_cast<char *>(data), size_t(size)});
+}
+
+} // namespace
+
+void LocalSocketSender::gatherWriting(const Connection &connection, std::vector<iovec> &vectors)
+{
+    vectors.clear();
+    const Batch &batch = connection.writing;
+    qint64 at = connection.writingByte;
+    qint64 skip = connection.headOffset;
+    const size_t end = qMin(batch.frames.size(), connection.writingFrame + MaximumFramesPerWrite);
+    for (size_t i = connection.writingFrame; i < end; ++i) {
+        const QueuedFrame &frame = batch.frames[i];
+        const qint64 copiedSkip = qMin(skip, frame.copiedSize);
+        gather(vectors, batch.bytes.data() + at + copiedSkip, frame.copiedSize - copiedSkip);
+        gather(vectors, frame.largePayload.constData() + (skip - copiedSkip),
+               frame.largePayload.size() - (skip - copiedSkip));
+        at += frame.copiedSize;
+        skip = 0;
+    }
+}
+
 void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
 {
     std::vector<iovec> vectors;
     vectors.reserve(2 * MaximumFramesPerWrite);
-    while (!connection->queue.empty() && !connection->closed) {
-        // Gather while locked; the bytes stay valid unlocked because only this thread
-        // removes frames and callers only append.
-        vectors.clear();
-        qint64 skip = connection->headOffset;
-        int frames = 0;
-        for (const QueuedFrame &queued : connection->queue) {
-            for (const QByteArray *part : {&queued.frame.head, &queued.frame.payload}) {
-                if (skip >= part->size()) {
-                    skip -= part->size();
-                    continue;
-                }
-                vectors.push_back({const_cast<char *>(part->constData()) + skip, size_t(part->size() - skip)});
-                skip = 0;
-            }
-            if (++frames == MaximumFramesPerWrite)
-                break;
+    while (connection->hasQueuedFrames() && !connection->closed) {
+        if (connection->writingFrame == connection->writing.frames.size()) {
+            connection->writing.clear();
+            std::swap(connection->writing, connection->queued);
+            connection->writingFrame = 0;
+            connection->writingByte = 0;
         }
+        // Gathered while locked; writing stays valid unlocked because only this thread
+        // touches it (callers append to queued).
+        gatherWriting(*connection, vectors);
         msghdr message {};
         message.msg_iov = vectors.data();
         message.msg_iovlen = vectors.size();
@@ -400,22 +461,8 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
                 closeConnectionLocked(connection, systemErrorString(writeError));
             return;
         }
-        qint64 remaining = written;
-        while (remaining > 0) {
-            const QueuedFrame &front = connection->queue.front();
-            const qint64 frameLeft = front.frame.size() - connection->headOffset;
-            if (remaining < frameLeft) {
-                connection->headOffset += remaining;
-                break;
-            }
-            remaining -= frameLeft;
-            connection->queuedBytes -= front.frame.size();
-            connection->headOffset = 0;
-            connection->written.handedOver(front.senderToken);
-            framesDoneLocked(front.senderToken, 1);
-            connection->queue.pop_front();
-        }
-        if (connection->queue.empty())
+        framesWrittenLocked(*connection, written);
+        if (!connection->hasQueuedFrames())
             connection->stalled = false;
         m_progress.notify_all();
     }
@@ -425,6 +472,37 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
     // long as what the socket holds.
     if (!connection->closed && connection->written.unacknowledgedCount() > 0)
         readAcknowledgementsLocked(connection);
+}
+
+void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)
+{
+    // The frames done are counted per run of one sender, not one by one.
+    quint64 doneToken = 0;
+    qint64 doneCount = 0;
+    qint64 remaining = written;
+    while (remaining > 0) {
+        QueuedFrame &front = connection.writing.frames[connection.writingFrame];
+        const qint64 frameLeft = front.size - connection.headOffset;
+        if (remaining < frameLeft) {
+            connection.headOffset += remaining;
+            break;
+        }
+        remaining -= frameLeft;
+        connection.queuedBytes -= front.size;
+        connection.headOffset = 0;
+        connection.writingByte += front.copiedSize;
+        ++connection.writingFrame;
+        front.largePayload = QByteArray(); // the caller may have it back unshared
+        connection.written.handedOver(front.senderToken);
+        if (front.senderToken != doneToken && doneCount > 0) {
+            framesDoneLocked(doneToken, doneCount);
+            doneCount = 0;
+        }
+        doneToken = front.senderToken;
+        ++doneCount;
+    }
+    if (doneCount > 0)
+        framesDoneLocked(doneToken, doneCount);
 }
 
 void LocalSocketSender::ioThreadMain()

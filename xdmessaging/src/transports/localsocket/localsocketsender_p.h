@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
+
+struct iovec;
 
 namespace XDMessagingPrivate {
 
@@ -40,17 +42,36 @@ public:
 private:
     struct QueuedFrame
     {
-        EncodedFrame frame;
-        quint64 senderToken;
+        qint64 size = 0; // of the whole frame
+        qint64 copiedSize = 0; // of its start, copied into the batch's bytes
+        quint64 senderToken = 0;
+        QByteArray largePayload; // written from the caller's buffer; null when copied
+    };
+    // Frames in order. A frame's head, and its payload unless large, are copied into
+    // bytes: a send then allocates nothing and keeps nothing of the caller's, and
+    // consecutive small frames go out as one piece.
+    struct Batch
+    {
+        std::vector<char> bytes;
+        std::vector<QueuedFrame> frames;
+        void append(const EncodedFrame &frame, quint64 senderToken);
+        bool isEmpty() const { return frames.empty(); }
+        void clear();
     };
     struct Connection
     {
         QUuid id;
         QString description;
         int fd = -1;
-        std::deque<QueuedFrame> queue;
-        qint64 queuedBytes = 0;
-        qint64 headOffset = 0; // bytes of queue.front() already written
+        // Callers append to queued. The I/O thread swaps it with writing, once all of
+        // writing went out, and writes from writing without the lock: no caller touches it.
+        Batch queued;
+        Batch writing;
+        size_t writingFrame = 0; // the first frame of writing not written in full
+        qint64 writingByte = 0; // where that frame's copied part starts in writing.bytes
+        qint64 headOffset = 0; // bytes of that frame already written
+        qint64 queuedBytes = 0; // of both batches, not yet written
+        bool hasQueuedFrames() const { return writingFrame < writing.frames.size() || !queued.isEmpty(); }
         DeliveryLedger written; // written to the socket, not yet acknowledged
         QByteArray acknowledgementBytes; // the start of one not yet read in full
         bool waitingWritable = false;
@@ -70,6 +91,10 @@ private:
 
     void ioThreadMain();
     void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
+    // What of connection's writing batch goes into the next sendmsg().
+    static void gatherWriting(const Connection &connection, std::vector<iovec> &vectors);
+    // Moves past the frames written bytes completed, into the connection's ledger.
+    void framesWrittenLocked(Connection &connection, qint64 written);
     // Reads what the listener sent back; false when the connection was closed.
     bool readAcknowledgementsLocked(const ConnectionPtr &connection);
     void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
