@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <vector>
 
 #include <poll.h>
@@ -53,9 +54,11 @@ void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderT
     const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
     frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload});
-    bytes.insert(bytes.end(), frame.head.cbegin(), frame.head.cend());
-    if (copyPayload)
-        bytes.insert(bytes.end(), frame.payload.cbegin(), frame.payload.cend());
+    const size_t at = bytes.size();
+    bytes.resize(at + size_t(copiedSize));
+    std::memcpy(bytes.data() + at, frame.head.constData(), size_t(frame.head.size()));
+    if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
+        std::memcpy(bytes.data() + at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
 }
 
 void LocalSocketSender::Batch::clear()
@@ -103,9 +106,8 @@ LocalSocketSender::~LocalSocketSender()
     qint64 undelivered = 0;
     {
         std::unique_lock lock(m_mutex);
-        m_progress.wait_for(lock, ExitFlushTimeout, [this] { return m_pendingFramesBySender.isEmpty(); });
-        for (const qint64 count : std::as_const(m_pendingFramesBySender))
-            undelivered += count;
+        m_progress.wait_for(lock, ExitFlushTimeout, [this] { return unwrittenCountLocked() == 0; });
+        undelivered = unwrittenCountLocked();
         m_stopping = true;
         wakeIoThreadLocked();
     }
@@ -214,15 +216,31 @@ void LocalSocketSender::removeStaleLocked(const QUuid &id)
     ++m_listenersChanges;
 }
 
+void LocalSocketSender::addConnectionLocked(const ConnectionPtr &connection)
+{
+    m_connections.insert(connection->id, connection);
+    m_connectionList.push_back(connection);
+}
+
+void LocalSocketSender::removeConnectionLocked(const QUuid &id)
+{
+    m_connections.remove(id);
+    m_connectionList.erase(std::remove_if(m_connectionList.begin(), m_connectionList.end(),
+                                          [&id](const ConnectionPtr &connection) { return connection->id == id; }),
+                           m_connectionList.end());
+}
+
 LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const ListenerRecord &listener,
                                                                      const DeliveryOptions &options,
                                                                      std::unique_lock<std::mutex> &lock,
                                                                      DeliveryOutcome *outcome)
 {
+    if (m_lastConnection && m_lastConnection->id == listener.id)
+        return m_lastConnection; // never closed: closing forgets it
     if (const ConnectionPtr existing = m_connections.value(listener.id)) {
         if (!existing->closed)
-            return existing;
-        m_connections.remove(listener.id);
+            return m_lastConnection = existing;
+        removeConnectionLocked(listener.id);
     }
     const QString path = m_directory->socketPath(listener.id);
     for (;;) {
@@ -242,8 +260,8 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             connection->id = listener.id;
             connection->description = describe(listener);
             connection->fd = socket.release();
-            m_connections.insert(listener.id, connection);
-            return connection;
+            addConnectionLocked(connection);
+            return m_lastConnection = connection;
         }
         case ConnectResult::Refused:
             removeStaleLocked(listener.id);
@@ -299,7 +317,7 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
     }
     connection->queued.append(frame, options.senderToken);
     connection->queuedBytes += size;
-    ++m_pendingFramesBySender[options.senderToken];
+    connection->unwritten.handedOver(options.senderToken);
     wakeIoThreadLocked();
     return outcome;
 }
@@ -307,7 +325,22 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
 bool LocalSocketSender::flush(quint64 senderToken, QDeadlineTimer deadline)
 {
     std::unique_lock lock(m_mutex);
-    return waitUntil(m_progress, lock, deadline, [&] { return !m_pendingFramesBySender.contains(senderToken); });
+    return waitUntil(m_progress, lock, deadline, [&] { return !hasUnwrittenLocked(senderToken); });
+}
+
+bool LocalSocketSender::hasUnwrittenLocked(quint64 senderToken) const
+{
+    return std::any_of(
+            m_connectionList.cbegin(), m_connectionList.cend(),
+            [senderToken](const ConnectionPtr &connection) { return connection->unwritten.holds(senderToken); });
+}
+
+qint64 LocalSocketSender::unwrittenCountLocked() const
+{
+    qint64 count = 0;
+    for (const ConnectionPtr &connection : m_connectionList)
+        count += qint64(connection->unwritten.unacknowledgedCount());
+    return count;
 }
 
 void LocalSocketSender::wakeIoThreadLocked()
@@ -319,13 +352,6 @@ void LocalSocketSender::wakeIoThreadLocked()
     [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
 }
 
-void LocalSocketSender::framesDoneLocked(quint64 senderToken, qint64 count)
-{
-    const auto pending = m_pendingFramesBySender.find(senderToken);
-    if (pending != m_pendingFramesBySender.end() && (*pending -= count) <= 0)
-        m_pendingFramesBySender.erase(pending);
-}
-
 void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, const QString &reason)
 {
     connection->closed = true;
@@ -333,13 +359,9 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     // listener's socket buffer when it died, or read by a listener that died before it
     // could say so).
     QHash<quint64, qint64> lostBySender = connection->written.takeUnacknowledged();
-    const auto lose = [&](const QueuedFrame &frame) {
-        ++lostBySender[frame.senderToken];
-        framesDoneLocked(frame.senderToken, 1);
-    };
-    std::for_each(connection->writing.frames.cbegin() + qsizetype(connection->writingFrame),
-                  connection->writing.frames.cend(), lose);
-    std::for_each(connection->queued.frames.cbegin(), connection->queued.frames.cend(), lose);
+    const QHash<quint64, qint64> unwritten = connection->unwritten.takeUnacknowledged();
+    for (auto it = unwritten.cbegin(); it != unwritten.cend(); ++it)
+        lostBySender[it.key()] += it.value();
     connection->writing.clear();
     connection->queued.clear();
     connection->writingFrame = 0;
@@ -347,7 +369,9 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     connection->headOffset = 0;
     connection->queuedBytes = 0;
     if (m_connections.value(connection->id) == connection)
-        m_connections.remove(connection->id);
+        removeConnectionLocked(connection->id);
+    if (m_lastConnection == connection)
+        m_lastConnection.reset();
     for (auto it = lostBySender.cbegin(); it != lostBySender.cend(); ++it) {
         qCWarning(lcXDLocalSocket, "%lld messages lost: %ls %ls", it.value(), qUtf16Printable(connection->description),
                   qUtf16Printable(reason));
@@ -476,9 +500,7 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
 
 void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)
 {
-    // The frames done are counted per run of one sender, not one by one.
-    quint64 doneToken = 0;
-    qint64 doneCount = 0;
+    quint64 framesDone = 0;
     qint64 remaining = written;
     while (remaining > 0) {
         QueuedFrame &front = connection.writing.frames[connection.writingFrame];
@@ -494,15 +516,9 @@ void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 writt
         ++connection.writingFrame;
         front.largePayload = QByteArray(); // the caller may have it back unshared
         connection.written.handedOver(front.senderToken);
-        if (front.senderToken != doneToken && doneCount > 0) {
-            framesDoneLocked(doneToken, doneCount);
-            doneCount = 0;
-        }
-        doneToken = front.senderToken;
-        ++doneCount;
+        ++framesDone;
     }
-    if (doneCount > 0)
-        framesDoneLocked(doneToken, doneCount);
+    connection.unwritten.acknowledge(connection.unwritten.acknowledgedCount() + framesDone);
 }
 
 void LocalSocketSender::ioThreadMain()
@@ -512,13 +528,13 @@ void LocalSocketSender::ioThreadMain()
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
         m_wakePending = false;
-        polled.assign(m_connections.cbegin(), m_connections.cend());
+        polled = m_connectionList;
         for (const ConnectionPtr &connection : polled) {
             if (!connection->waitingWritable)
                 writeConnection(connection, lock);
         }
         // Writing may have closed connections; poll only the open ones.
-        polled.assign(m_connections.cbegin(), m_connections.cend());
+        polled = m_connectionList;
         pollSet.assign(1, pollfd {m_wakeFd, POLLIN, 0});
         for (const ConnectionPtr &connection : polled) {
             const short events = connection->waitingWritable ? POLLOUT : 0;

@@ -71,6 +71,8 @@ private:
         qint64 writingByte = 0; // where that frame's copied part starts in writing.bytes
         qint64 headOffset = 0; // bytes of that frame already written
         qint64 queuedBytes = 0; // of both batches, not yet written
+        // The frames of both batches by sender, acknowledged as written: what flush() waits for.
+        DeliveryLedger unwritten;
         bool hasQueuedFrames() const { return writingFrame < writing.frames.size() || !queued.isEmpty(); }
         DeliveryLedger written; // written to the socket, not yet acknowledged
         QByteArray acknowledgementBytes; // the start of one not yet read in full
@@ -87,9 +89,14 @@ private:
     ConnectionPtr connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
                                    std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
     void removeStaleLocked(const QUuid &id);
+    void addConnectionLocked(const ConnectionPtr &connection);
+    void removeConnectionLocked(const QUuid &id);
     void wakeIoThreadLocked();
 
     void ioThreadMain();
+    // Whether a frame of senderToken (any, when 0) waits to be written.
+    bool hasUnwrittenLocked(quint64 senderToken) const;
+    qint64 unwrittenCountLocked() const;
     void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
     // What of connection's writing batch goes into the next sendmsg().
     static void gatherWriting(const Connection &connection, std::vector<iovec> &vectors);
@@ -98,7 +105,6 @@ private:
     // Reads what the listener sent back; false when the connection was closed.
     bool readAcknowledgementsLocked(const ConnectionPtr &connection);
     void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
-    void framesDoneLocked(quint64 senderToken, qint64 count);
 
     const std::shared_ptr<LocalSocketDirectory> m_directory;
     std::mutex m_mutex;
@@ -111,7 +117,11 @@ private:
     QList<ListenerRecord> m_listeners;
     QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
     QHash<QUuid, ConnectionPtr> m_connections;
-    QHash<quint64, qint64> m_pendingFramesBySender;
+    // The same connections as a list: the I/O thread copies it on every wake-up, and
+    // copying a hash walks all its buckets.
+    std::vector<ConnectionPtr> m_connectionList;
+    // The last connection delivered to: a stream to one listener looks up no hash.
+    ConnectionPtr m_lastConnection;
     int m_wakeFd = -1;
     bool m_wakePending = false;
     bool m_stopping = false;
