@@ -262,13 +262,17 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         return DecodeStatus::NeedMoreData;
 
     const QByteArrayView channel = data.sliced(FrameHeaderSize, channelLength);
-    const QString channelProblem = channelNameProblemUtf8(channel);
-    if (!channelProblem.isEmpty()) {
-        *error = channelProblem;
-        return DecodeStatus::Invalid;
+    const bool knownChannel = !head->channel.isEmpty() && QByteArrayView(head->channel) == channel;
+    if (!knownChannel) {
+        const QString channelProblem = channelNameProblemUtf8(channel);
+        if (!channelProblem.isEmpty()) {
+            *error = channelProblem;
+            return DecodeStatus::Invalid;
+        }
     }
     const QByteArrayView name = data.sliced(FrameHeaderSize + channelLength, nameLength);
-    if (!isValidUtf8(name)) {
+    const bool knownName = QByteArrayView(head->senderName) == name; // an empty one needs no check
+    if (!knownName && !isValidUtf8(name)) {
         *error = QStringLiteral("sender name is not valid UTF-8");
         return DecodeStatus::Invalid;
     }
@@ -282,8 +286,10 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     head->meta.flags = flags;
     if (referenceSize)
         std::memcpy(head->meta.reference.data(), h + FrameHeaderSize + channelLength + nameLength, FrameReferenceSize);
-    head->channel = channel.toByteArray();
-    head->senderName = name.toByteArray();
+    if (!knownChannel)
+        head->channel = channel.toByteArray();
+    if (!knownName)
+        head->senderName = name.toByteArray();
     return DecodeStatus::Complete;
 }
 

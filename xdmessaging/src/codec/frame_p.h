@@ -122,6 +122,9 @@ void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArr
 // Parses the head of the frame at the start of data. Complete means head->headSize bytes
 // were enough; the payload may still be incomplete. Invalid and Malformed set *error;
 // Invalid also sets head->headSize and head->payloadLength, so the frame can be skipped.
+// A channel or sender name equal to the one *head holds already is kept, neither copied
+// nor checked again: pass a fresh head, or the one of the frame decoded before (a stream
+// of one sender on one channel then decodes without allocating).
 DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error);
 
 // Parses one whole frame at the start of data; on Complete, frame->head.frameSize() bytes
