@@ -127,6 +127,13 @@ void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArr
 // of one sender on one channel then decodes without allocating).
 DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error);
 
+// Whether a and b hold the same bytes. The names a stream repeats share their data (see
+// decodeFrameHead()), which says so without comparing.
+inline bool sameBytes(const QByteArray &a, const QByteArray &b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
+
 // Parses one whole frame at the start of data; on Complete, frame->head.frameSize() bytes
 // of data were used. Invalid may come before the whole frame is there (judged from the
 // head): the caller skips frame->head.frameSize() bytes, some of which may not have
