@@ -32,7 +32,7 @@ constexpr std::chrono::milliseconds DirectoryCheckInterval(250);
 constexpr qsizetype CopiedPayloadLimit = 4096;
 // A batch keeps the memory it grew to for the next one, up to this much: a burst that
 // filled a queue once does not hold its peak for good.
-constexpr size_t KeptBatchCapacity = 1024 * 1024;
+constexpr qsizetype KeptBatchCapacity = 1024 * 1024;
 
 QString describe(const ListenerRecord &listener)
 {
@@ -54,8 +54,8 @@ void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderT
     const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
     frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload});
-    const size_t at = bytes.size();
-    bytes.resize(at + size_t(copiedSize));
+    const qsizetype at = bytes.size();
+    bytes.resize(at + copiedSize);
     std::memcpy(bytes.data() + at, frame.head.constData(), size_t(frame.head.size()));
     if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
         std::memcpy(bytes.data() + at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
@@ -64,8 +64,8 @@ void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderT
 void LocalSocketSender::Batch::clear()
 {
     if (bytes.capacity() > KeptBatchCapacity)
-        bytes = {};
-    bytes.clear();
+        bytes = QByteArray();
+    bytes.resize(0); // clear() would let go of the capacity
     frames.clear();
 }
 
@@ -444,7 +444,7 @@ void LocalSocketSender::gatherWriting(const Connection &connection, std::vector<
     for (size_t i = connection.writingFrame; i < end; ++i) {
         const QueuedFrame &frame = batch.frames[i];
         const qint64 copiedSkip = qMin(skip, frame.copiedSize);
-        gather(vectors, batch.bytes.data() + at + copiedSkip, frame.copiedSize - copiedSkip);
+        gather(vectors, batch.bytes.constData() + at + copiedSkip, frame.copiedSize - copiedSkip);
         gather(vectors, frame.largePayload.constData() + (skip - copiedSkip),
                frame.largePayload.size() - (skip - copiedSkip));
         at += frame.copiedSize;

@@ -52,7 +52,7 @@ private:
     // consecutive small frames go out as one piece.
     struct Batch
     {
-        std::vector<char> bytes;
+        QByteArray bytes; // grown by resize(), which leaves the new bytes uninitialized
         std::vector<QueuedFrame> frames;
         void append(const EncodedFrame &frame, quint64 senderToken);
         bool isEmpty() const { return frames.empty(); }
