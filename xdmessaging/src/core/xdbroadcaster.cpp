@@ -139,6 +139,13 @@ public:
     XDRequest *request(XDBroadcaster *q, const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
                        int timeoutMs);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
+    // The transports a send goes through: senders() and, when propagating, the network.
+    // Kept while sendersRevision stays, so that a send takes no lock for them. Empty
+    // with *failure when there is none. Under sendMutex.
+    const QList<std::shared_ptr<SenderTransport>> &sendingTransports(TransportFailure *failure,
+                                                                     TransportFailure *networkFailure);
+    // Moves whenever what sendingTransports() resolves to may change.
+    void sendersChanged() { ++sendersRevision; }
     std::shared_ptr<SenderTransport> networkSender(TransportFailure *failure);
     QList<std::shared_ptr<SenderTransport>> usedSenders()
     {
@@ -204,6 +211,7 @@ public:
     QList<std::shared_ptr<SenderTransport>> retiredSenders;
     std::shared_ptr<SenderTransport> resolvedNetworkSender; // kept once resolved
     QByteArray senderNameUtf8;
+    std::atomic<quint64> sendersRevision {0};
 
     // One send at a time: the numbers of a channel must reach each listener in order,
     // so numbering and handing over to the transports are one step.
@@ -213,6 +221,8 @@ public:
     QString lastChannel;
     ChannelNumbering *lastNumbering = nullptr; // into numbering, for lastChannel
     EncodedFrame lastFrame; // reused: its head's buffer, when no transport holds it
+    QList<std::shared_ptr<SenderTransport>> sendingThrough; // by sendingTransports()
+    quint64 sendingThroughRevision = ~quint64(0); // of sendersRevision; never one that failed
 
     std::unique_ptr<ReplyInbox> inbox; // made by the first request(), in this thread
 };
@@ -270,8 +280,27 @@ QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportF
     if (!found.isEmpty()) {
         resolvedSenders = found;
         senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
+        sendersChanged();
     }
     return found;
+}
+
+const QList<std::shared_ptr<SenderTransport>> &XDBroadcasterPrivate::sendingTransports(TransportFailure *failure,
+                                                                                       TransportFailure *networkFailure)
+{
+    const quint64 revision = sendersRevision.load();
+    if (revision == sendingThroughRevision)
+        return sendingThrough;
+    sendingThrough = senders(failure);
+    if (!sendingThrough.isEmpty() && propagate.load() && !networkOnly) {
+        if (auto network = networkSender(networkFailure))
+            sendingThrough.append(std::move(network));
+    }
+    // Nothing that failed is kept: the runtime directory, the display or Redis may be
+    // there for the next send.
+    const bool failed = sendingThrough.isEmpty() || networkFailure->error != XDError::NoError;
+    sendingThroughRevision = failed ? ~quint64(0) : revision;
+    return sendingThrough;
 }
 
 std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFailure *failure)
@@ -288,6 +317,7 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
     {
         std::lock_guard lock(sendersMutex);
         resolvedNetworkSender = sender;
+        sendersChanged();
         // On XDTransport::Network this is the only sender resolved.
         if (senderNameUtf8.isEmpty())
             senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
@@ -375,14 +405,10 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
                 QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
     }
     TransportFailure failure;
-    QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);
+    TransportFailure networkFailure;
+    const QList<std::shared_ptr<SenderTransport>> &transports = sendingTransports(&failure, &networkFailure);
     if (transports.isEmpty())
         return XDSendResult::failure(failure.error, QStringLiteral("cannot send: %1").arg(failure.message));
-    TransportFailure networkFailure;
-    if (propagate.load() && !networkOnly) {
-        if (auto network = networkSender(&networkFailure))
-            transports.append(std::move(network));
-    }
 
     FrameMeta meta;
     meta.payloadType = quint8(type);
@@ -684,6 +710,7 @@ void XDBroadcaster::setTransport(XDTransport transport)
                 d->retiredSenders.append(sender);
         }
         d->resolvedSenders.clear();
+        d->sendersChanged();
     }
     d->startNewPublisher();
     TransportFailure ignored;
@@ -702,8 +729,10 @@ bool XDBroadcaster::propagateToNetwork() const
 void XDBroadcaster::setPropagateToNetwork(bool propagate)
 {
     const bool wasPropagating = propagateToNetwork();
-    if (d->propagate.exchange(propagate) != propagate)
+    if (d->propagate.exchange(propagate) != propagate) {
+        d->sendersChanged();
         d->startNewPublisher();
+    }
     // Connecting starts now, so that the first send finds Redis ready; a failure is
     // reported by the sends.
     TransportFailure ignored;
