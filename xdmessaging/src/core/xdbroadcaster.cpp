@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <vector>
 
 using namespace XDMessagingPrivate;
 
