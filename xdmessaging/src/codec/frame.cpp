@@ -151,11 +151,19 @@ bool payloadMatchesType(quint8 payloadType, QByteArrayView payload, QString *err
 EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
                          const QByteArray &payload)
 {
-    const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
     EncodedFrame frame;
+    encodeFrameInto(meta, channelUtf8, senderNameUtf8, payload, &frame);
+    return frame;
+}
+
+void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
+                     const QByteArray &payload, EncodedFrame *encoded)
+{
+    const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
+    EncodedFrame &frame = *encoded;
     const qsizetype referenceSize = meta.hasReference() ? FrameReferenceSize : 0;
     frame.head.resize(FrameHeaderSize + channelUtf8.size() + name.size() + referenceSize);
-    char *h = frame.head.data();
+    char *h = frame.head.data(); // detaches a head a transport still holds
     std::memcpy(h, FrameMagic, sizeof FrameMagic);
     h[4] = char(FrameVersion);
     h[5] = char(meta.payloadType);
@@ -179,7 +187,6 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
     frame.publisher = meta.publisher;
     frame.sequence = meta.sequence;
     frame.flags = meta.flags;
-    return frame;
 }
 
 QByteArray encodeAcknowledgement(quint64 framesTaken)
@@ -255,13 +262,17 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         return DecodeStatus::NeedMoreData;
 
     const QByteArrayView channel = data.sliced(FrameHeaderSize, channelLength);
-    const QString channelProblem = channelNameProblemUtf8(channel);
-    if (!channelProblem.isEmpty()) {
-        *error = channelProblem;
-        return DecodeStatus::Invalid;
+    const bool knownChannel = !head->channel.isEmpty() && QByteArrayView(head->channel) == channel;
+    if (!knownChannel) {
+        const QString channelProblem = channelNameProblemUtf8(channel);
+        if (!channelProblem.isEmpty()) {
+            *error = channelProblem;
+            return DecodeStatus::Invalid;
+        }
     }
     const QByteArrayView name = data.sliced(FrameHeaderSize + channelLength, nameLength);
-    if (!isValidUtf8(name)) {
+    const bool knownName = QByteArrayView(head->senderName) == name; // an empty one needs no check
+    if (!knownName && !isValidUtf8(name)) {
         *error = QStringLiteral("sender name is not valid UTF-8");
         return DecodeStatus::Invalid;
     }
@@ -275,8 +286,10 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     head->meta.flags = flags;
     if (referenceSize)
         std::memcpy(head->meta.reference.data(), h + FrameHeaderSize + channelLength + nameLength, FrameReferenceSize);
-    head->channel = channel.toByteArray();
-    head->senderName = name.toByteArray();
+    if (!knownChannel)
+        head->channel = channel.toByteArray();
+    if (!knownName)
+        head->senderName = name.toByteArray();
     return DecodeStatus::Complete;
 }
 

@@ -114,11 +114,25 @@ struct EncodedFrame
 // to MaximumSenderNameBytes at a character boundary.
 EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
                          const QByteArray &payload);
+// The same into *frame, whose head's buffer is written over when nobody else shares it:
+// a sender that keeps one EncodedFrame encodes without allocating.
+void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
+                     const QByteArray &payload, EncodedFrame *frame);
 
 // Parses the head of the frame at the start of data. Complete means head->headSize bytes
 // were enough; the payload may still be incomplete. Invalid and Malformed set *error;
 // Invalid also sets head->headSize and head->payloadLength, so the frame can be skipped.
+// A channel or sender name equal to the one *head holds already is kept, neither copied
+// nor checked again: pass a fresh head, or the one of the frame decoded before (a stream
+// of one sender on one channel then decodes without allocating).
 DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHead *head, QString *error);
+
+// Whether a and b hold the same bytes. The names a stream repeats share their data (see
+// decodeFrameHead()), which says so without comparing.
+inline bool sameBytes(const QByteArray &a, const QByteArray &b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
 
 // Parses one whole frame at the start of data; on Complete, frame->head.frameSize() bytes
 // of data were used. Invalid may come before the whole frame is there (judged from the

@@ -3,6 +3,7 @@
 
 #include <QtCore/QHash>
 
+#include <algorithm>
 #include <deque>
 
 namespace XDMessagingPrivate {
@@ -22,6 +23,8 @@ public:
     bool acknowledge(quint64 total);
     // What the listener never acknowledged, by sender token; the ledger is empty after.
     QHash<quint64, qint64> takeUnacknowledged();
+    // Whether any message of senderToken is not acknowledged yet.
+    bool holds(quint64 senderToken) const;
     quint64 handedOverCount() const { return m_handedOver; }
     quint64 acknowledgedCount() const { return m_acknowledged; }
     quint64 unacknowledgedCount() const { return m_handedOver - m_acknowledged; }
@@ -61,6 +64,12 @@ inline bool DeliveryLedger::acknowledge(quint64 total)
             m_runs.pop_front();
     }
     return true;
+}
+
+inline bool DeliveryLedger::holds(quint64 senderToken) const
+{
+    return std::any_of(m_runs.cbegin(), m_runs.cend(),
+                       [senderToken](const Run &run) { return run.senderToken == senderToken; });
 }
 
 inline QHash<quint64, qint64> DeliveryLedger::takeUnacknowledged()

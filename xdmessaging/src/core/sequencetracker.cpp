@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/sequencetracker_p.h"
 
+#include "codec/frame_p.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -8,7 +10,7 @@ namespace XDMessagingPrivate {
 
 SequenceTracker::Entry *SequenceTracker::find(quint64 publisher, const QByteArray &channelUtf8)
 {
-    if (m_lastEntry && m_lastKey.publisher == publisher && m_lastKey.channel == channelUtf8)
+    if (m_lastEntry && m_lastKey.publisher == publisher && sameBytes(m_lastKey.channel, channelUtf8))
         return m_lastEntry;
     const auto found = m_entries.find(Key {publisher, channelUtf8});
     if (found == m_entries.end())

@@ -64,10 +64,15 @@ class SenderTransport
 public:
     virtual ~SenderTransport() = default;
     virtual XDTransport kind() const = 0;
+    // A number that moves whenever what listenersOf() answers may have changed (a
+    // directory or registry change, a stale listener removed). Cheap: called on every
+    // send, so that a broadcaster asks listenersOf() again only when it moved. Sets
+    // *failure like listenersOf() when the transport cannot look right now.
+    virtual quint64 listenersGeneration(TransportFailure *failure) = 0;
     // The listeners registered on channel, as last published; some may have died since,
-    // which deliver() finds out. Cheap: called on every send. When the transport cannot
-    // look right now (runtime directory gone, display lost), sets *failure: "nobody
-    // listens" and "cannot tell" must not look alike.
+    // which deliver() finds out. When the transport cannot look right now (runtime
+    // directory gone, display lost), sets *failure: "nobody listens" and "cannot tell"
+    // must not look alike.
     virtual QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) = 0;
     // Every listener, each checked to be alive; for listings, not for sending.
     virtual QList<ListenerRecord> liveListeners() = 0;

@@ -17,10 +17,12 @@
 #include <QtCore/QHash>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QPointer>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 
 #include <atomic>
 #include <mutex>
+#include <vector>
 
 using namespace XDMessagingPrivate;
 
@@ -59,6 +61,17 @@ struct Target
 {
     SenderTransport *transport;
     ListenerRecord listener;
+    bool network; // the network is one target standing for unknown listeners
+};
+
+// The targets of one channel, resolved once and kept while every transport's listeners
+// generation stays what it was then: a send builds no list and copies no listener.
+struct TargetSnapshot
+{
+    QList<Target> targets;
+    std::vector<SenderTransport *> transports; // resolved through, in order
+    std::vector<quint64> generations; // of each, when resolved
+    bool reusable = false; // false when a transport could not look
 };
 
 // XDTransport::Network, asked for or by XDMESSAGING_TRANSPORT: Redis only, nothing local.
@@ -127,6 +140,13 @@ public:
     XDRequest *request(XDBroadcaster *q, const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
                        int timeoutMs);
     QList<std::shared_ptr<SenderTransport>> senders(TransportFailure *failure);
+    // The transports a send goes through: senders() and, when propagating, the network.
+    // Kept while sendersRevision stays, so that a send takes no lock for them. Empty
+    // with *failure when there is none. Under sendMutex.
+    const QList<std::shared_ptr<SenderTransport>> &sendingTransports(TransportFailure *failure,
+                                                                     TransportFailure *networkFailure);
+    // Moves whenever what sendingTransports() resolves to may change.
+    void sendersChanged() { ++sendersRevision; }
     std::shared_ptr<SenderTransport> networkSender(TransportFailure *failure);
     QList<std::shared_ptr<SenderTransport>> usedSenders()
     {
@@ -141,15 +161,18 @@ public:
         }
         return used;
     }
-    QList<Target> targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports, const QString &channel,
-                            TransportFailure *failure) const;
-    // What this broadcaster knows of a channel it sends to: its UTF-8 form and the last
-    // number it gave a message there.
+    // What this broadcaster knows of a channel it sends to: its UTF-8 form, the last
+    // number it gave a message there, and where its messages went last.
     struct ChannelNumbering
     {
         QByteArray utf8;
         quint64 lastSequence = 0;
+        TargetSnapshot targets;
     };
+    // The targets of channel through transports, from its snapshot while that is current.
+    const QList<Target> &targetsOf(ChannelNumbering *channel, const QString &channelName,
+                                   const QList<std::shared_ptr<SenderTransport>> &transports,
+                                   TransportFailure *failure);
     // The numbering of channel when it is a valid name, else null with *problem. Senders
     // repeat their channel: the last one is found without a lookup. Under sendMutex.
     ChannelNumbering *numberingOf(const QString &channel, ChannelUse use, QString *problem);
@@ -189,6 +212,7 @@ public:
     QList<std::shared_ptr<SenderTransport>> retiredSenders;
     std::shared_ptr<SenderTransport> resolvedNetworkSender; // kept once resolved
     QByteArray senderNameUtf8;
+    std::atomic<quint64> sendersRevision {0};
 
     // One send at a time: the numbers of a channel must reach each listener in order,
     // so numbering and handing over to the transports are one step.
@@ -197,6 +221,9 @@ public:
     QHash<QString, ChannelNumbering> numbering;
     QString lastChannel;
     ChannelNumbering *lastNumbering = nullptr; // into numbering, for lastChannel
+    EncodedFrame lastFrame; // reused: its head's buffer, when no transport holds it
+    QList<std::shared_ptr<SenderTransport>> sendingThrough; // by sendingTransports()
+    quint64 sendingThroughRevision = ~quint64(0); // of sendersRevision; never one that failed
 
     std::unique_ptr<ReplyInbox> inbox; // made by the first request(), in this thread
 };
@@ -223,7 +250,7 @@ XDBroadcasterPrivate::ChannelNumbering *XDBroadcasterPrivate::numberingOf(const 
             publisher = nextPublisherId();
             numbering.clear();
         }
-        found = numbering.insert(channel, ChannelNumbering {channel.toUtf8(), 0});
+        found = numbering.insert(channel, ChannelNumbering {channel.toUtf8(), 0, {}});
     }
     lastChannel = channel;
     lastNumbering = &found.value();
@@ -254,8 +281,27 @@ QList<std::shared_ptr<SenderTransport>> XDBroadcasterPrivate::senders(TransportF
     if (!found.isEmpty()) {
         resolvedSenders = found;
         senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
+        sendersChanged();
     }
     return found;
+}
+
+const QList<std::shared_ptr<SenderTransport>> &XDBroadcasterPrivate::sendingTransports(TransportFailure *failure,
+                                                                                       TransportFailure *networkFailure)
+{
+    const quint64 revision = sendersRevision.load();
+    if (revision == sendingThroughRevision)
+        return sendingThrough;
+    sendingThrough = senders(failure);
+    if (!sendingThrough.isEmpty() && propagate.load() && !networkOnly) {
+        if (auto network = networkSender(networkFailure))
+            sendingThrough.append(std::move(network));
+    }
+    // Nothing that failed is kept: the runtime directory, the display or Redis may be
+    // there for the next send.
+    const bool failed = sendingThrough.isEmpty() || networkFailure->error != XDError::NoError;
+    sendingThroughRevision = failed ? ~quint64(0) : revision;
+    return sendingThrough;
 }
 
 std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFailure *failure)
@@ -272,6 +318,7 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
     {
         std::lock_guard lock(sendersMutex);
         resolvedNetworkSender = sender;
+        sendersChanged();
         // On XDTransport::Network this is the only sender resolved.
         if (senderNameUtf8.isEmpty())
             senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
@@ -282,23 +329,61 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
     return sender;
 }
 
-QList<Target> XDBroadcasterPrivate::targetsOf(const QList<std::shared_ptr<SenderTransport>> &transports,
-                                              const QString &channel, TransportFailure *failure) const
+namespace {
+
+// Whether snapshot still says where a message goes through transports. Every transport
+// is asked, as each may need to catch up with what changed (X11 reads its events).
+bool isCurrent(const TargetSnapshot &snapshot, const QList<std::shared_ptr<SenderTransport>> &transports)
 {
-    QList<Target> targets;
+    bool current = snapshot.reusable && snapshot.transports.size() == size_t(transports.size());
+    for (qsizetype i = 0; i < transports.size(); ++i) {
+        TransportFailure failure; // listenersOf() says it again, for the result
+        const quint64 generation = transports[i]->listenersGeneration(&failure);
+        current = current && failure.error == XDError::NoError && snapshot.transports[size_t(i)] == transports[i].get()
+                  && snapshot.generations[size_t(i)] == generation;
+    }
+    return current;
+}
+
+// The generation of each transport is read before its listeners: a change in between
+// makes the next send resolve again, never keeps a stale snapshot.
+TargetSnapshot resolveTargets(const QString &channel, const QList<std::shared_ptr<SenderTransport>> &transports,
+                              TransportFailure *failure)
+{
+    TargetSnapshot snapshot;
+    snapshot.reusable = true;
     QSet<QUuid> seen; // in Auto, a listener on several transports is reached once
     for (const auto &transport : transports) {
-        const QList<ListenerRecord> listeners = transport->listenersOf(channel, failure);
+        snapshot.transports.push_back(transport.get());
+        TransportFailure lookFailure;
+        snapshot.generations.push_back(transport->listenersGeneration(&lookFailure));
+        const QList<ListenerRecord> listeners = transport->listenersOf(channel, &lookFailure);
+        if (lookFailure.error != XDError::NoError) {
+            *failure = lookFailure;
+            snapshot.reusable = false;
+        }
+        const bool network = transport->kind() == XDTransport::Network;
         for (const ListenerRecord &listener : listeners) {
             if (transports.size() > 1) {
                 if (seen.contains(listener.id))
                     continue;
                 seen.insert(listener.id);
             }
-            targets.append({transport.get(), listener});
+            snapshot.targets.append({transport.get(), listener, network});
         }
     }
-    return targets;
+    return snapshot;
+}
+
+} // namespace
+
+const QList<Target> &XDBroadcasterPrivate::targetsOf(ChannelNumbering *channel, const QString &channelName,
+                                                     const QList<std::shared_ptr<SenderTransport>> &transports,
+                                                     TransportFailure *failure)
+{
+    if (!isCurrent(channel->targets, transports))
+        channel->targets = resolveTargets(channelName, transports, failure);
+    return channel->targets.targets;
 }
 
 XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray &payload, XDMessage::PayloadType type,
@@ -321,14 +406,10 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
                 QStringLiteral("cannot send to channel \"%1\": %2").arg(printableChannelName(channel), problem));
     }
     TransportFailure failure;
-    QList<std::shared_ptr<SenderTransport>> transports = senders(&failure);
+    TransportFailure networkFailure;
+    const QList<std::shared_ptr<SenderTransport>> &transports = sendingTransports(&failure, &networkFailure);
     if (transports.isEmpty())
         return XDSendResult::failure(failure.error, QStringLiteral("cannot send: %1").arg(failure.message));
-    TransportFailure networkFailure;
-    if (propagate.load() && !networkOnly) {
-        if (auto network = networkSender(&networkFailure))
-            transports.append(std::move(network));
-    }
 
     FrameMeta meta;
     meta.payloadType = quint8(type);
@@ -342,7 +423,11 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     meta.reference = marking.reference;
     if (sentId)
         *sentId = meta.id;
-    const EncodedFrame frame = encodeFrame(meta, channelNumbering->utf8, senderNameUtf8, payload);
+    EncodedFrame &frame = lastFrame;
+    encodeFrameInto(meta, channelNumbering->utf8, senderNameUtf8, payload, &frame);
+    // The payload is the caller's: not held past this send, so that writing to it next
+    // does not copy it (the head's buffer is kept for the next send).
+    const auto releasePayload = qScopeGuard([&frame] { frame.payload = QByteArray(); });
     QString retainedProblem;
     if (frame.isRetainedValue() && !networkOnly)
         storeLocalRetainedValue(channelNumbering->utf8, frame, &retainedProblem);
@@ -352,39 +437,50 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     options.deadline = QDeadlineTimer(sendTimeout.load());
     options.senderToken = token;
 
-    XDSendResult result;
-    XDSendResultPrivate *r = XDSendResultPrivate::get(result);
     TransportFailure lookupFailure;
-    const QList<Target> targets = targetsOf(transports, channel, &lookupFailure);
+    const QList<Target> &targets = targetsOf(channelNumbering, channel, transports, &lookupFailure);
+    // What went wrong is gathered apart: a send that went well shares its result.
+    XDError error = XDError::NoError;
+    QStringList failures;
+    int reached = 0;
+    bool propagated = false;
     if (lookupFailure.error != XDError::NoError) {
-        r->error = lookupFailure.error;
-        r->failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
+        error = lookupFailure.error;
+        failures.append(QStringLiteral("cannot look up listeners: %1").arg(lookupFailure.message));
     }
     if (!retainedProblem.isEmpty())
-        r->error = XDError::RuntimeDirectoryError; // the live deliveries go on
+        error = XDError::RuntimeDirectoryError; // the live deliveries go on
     QString networkProblem; // the network is no listener: reported apart
     if (networkFailure.error != XDError::NoError) {
-        r->error = networkFailure.error;
+        error = networkFailure.error;
         networkProblem = QStringLiteral("not propagated: %1").arg(networkFailure.message);
     }
     for (const Target &target : targets) {
         const DeliveryOutcome outcome = target.transport->deliver(target.listener, frame, options);
-        const bool network = target.transport->kind() == XDTransport::Network;
         if (outcome.status == DeliveryOutcome::Status::Accepted) {
             // The network is one target standing for unknown listeners: not counted.
-            if (network)
-                r->propagated = true;
+            if (target.network)
+                propagated = true;
             else
-                ++r->reached;
+                ++reached;
         } else if (outcome.status == DeliveryOutcome::Status::Failed) {
-            if (r->error == XDError::NoError)
-                r->error = outcome.error;
-            if (network)
+            if (error == XDError::NoError)
+                error = outcome.error;
+            if (target.network)
                 networkProblem = outcome.reason;
             else
-                r->failures.append(outcome.reason);
+                failures.append(outcome.reason);
         }
     }
+    if (error == XDError::NoError && failures.isEmpty() && networkProblem.isEmpty())
+        return XDSendResultPrivate::success(reached, propagated);
+
+    XDSendResult result;
+    XDSendResultPrivate *r = XDSendResultPrivate::get(result);
+    r->error = error;
+    r->reached = reached;
+    r->propagated = propagated;
+    r->failures = failures;
     QStringList problems;
     if (!r->failures.isEmpty()) {
         problems.append(QStringLiteral("message on channel \"%1\" did not reach %2 of %3 listeners: %4")
@@ -615,6 +711,7 @@ void XDBroadcaster::setTransport(XDTransport transport)
                 d->retiredSenders.append(sender);
         }
         d->resolvedSenders.clear();
+        d->sendersChanged();
     }
     d->startNewPublisher();
     TransportFailure ignored;
@@ -633,8 +730,10 @@ bool XDBroadcaster::propagateToNetwork() const
 void XDBroadcaster::setPropagateToNetwork(bool propagate)
 {
     const bool wasPropagating = propagateToNetwork();
-    if (d->propagate.exchange(propagate) != propagate)
+    if (d->propagate.exchange(propagate) != propagate) {
+        d->sendersChanged();
         d->startNewPublisher();
+    }
     // Connecting starts now, so that the first send finds Redis ready; a failure is
     // reported by the sends.
     TransportFailure ignored;

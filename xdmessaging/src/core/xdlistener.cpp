@@ -31,6 +31,7 @@ struct ListenerEvent
     Kind kind = Kind::Message;
     XDMessage message; // Message
     QByteArray channelUtf8; // Message: filtered again when delivered
+    quint64 channelsRevision = 0; // Message: of the filter that let it in
     XDError error = XDError::NoError; // Error
     bool errorStringChanged = false; // Error: error() and errorString() are new
     XDNetworkState state = XDNetworkState::Off; // NetworkState
@@ -101,6 +102,17 @@ public:
     std::map<XDTransport, std::unique_ptr<XDBroadcaster>> replyBroadcasters;
     bool ready = false; // as last announced by readyChanged()
     QHash<QByteArray, QString> channelsByUtf8; // what frames are filtered by
+    quint64 channelsRevision = 0; // moves whenever channelsByUtf8 changes
+    void channelsChanged() { ++channelsRevision; }
+    // The name of the registered channel utf8, or null. Frames repeat their channel:
+    // the one found last is tried first.
+    const QString *registeredChannel(const QByteArray &utf8);
+    struct FoundChannel
+    {
+        QByteArray utf8;
+        QString name;
+        quint64 revision = ~quint64(0);
+    } lastFoundChannel;
     std::vector<std::unique_ptr<ListenerTransport>> transports;
     qint64 maximumSize = XDBroadcaster::DefaultMaximumMessageSize;
     XDError error = XDError::NoError;
@@ -154,8 +166,9 @@ void XDListenerPrivate::deliverEvents()
         events.pop_front();
         switch (event.kind) {
         case ListenerEvent::Kind::Message:
-            // Once unregisterChannel() returned, nothing of that channel arrives.
-            if (channelsByUtf8.contains(event.channelUtf8))
+            // Once unregisterChannel() returned, nothing of that channel arrives; a filter
+            // unchanged since it let the message in needs no second look.
+            if (event.channelsRevision == channelsRevision || channelsByUtf8.contains(event.channelUtf8))
                 Q_EMIT q->messageReceived(event.message);
             break;
         case ListenerEvent::Kind::Error:
@@ -229,10 +242,22 @@ void XDListenerPrivate::setNetworkState(XDNetworkState state, const QString &err
     post(std::move(event));
 }
 
+const QString *XDListenerPrivate::registeredChannel(const QByteArray &utf8)
+{
+    FoundChannel &last = lastFoundChannel;
+    if (last.revision == channelsRevision && sameBytes(last.utf8, utf8))
+        return &last.name;
+    const auto found = channelsByUtf8.constFind(utf8);
+    if (found == channelsByUtf8.constEnd())
+        return nullptr;
+    last = {utf8, *found, channelsRevision};
+    return &last.name;
+}
+
 void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
 {
-    const auto channel = channelsByUtf8.constFind(frame.head.channel);
-    if (channel == channelsByUtf8.constEnd()) {
+    const QString *channel = registeredChannel(frame.head.channel);
+    if (!channel) {
         qCDebug(lcXDCore, "dropping a message on unregistered channel %s", frame.head.channel.constData());
         return;
     }
@@ -247,7 +272,7 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
         qCDebug(lcXDCore, "dropping the live copy of a retained value already delivered");
         return;
     }
-    if (frame.head.senderName != lastSenderNameUtf8) {
+    if (!sameBytes(frame.head.senderName, lastSenderNameUtf8)) {
         lastSenderNameUtf8 = frame.head.senderName;
         lastSenderName = QString::fromUtf8(lastSenderNameUtf8);
     }
@@ -266,6 +291,7 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
     }
     ListenerEvent event;
     event.channelUtf8 = frame.head.channel;
+    event.channelsRevision = channelsRevision;
     event.message = XDMessagePrivate::fromFrame(std::move(frame), *channel, lastSenderName, via);
     events.push_back(std::move(event)); // delivered when the transport says (deliverReceived())
 }
@@ -333,6 +359,7 @@ void XDListenerPrivate::retainedValueReceived(Frame &&frame, XDTransport via)
     XDMessagePrivate::markRetained(message);
     ListenerEvent event;
     event.channelUtf8 = channelUtf8;
+    event.channelsRevision = channelsRevision;
     event.message = std::move(message);
     events.push_back(std::move(event));
 }
@@ -464,10 +491,12 @@ bool XDListenerPrivate::addChannel(const QString &channel, ChannelUse use)
     const QByteArray utf8 = channel.toUtf8();
     channels.append(channel);
     channelsByUtf8.insert(utf8, channel);
+    channelsChanged();
     sequences.forgetChannel(utf8);
     if (!publish()) {
         channels.removeLast();
         channelsByUtf8.remove(channel.toUtf8());
+        channelsChanged();
         return false;
     }
     // Read after publishing: a value set from now on also comes live, and is shown once.
@@ -486,6 +515,7 @@ bool XDListenerPrivate::removeChannel(const QString &channel)
     // still believe.
     channels.removeAll(channel);
     channelsByUtf8.remove(channel.toUtf8());
+    channelsChanged();
     retainedShown.remove(channel.toUtf8());
     return publish();
 }

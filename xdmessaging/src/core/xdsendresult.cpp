@@ -3,6 +3,43 @@
 
 #include <QtCore/QDebug>
 
+#include <array>
+
+namespace {
+
+// Sends reaching up to this many listeners share their success result.
+constexpr int SharedSuccessReach = 16;
+
+// By listeners reached, then whether propagated. Returned as copies: a reference count
+// each; writing to one detaches.
+using SharedSuccesses = std::array<std::array<XDSendResult, 2>, SharedSuccessReach + 1>;
+
+SharedSuccesses makeSharedSuccesses()
+{
+    SharedSuccesses results;
+    for (int reached = 0; reached <= SharedSuccessReach; ++reached) {
+        for (const bool propagated : {false, true}) {
+            XDSendResultPrivate *d = XDSendResultPrivate::get(results[size_t(reached)][propagated]);
+            d->reached = reached;
+            d->propagated = propagated;
+        }
+    }
+    return results;
+}
+
+} // namespace
+
+XDSendResult XDSendResultPrivate::success(int reached, bool propagated)
+{
+    static const SharedSuccesses shared = makeSharedSuccesses();
+    if (reached <= SharedSuccessReach)
+        return shared[size_t(reached)][propagated];
+    XDSendResult result;
+    result.d->reached = reached;
+    result.d->propagated = propagated;
+    return result;
+}
+
 XDSendResult::XDSendResult() : d(new XDSendResultPrivate) {}
 XDSendResult::XDSendResult(const XDSendResult &other) = default;
 XDSendResult &XDSendResult::operator=(const XDSendResult &other) = default;

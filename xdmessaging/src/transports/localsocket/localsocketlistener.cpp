@@ -41,6 +41,10 @@ struct LocalSocketListener::Peer
     qsizetype largeFilled = 0;
     qint64 skipping = 0; // bytes still to discard of a frame that was not acceptable
     quint64 framesTaken = 0; // delivered or dropped: what the sender need not answer for
+    // Of the last frame decoded: handed to the next decode, which keeps them when they
+    // repeat (see decodeFrameHead()).
+    QByteArray lastChannel;
+    QByteArray lastSenderName;
     quint64 framesAcknowledged = 0;
     QByteArray unsentAcknowledgement; // the rest of one the socket had no room for
 
@@ -298,8 +302,14 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer)
         }
         const QByteArrayView data(peer->buffer.constData() + peer->start, peer->end - peer->start);
         Frame frame;
+        frame.head.channel = peer->lastChannel;
+        frame.head.senderName = peer->lastSenderName;
         QString error;
         const DecodeStatus status = decodeFrameHead(data, m_sink->maximumMessageSize(), &frame.head, &error);
+        if (status == DecodeStatus::Complete) {
+            peer->lastChannel = frame.head.channel;
+            peer->lastSenderName = frame.head.senderName;
+        }
         if (status == DecodeStatus::Malformed) {
             dropPeer(peer, QStringLiteral("malformed frame: %1").arg(error));
             return false;

@@ -6,7 +6,9 @@
 #include "transports/localsocket/localsocketdirectory_p.h"
 #include "transports/localsocket/socketio_p.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <vector>
 
 #include <poll.h>
@@ -25,6 +27,12 @@ constexpr int MaximumFramesPerWrite = 256;
 constexpr std::chrono::milliseconds ExitFlushTimeout(1000);
 // How often a sender checks that the runtime directory is still the one it opened.
 constexpr std::chrono::milliseconds DirectoryCheckInterval(250);
+// Payloads up to this size are copied into a connection's queue; larger ones are
+// written from the caller's buffer (shared, not copied).
+constexpr qsizetype CopiedPayloadLimit = 4096;
+// A batch keeps the memory it grew to for the next one, up to this much: a burst that
+// filled a queue once does not hold its peak for good.
+constexpr qsizetype KeptBatchCapacity = 1024 * 1024;
 
 QString describe(const ListenerRecord &listener)
 {
@@ -40,6 +48,26 @@ DeliveryOutcome failed(XDError error, const QString &reason)
 }
 
 } // namespace
+
+void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderToken)
+{
+    const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
+    const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
+    frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload});
+    const qsizetype at = bytes.size();
+    bytes.resize(at + copiedSize);
+    std::memcpy(bytes.data() + at, frame.head.constData(), size_t(frame.head.size()));
+    if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
+        std::memcpy(bytes.data() + at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
+}
+
+void LocalSocketSender::Batch::clear()
+{
+    if (bytes.capacity() > KeptBatchCapacity)
+        bytes = QByteArray();
+    bytes.resize(0); // clear() would let go of the capacity
+    frames.clear();
+}
 
 LocalSocketSender::Connection::~Connection()
 {
@@ -78,9 +106,8 @@ LocalSocketSender::~LocalSocketSender()
     qint64 undelivered = 0;
     {
         std::unique_lock lock(m_mutex);
-        m_progress.wait_for(lock, ExitFlushTimeout, [this] { return m_pendingFramesBySender.isEmpty(); });
-        for (const qint64 count : std::as_const(m_pendingFramesBySender))
-            undelivered += count;
+        m_progress.wait_for(lock, ExitFlushTimeout, [this] { return unwrittenCountLocked() == 0; });
+        undelivered = unwrittenCountLocked();
         m_stopping = true;
         wakeIoThreadLocked();
     }
@@ -125,6 +152,16 @@ void LocalSocketSender::refreshListenersLocked()
     m_listeners = m_directory->scan();
     m_listenersByChannel.clear();
     m_listenersGeneration = generation;
+    ++m_listenersChanges;
+}
+
+quint64 LocalSocketSender::listenersGeneration(TransportFailure *failure)
+{
+    std::lock_guard lock(m_mutex);
+    refreshListenersLocked();
+    if (m_directoryBroken)
+        *failure = {XDError::RuntimeDirectoryError, m_directoryError};
+    return m_listenersChanges;
 }
 
 QList<ListenerRecord> LocalSocketSender::listenersOf(const QString &channel, TransportFailure *failure)
@@ -176,6 +213,21 @@ void LocalSocketSender::removeStaleLocked(const QUuid &id)
     m_directory->removeEndpoint(id);
     m_listeners.removeIf([&id](const ListenerRecord &listener) { return listener.id == id; });
     m_listenersByChannel.clear();
+    ++m_listenersChanges;
+}
+
+void LocalSocketSender::addConnectionLocked(const ConnectionPtr &connection)
+{
+    m_connections.insert(connection->id, connection);
+    m_connectionList.push_back(connection);
+}
+
+void LocalSocketSender::removeConnectionLocked(const QUuid &id)
+{
+    m_connections.remove(id);
+    m_connectionList.erase(std::remove_if(m_connectionList.begin(), m_connectionList.end(),
+                                          [&id](const ConnectionPtr &connection) { return connection->id == id; }),
+                           m_connectionList.end());
 }
 
 LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const ListenerRecord &listener,
@@ -183,10 +235,12 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
                                                                      std::unique_lock<std::mutex> &lock,
                                                                      DeliveryOutcome *outcome)
 {
+    if (m_lastConnection && m_lastConnection->id == listener.id)
+        return m_lastConnection; // never closed: closing forgets it
     if (const ConnectionPtr existing = m_connections.value(listener.id)) {
         if (!existing->closed)
-            return existing;
-        m_connections.remove(listener.id);
+            return m_lastConnection = existing;
+        removeConnectionLocked(listener.id);
     }
     const QString path = m_directory->socketPath(listener.id);
     for (;;) {
@@ -206,8 +260,8 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             connection->id = listener.id;
             connection->description = describe(listener);
             connection->fd = socket.release();
-            m_connections.insert(listener.id, connection);
-            return connection;
+            addConnectionLocked(connection);
+            return m_lastConnection = connection;
         }
         case ConnectResult::Refused:
             removeStaleLocked(listener.id);
@@ -261,9 +315,9 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
         return failed(XDError::ListenerUnreachable,
                       QStringLiteral("%1 closed the connection").arg(connection->description));
     }
-    connection->queue.push_back({frame, options.senderToken});
+    connection->queued.append(frame, options.senderToken);
     connection->queuedBytes += size;
-    ++m_pendingFramesBySender[options.senderToken];
+    connection->unwritten.handedOver(options.senderToken);
     wakeIoThreadLocked();
     return outcome;
 }
@@ -271,7 +325,22 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
 bool LocalSocketSender::flush(quint64 senderToken, QDeadlineTimer deadline)
 {
     std::unique_lock lock(m_mutex);
-    return waitUntil(m_progress, lock, deadline, [&] { return !m_pendingFramesBySender.contains(senderToken); });
+    return waitUntil(m_progress, lock, deadline, [&] { return !hasUnwrittenLocked(senderToken); });
+}
+
+bool LocalSocketSender::hasUnwrittenLocked(quint64 senderToken) const
+{
+    return std::any_of(
+            m_connectionList.cbegin(), m_connectionList.cend(),
+            [senderToken](const ConnectionPtr &connection) { return connection->unwritten.holds(senderToken); });
+}
+
+qint64 LocalSocketSender::unwrittenCountLocked() const
+{
+    qint64 count = 0;
+    for (const ConnectionPtr &connection : m_connectionList)
+        count += qint64(connection->unwritten.unacknowledgedCount());
+    return count;
 }
 
 void LocalSocketSender::wakeIoThreadLocked()
@@ -283,13 +352,6 @@ void LocalSocketSender::wakeIoThreadLocked()
     [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
 }
 
-void LocalSocketSender::framesDoneLocked(quint64 senderToken, qint64 count)
-{
-    const auto pending = m_pendingFramesBySender.find(senderToken);
-    if (pending != m_pendingFramesBySender.end() && (*pending -= count) <= 0)
-        m_pendingFramesBySender.erase(pending);
-}
-
 void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, const QString &reason)
 {
     connection->closed = true;
@@ -297,14 +359,19 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     // listener's socket buffer when it died, or read by a listener that died before it
     // could say so).
     QHash<quint64, qint64> lostBySender = connection->written.takeUnacknowledged();
-    for (const QueuedFrame &queued : connection->queue) {
-        ++lostBySender[queued.senderToken];
-        framesDoneLocked(queued.senderToken, 1);
-    }
-    connection->queue.clear();
+    const QHash<quint64, qint64> unwritten = connection->unwritten.takeUnacknowledged();
+    for (auto it = unwritten.cbegin(); it != unwritten.cend(); ++it)
+        lostBySender[it.key()] += it.value();
+    connection->writing.clear();
+    connection->queued.clear();
+    connection->writingFrame = 0;
+    connection->writingByte = 0;
+    connection->headOffset = 0;
     connection->queuedBytes = 0;
     if (m_connections.value(connection->id) == connection)
-        m_connections.remove(connection->id);
+        removeConnectionLocked(connection->id);
+    if (m_lastConnection == connection)
+        m_lastConnection.reset();
     for (auto it = lostBySender.cbegin(); it != lostBySender.cend(); ++it) {
         qCWarning(lcXDLocalSocket, "%lld messages lost: %ls %ls", it.value(), qUtf16Printable(connection->description),
                   qUtf16Printable(reason));
@@ -348,28 +415,57 @@ bool LocalSocketSender::readAcknowledgementsLocked(const ConnectionPtr &connecti
     }
 }
 
+namespace {
+
+// Adds size bytes at data to vectors, as part of the last piece when they follow it.
+void gather(std::vector<iovec> &vectors, const char *data, qint64 size)
+{
+    if (size <= 0)
+        return;
+    if (!vectors.empty()) {
+        iovec &last = vectors.back();
+        if (static_cast<const char *>(last.iov_base) + last.iov_len == data) {
+            last.iov_len += size_t(size);
+            return;
+        }
+    }
+    vectors.push_back({const_cast<char *>(data), size_t(size)});
+}
+
+} // namespace
+
+void LocalSocketSender::gatherWriting(const Connection &connection, std::vector<iovec> &vectors)
+{
+    vectors.clear();
+    const Batch &batch = connection.writing;
+    qint64 at = connection.writingByte;
+    qint64 skip = connection.headOffset;
+    const size_t end = qMin(batch.frames.size(), connection.writingFrame + MaximumFramesPerWrite);
+    for (size_t i = connection.writingFrame; i < end; ++i) {
+        const QueuedFrame &frame = batch.frames[i];
+        const qint64 copiedSkip = qMin(skip, frame.copiedSize);
+        gather(vectors, batch.bytes.constData() + at + copiedSkip, frame.copiedSize - copiedSkip);
+        gather(vectors, frame.largePayload.constData() + (skip - copiedSkip),
+               frame.largePayload.size() - (skip - copiedSkip));
+        at += frame.copiedSize;
+        skip = 0;
+    }
+}
+
 void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
 {
     std::vector<iovec> vectors;
     vectors.reserve(2 * MaximumFramesPerWrite);
-    while (!connection->queue.empty() && !connection->closed) {
-        // Gather while locked; the bytes stay valid unlocked because only this thread
-        // removes frames and callers only append.
-        vectors.clear();
-        qint64 skip = connection->headOffset;
-        int frames = 0;
-        for (const QueuedFrame &queued : connection->queue) {
-            for (const QByteArray *part : {&queued.frame.head, &queued.frame.payload}) {
-                if (skip >= part->size()) {
-                    skip -= part->size();
-                    continue;
-                }
-                vectors.push_back({const_cast<char *>(part->constData()) + skip, size_t(part->size() - skip)});
-                skip = 0;
-            }
-            if (++frames == MaximumFramesPerWrite)
-                break;
+    while (connection->hasQueuedFrames() && !connection->closed) {
+        if (connection->writingFrame == connection->writing.frames.size()) {
+            connection->writing.clear();
+            std::swap(connection->writing, connection->queued);
+            connection->writingFrame = 0;
+            connection->writingByte = 0;
         }
+        // Gathered while locked; writing stays valid unlocked because only this thread
+        // touches it (callers append to queued).
+        gatherWriting(*connection, vectors);
         msghdr message {};
         message.msg_iov = vectors.data();
         message.msg_iovlen = vectors.size();
@@ -389,22 +485,8 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
                 closeConnectionLocked(connection, systemErrorString(writeError));
             return;
         }
-        qint64 remaining = written;
-        while (remaining > 0) {
-            const QueuedFrame &front = connection->queue.front();
-            const qint64 frameLeft = front.frame.size() - connection->headOffset;
-            if (remaining < frameLeft) {
-                connection->headOffset += remaining;
-                break;
-            }
-            remaining -= frameLeft;
-            connection->queuedBytes -= front.frame.size();
-            connection->headOffset = 0;
-            connection->written.handedOver(front.senderToken);
-            framesDoneLocked(front.senderToken, 1);
-            connection->queue.pop_front();
-        }
-        if (connection->queue.empty())
+        framesWrittenLocked(*connection, written);
+        if (!connection->hasQueuedFrames())
             connection->stalled = false;
         m_progress.notify_all();
     }
@@ -416,6 +498,29 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
         readAcknowledgementsLocked(connection);
 }
 
+void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)
+{
+    quint64 framesDone = 0;
+    qint64 remaining = written;
+    while (remaining > 0) {
+        QueuedFrame &front = connection.writing.frames[connection.writingFrame];
+        const qint64 frameLeft = front.size - connection.headOffset;
+        if (remaining < frameLeft) {
+            connection.headOffset += remaining;
+            break;
+        }
+        remaining -= frameLeft;
+        connection.queuedBytes -= front.size;
+        connection.headOffset = 0;
+        connection.writingByte += front.copiedSize;
+        ++connection.writingFrame;
+        front.largePayload = QByteArray(); // the caller may have it back unshared
+        connection.written.handedOver(front.senderToken);
+        ++framesDone;
+    }
+    connection.unwritten.acknowledge(connection.unwritten.acknowledgedCount() + framesDone);
+}
+
 void LocalSocketSender::ioThreadMain()
 {
     std::vector<pollfd> pollSet;
@@ -423,13 +528,13 @@ void LocalSocketSender::ioThreadMain()
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
         m_wakePending = false;
-        polled.assign(m_connections.cbegin(), m_connections.cend());
+        polled = m_connectionList;
         for (const ConnectionPtr &connection : polled) {
             if (!connection->waitingWritable)
                 writeConnection(connection, lock);
         }
         // Writing may have closed connections; poll only the open ones.
-        polled.assign(m_connections.cbegin(), m_connections.cend());
+        polled = m_connectionList;
         pollSet.assign(1, pollfd {m_wakeFd, POLLIN, 0});
         for (const ConnectionPtr &connection : polled) {
             const short events = connection->waitingWritable ? POLLOUT : 0;

@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
+
+struct iovec;
 
 namespace XDMessagingPrivate {
 
@@ -30,6 +32,7 @@ public:
     ~LocalSocketSender() override;
 
     XDTransport kind() const override { return XDTransport::LocalSocket; }
+    quint64 listenersGeneration(TransportFailure *failure) override;
     QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) override;
     QList<ListenerRecord> liveListeners() override;
     DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -39,17 +42,38 @@ public:
 private:
     struct QueuedFrame
     {
-        EncodedFrame frame;
-        quint64 senderToken;
+        qint64 size = 0; // of the whole frame
+        qint64 copiedSize = 0; // of its start, copied into the batch's bytes
+        quint64 senderToken = 0;
+        QByteArray largePayload; // written from the caller's buffer; null when copied
+    };
+    // Frames in order. A frame's head, and its payload unless large, are copied into
+    // bytes: a send then allocates nothing and keeps nothing of the caller's, and
+    // consecutive small frames go out as one piece.
+    struct Batch
+    {
+        QByteArray bytes; // grown by resize(), which leaves the new bytes uninitialized
+        std::vector<QueuedFrame> frames;
+        void append(const EncodedFrame &frame, quint64 senderToken);
+        bool isEmpty() const { return frames.empty(); }
+        void clear();
     };
     struct Connection
     {
         QUuid id;
         QString description;
         int fd = -1;
-        std::deque<QueuedFrame> queue;
-        qint64 queuedBytes = 0;
-        qint64 headOffset = 0; // bytes of queue.front() already written
+        // Callers append to queued. The I/O thread swaps it with writing, once all of
+        // writing went out, and writes from writing without the lock: no caller touches it.
+        Batch queued;
+        Batch writing;
+        size_t writingFrame = 0; // the first frame of writing not written in full
+        qint64 writingByte = 0; // where that frame's copied part starts in writing.bytes
+        qint64 headOffset = 0; // bytes of that frame already written
+        qint64 queuedBytes = 0; // of both batches, not yet written
+        // The frames of both batches by sender, acknowledged as written: what flush() waits for.
+        DeliveryLedger unwritten;
+        bool hasQueuedFrames() const { return writingFrame < writing.frames.size() || !queued.isEmpty(); }
         DeliveryLedger written; // written to the socket, not yet acknowledged
         QByteArray acknowledgementBytes; // the start of one not yet read in full
         bool waitingWritable = false;
@@ -65,26 +89,39 @@ private:
     ConnectionPtr connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
                                    std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
     void removeStaleLocked(const QUuid &id);
+    void addConnectionLocked(const ConnectionPtr &connection);
+    void removeConnectionLocked(const QUuid &id);
     void wakeIoThreadLocked();
 
     void ioThreadMain();
+    // Whether a frame of senderToken (any, when 0) waits to be written.
+    bool hasUnwrittenLocked(quint64 senderToken) const;
+    qint64 unwrittenCountLocked() const;
     void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
+    // What of connection's writing batch goes into the next sendmsg().
+    static void gatherWriting(const Connection &connection, std::vector<iovec> &vectors);
+    // Moves past the frames written bytes completed, into the connection's ledger.
+    void framesWrittenLocked(Connection &connection, qint64 written);
     // Reads what the listener sent back; false when the connection was closed.
     bool readAcknowledgementsLocked(const ConnectionPtr &connection);
     void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
-    void framesDoneLocked(quint64 senderToken, qint64 count);
 
     const std::shared_ptr<LocalSocketDirectory> m_directory;
     std::mutex m_mutex;
     std::condition_variable m_progress; // signalled whenever queued data moves
-    quint64 m_listenersGeneration = ~quint64(0);
+    quint64 m_listenersGeneration = ~quint64(0); // the directory's, when m_listeners was read
+    quint64 m_listenersChanges = 0; // what listenersGeneration() says: m_listeners changed
     std::chrono::steady_clock::time_point m_nextDirectoryCheck;
     bool m_directoryBroken = false;
     QString m_directoryError;
     QList<ListenerRecord> m_listeners;
     QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
     QHash<QUuid, ConnectionPtr> m_connections;
-    QHash<quint64, qint64> m_pendingFramesBySender;
+    // The same connections as a list: the I/O thread copies it on every wake-up, and
+    // copying a hash walks all its buckets.
+    std::vector<ConnectionPtr> m_connectionList;
+    // The last connection delivered to: a stream to one listener looks up no hash.
+    ConnectionPtr m_lastConnection;
     int m_wakeFd = -1;
     bool m_wakePending = false;
     bool m_stopping = false;

@@ -32,6 +32,8 @@ public:
     ~RedisSender() override;
 
     XDTransport kind() const override { return XDTransport::Network; }
+    // The network is one target per channel that never changes.
+    quint64 listenersGeneration(TransportFailure *) override { return 0; }
     QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) override;
     QList<ListenerRecord> liveListeners() override { return {}; }
     DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,

@@ -276,6 +276,7 @@ void X11Sender::refresh(std::unique_lock<std::mutex> &lock)
             target.stalled = previous->stalled;
     }
     m_targets = std::move(targets);
+    ++m_targetsGeneration;
     m_refreshing = false;
     m_refreshed.notify_all();
     pumpEventsLocked(EventSource::Queue); // round trips may queue events the event thread cannot see
@@ -295,16 +296,30 @@ quint64 X11Sender::lastRefreshRoundTrips()
     return lastRefreshRoundTripsCount.load();
 }
 
-QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
+bool X11Sender::refreshIfStaleLocked(std::unique_lock<std::mutex> &lock, TransportFailure *failure)
 {
-    std::unique_lock lock(m_mutex);
     if (xcb_connection_has_error(m_display->connection())) {
         *failure = {XDError::TransportUnavailable, QStringLiteral("the X connection was lost")};
-        return {};
+        return false;
     }
     pumpEventsLocked(EventSource::Socket); // a registry change before this send must be seen
     if (m_stale || m_refreshing)
         refresh(lock);
+    return true;
+}
+
+quint64 X11Sender::listenersGeneration(TransportFailure *failure)
+{
+    std::unique_lock lock(m_mutex);
+    refreshIfStaleLocked(lock, failure);
+    return m_targetsGeneration;
+}
+
+QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
+{
+    std::unique_lock lock(m_mutex);
+    if (!refreshIfStaleLocked(lock, failure))
+        return {};
     QList<ListenerRecord> matching;
     for (const Target &target : std::as_const(m_targets)) {
         if (target.record.channels.contains(channel))
@@ -373,7 +388,7 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
     const DeliveryOutcome gone {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
     const qint64 size = frame.size();
     std::unique_lock lock(m_mutex);
-    // No event pumping here: listenersOf() did it for this send, and each pump is a read.
+    // No event pumping here: listenersGeneration() did it for this send, and each pump is a read.
     auto found = m_targets.find(listener.id);
     if (found == m_targets.end())
         return gone;

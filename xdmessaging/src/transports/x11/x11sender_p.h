@@ -33,6 +33,7 @@ public:
     ~X11Sender() override;
 
     XDTransport kind() const override { return XDTransport::NativeWindow; }
+    quint64 listenersGeneration(TransportFailure *failure) override;
     QList<ListenerRecord> listenersOf(const QString &channel, TransportFailure *failure) override;
     QList<ListenerRecord> liveListeners() override;
     DeliveryOutcome deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -84,6 +85,9 @@ private:
     void acknowledgedLocked(quint32 listenerWindow, quint64 count);
     void windowDestroyedLocked(quint32 window);
     void refresh(std::unique_lock<std::mutex> &lock);
+    // Reads the events that arrived and refreshes what they made stale; false with
+    // *failure when the X connection is lost.
+    bool refreshIfStaleLocked(std::unique_lock<std::mutex> &lock, TransportFailure *failure);
     QHash<QUuid, Target> readTargets(const QList<quint32> &known);
     void appendLocked(quint32 window, WindowLedger &owed, const EncodedFrame &frame, quint64 senderToken);
     // Sends what was appended: at once when the sender was idle (latency), else by the
@@ -98,6 +102,7 @@ private:
     bool m_refreshing = false; // a thread reads the listeners, without the lock
     std::condition_variable m_refreshed;
     QHash<QUuid, Target> m_targets;
+    quint64 m_targetsGeneration = 0; // moves whenever m_targets is read again
     QHash<quint32, WindowLedger> m_ledgers; // by listener window
     QSet<quint32> m_drainsAsked; // windows acknowledged while a drain was running
     bool m_draining = false;
