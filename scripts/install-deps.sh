@@ -19,8 +19,9 @@ packages=(
     # the benchmark's peers: a private D-Bus daemon, ZeroMQ (libzmq and cppzmq), Qt Remote
     # Objects (with repc), iceoryx (its RouDi daemon and the posh library)
     dbus-daemon dbus-bin libzmq3-dev cppzmq-dev qt6-remoteobjects-dev iceoryx libiceoryx-posh-dev
-    # instructions per message (scripts/bench-instructions.sh)
-    valgrind
+    # oneshot-send's peak memory of a sending process (GNU time); instructions per message
+    # (scripts/bench-instructions.sh)
+    time valgrind
     # the benchmark's chart (scripts/bench-chart.sh: python3 reads the JSON, gnuplot draws)
     gnuplot-nox python3
     # network transport (Redis through hiredis) and a Redis server for its tests

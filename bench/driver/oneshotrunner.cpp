@@ -10,13 +10,13 @@
 #include <QtCore/QFileInfo>
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 
 namespace {
@@ -84,7 +84,6 @@ QString receivedPrefix(const QString &system, const QString &channel, const QStr
 struct TimedRun
 {
     qint64 wallNs = 0;
-    qint64 peakRssKiB = 0;
     QString error; // empty: it ran and exited 0
 };
 
@@ -105,8 +104,7 @@ std::vector<char *> pointersTo(std::vector<QByteArray> &strings)
     return pointers;
 }
 
-// Spawns and waits with wait4(), not QProcess: the process's own peak memory comes with
-// its exit status, and no event loop runs in between.
+// Spawns and waits itself, not through QProcess: no event loop runs in between.
 TimedRun runToEnd(const Command &command, const QProcessEnvironment &environment)
 {
     std::vector<QByteArray> arguments = toLocal8Bit(QStringList {command.program} + command.arguments);
@@ -127,14 +125,32 @@ TimedRun runToEnd(const Command &command, const QProcessEnvironment &environment
         return run;
     }
     int status = 0;
-    rusage usage {};
-    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     run.wallNs = monotonicNs() - startNs;
-    run.peakRssKiB = usage.ru_maxrss;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         run.error = QStringLiteral("%1 failed (wait status %2)").arg(QFileInfo(command.program).fileName()).arg(status);
     return run;
+}
+
+// The peak resident memory of one run, by GNU time: a child's ru_maxrss counts what it
+// shared with its parent until exec, and this parent is large. A process as small as
+// time forks it instead. Empty without /usr/bin/time.
+std::optional<double> peakRssMiB(const Command &command, const QProcessEnvironment &environment, const QString &scratch)
+{
+    const QString time = QStringLiteral("/usr/bin/time");
+    if (!QFileInfo(time).isExecutable())
+        return std::nullopt;
+    const QString output = scratch + QStringLiteral("/peak-rss");
+    const Command timed {time, QStringList {QStringLiteral("-f"), QStringLiteral("%M"), QStringLiteral("-o"), output,
+                                            command.program}
+                                       + command.arguments};
+    if (!runToEnd(timed, environment).error.isEmpty())
+        return std::nullopt;
+    QFile file(output);
+    bool ok = false;
+    const double kib = file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().toDouble(&ok) : 0;
+    return ok ? std::optional<double>(kib / 1024) : std::nullopt;
 }
 
 double percentile(std::vector<qint64> values, size_t percent)
@@ -172,7 +188,6 @@ CaseResult runOneShot(const Scenario &scenario, const QString &system, const Ben
     }
     const QString text = channel + QStringLiteral("-oneshot");
     std::vector<qint64> wallNs;
-    std::vector<qint64> peakRssKiB;
     for (qint64 i = 0; i < count; ++i) {
         const TimedRun run = runToEnd(senderCommand(system, channel, text), senderEnvironment);
         if (!run.error.isEmpty()) {
@@ -180,7 +195,6 @@ CaseResult runOneShot(const Scenario &scenario, const QString &system, const Ben
             return result;
         }
         wallNs.push_back(run.wallNs);
-        peakRssKiB.push_back(run.peakRssKiB);
     }
     const QString prefix = receivedPrefix(system, channel, text);
     listener.waitForLinesStartingWith(prefix, count, DeliveryTimeoutMs);
@@ -189,8 +203,10 @@ CaseResult runOneShot(const Scenario &scenario, const QString &system, const Ben
     result.duplicated = qMax<qint64>(0, received - count);
     result.p50Us = percentile(wallNs, 50) / 1e3;
     result.p99Us = percentile(wallNs, 99) / 1e3;
-    result.note = QStringLiteral("one %1 process per message, spawn to exit; peak RSS %2 MiB (median)")
-                          .arg(isDBus(system) ? QStringLiteral("dbus-send") : QStringLiteral("xdmsg send"))
-                          .arg(percentile(peakRssKiB, 50) / 1024, 0, 'f', 1);
+    const QString sender = isDBus(system) ? QStringLiteral("dbus-send") : QStringLiteral("xdmsg send");
+    result.note = QStringLiteral("one %1 process per message, spawn to exit").arg(sender);
+    const auto rss = peakRssMiB(senderCommand(system, channel, warmUp), senderEnvironment, environment.workDir());
+    if (rss)
+        result.note += QStringLiteral("; peak RSS %1 MiB").arg(*rss, 0, 'f', 0);
     return result;
 }

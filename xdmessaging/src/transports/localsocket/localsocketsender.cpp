@@ -33,6 +33,10 @@ constexpr qsizetype CopiedPayloadLimit = 4096;
 // A batch keeps the memory it grew to for the next one, up to this much: a burst that
 // filled a queue once does not hold its peak for good.
 constexpr qsizetype KeptBatchCapacity = 1024 * 1024;
+// A sender that handed over nothing for this long is idle: its next frame is written by
+// the caller at once. A busy one leaves it to the I/O thread, which takes all that piled
+// up meanwhile in one sendmsg() per connection (many listeners, a burst).
+constexpr std::chrono::microseconds IdleInterval(20);
 
 QString describe(const ListenerRecord &listener)
 {
@@ -318,7 +322,15 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
     connection->queued.append(frame, options.senderToken);
     connection->queuedBytes += size;
     connection->unwritten.handedOver(options.senderToken);
-    wakeIoThreadLocked();
+    // A frame that comes alone (a reply, a ping-pong) does not wait for the I/O thread
+    // to wake up: two thread hops fewer per message.
+    const auto now = std::chrono::steady_clock::now();
+    const bool idle = now - m_lastDelivery > IdleInterval;
+    m_lastDelivery = now;
+    if (idle && connection->queuedBytes == size && !connection->writerActive && !connection->waitingWritable)
+        writeConnection(connection, lock);
+    if (connection->hasQueuedFrames() || connection->waitingWritable)
+        wakeIoThreadLocked();
     return outcome;
 }
 
@@ -454,6 +466,22 @@ void LocalSocketSender::gatherWriting(const Connection &connection, std::vector<
 
 void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
 {
+    // One writer at a time, the I/O thread or a caller: it writes from writing unlocked.
+    if (connection->writerActive)
+        return;
+    connection->writerActive = true;
+    writeQueuedFrames(connection, lock);
+    connection->writerActive = false;
+    // Acknowledgements matter only once the listener is gone (poll() reports a hangup
+    // without being asked): they are read after a write, when this thread is awake
+    // anyway, and never wake it. That keeps the ledger's unacknowledged part about as
+    // long as what the socket holds.
+    if (!connection->closed && connection->written.unacknowledgedCount() > 0)
+        readAcknowledgementsLocked(connection);
+}
+
+void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
+{
     std::vector<iovec> vectors;
     vectors.reserve(2 * MaximumFramesPerWrite);
     while (connection->hasQueuedFrames() && !connection->closed) {
@@ -463,8 +491,8 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
             connection->writingFrame = 0;
             connection->writingByte = 0;
         }
-        // Gathered while locked; writing stays valid unlocked because only this thread
-        // touches it (callers append to queued).
+        // Gathered while locked; writing stays valid unlocked because only the writer
+        // touches it (others append to queued).
         gatherWriting(*connection, vectors);
         msghdr message {};
         message.msg_iov = vectors.data();
@@ -490,12 +518,6 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
             connection->stalled = false;
         m_progress.notify_all();
     }
-    // Acknowledgements matter only once the listener is gone (poll() reports a hangup
-    // without being asked): they are read after a write, when this thread is awake
-    // anyway, and never wake it. That keeps the ledger's unacknowledged part about as
-    // long as what the socket holds.
-    if (!connection->closed && connection->written.unacknowledgedCount() > 0)
-        readAcknowledgementsLocked(connection);
 }
 
 void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)

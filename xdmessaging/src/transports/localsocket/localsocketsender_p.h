@@ -63,10 +63,12 @@ private:
         QUuid id;
         QString description;
         int fd = -1;
-        // Callers append to queued. The I/O thread swaps it with writing, once all of
-        // writing went out, and writes from writing without the lock: no caller touches it.
+        // Callers append to queued. The writer (the I/O thread, or a caller finding the
+        // connection idle) swaps it with writing once all of writing went out, and writes
+        // from writing without the lock: nobody else touches it.
         Batch queued;
         Batch writing;
+        bool writerActive = false;
         size_t writingFrame = 0; // the first frame of writing not written in full
         qint64 writingByte = 0; // where that frame's copied part starts in writing.bytes
         qint64 headOffset = 0; // bytes of that frame already written
@@ -97,7 +99,10 @@ private:
     // Whether a frame of senderToken (any, when 0) waits to be written.
     bool hasUnwrittenLocked(quint64 senderToken) const;
     qint64 unwrittenCountLocked() const;
+    // Writes what is queued for connection until it is all out or the socket is full,
+    // unless another thread is writing it.
     void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
+    void writeQueuedFrames(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
     // What of connection's writing batch goes into the next sendmsg().
     static void gatherWriting(const Connection &connection, std::vector<iovec> &vectors);
     // Moves past the frames written bytes completed, into the connection's ledger.
@@ -124,6 +129,7 @@ private:
     ConnectionPtr m_lastConnection;
     int m_wakeFd = -1;
     bool m_wakePending = false;
+    std::chrono::steady_clock::time_point m_lastDelivery; // of the last frame handed over
     bool m_stopping = false;
     std::thread m_ioThread;
 };
