@@ -3,7 +3,9 @@
 # Instructions per 64-byte message on each side, counted by callgrind: two runs (N1 and
 # N2 messages) of the benchmark's own receive and send peers, one process each;
 # (Ir(N2) - Ir(N1)) / (N2 - N1) leaves out start-up and tear-down. The sender's count
-# includes the benchmark's own loop (writing a header into each message).
+# includes the benchmark's own loop (writing a header into each message). Under callgrind
+# a send is so slow that the sender counts as idle and writes each frame itself (one
+# sendmsg() per message): this measures that path, not the batched one of a burst.
 # Usage: scripts/bench-instructions.sh XDMESSAGING_BENCH [SYSTEM [N1 N2]]
 #   SYSTEM  an xdmessaging-* system of xdmessaging-bench (default xdmessaging-localsocket)
 set -euo pipefail
