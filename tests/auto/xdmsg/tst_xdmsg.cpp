@@ -200,7 +200,8 @@ void tst_Xdmsg::sendStdinKeepsOrder()
         input += "line " + QByteArray::number(i) + '\n';
         expected += channel.toUtf8() + "\tline " + QByteArray::number(i) + '\n';
     }
-    QCOMPARE(run({QStringLiteral("send"), QStringLiteral("--stdin"), channel}, input).exitCode, 0);
+    const Finished sent = run({QStringLiteral("send"), QStringLiteral("--stdin"), channel}, input);
+    QVERIFY2(sent.exitCode == 0, sent.err.constData());
     QVERIFY(m_listener->waitForFinished(10000));
     QCOMPARE(m_listener->readAllStandardOutput(), expected);
 }

@@ -577,7 +577,10 @@ void LocalSocketSender::ioThreadMain()
             if (revents & POLLOUT)
                 connection->waitingWritable = false;
             // Hung up: what it acknowledged before it closed was delivered, the rest is lost.
-            if (revents & (POLLHUP | POLLERR))
+            // Not while a caller writes to it: its acknowledgements may already count frames
+            // that writer has not yet recorded as written. It reads them itself after its
+            // write, or the next poll() reports the hangup again.
+            if ((revents & (POLLHUP | POLLERR)) && !connection->writerActive)
                 readAcknowledgementsLocked(connection);
         }
     }
