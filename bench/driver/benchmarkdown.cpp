@@ -16,11 +16,10 @@ QString number(const std::optional<double> &value, int decimals = 0)
     return english.toString(*value, 'f', decimals);
 }
 
-// Latency, request and one-shot scenarios have a p50 (lower is faster), the others a rate.
-bool isLatency(const QString &scenario)
+bool isTimed(const QString &scenario)
 {
-    return scenario.startsWith(QLatin1String("latency-")) || scenario.startsWith(QLatin1String("request-"))
-           || scenario.startsWith(QLatin1String("oneshot-"));
+    const Scenario *found = findScenario(scenario);
+    return found && found->isTimed();
 }
 
 // Throughput: how many times the baseline's rate; latency: p50 over the baseline's p50.
@@ -28,8 +27,8 @@ std::optional<double> ratio(const CaseResult &result, const std::optional<CaseRe
 {
     if (!baseline)
         return std::nullopt;
-    const std::optional<double> mine = isLatency(result.scenario) ? result.p50Us : result.msgsPerS;
-    const std::optional<double> theirs = isLatency(result.scenario) ? baseline->p50Us : baseline->msgsPerS;
+    const std::optional<double> mine = isTimed(result.scenario) ? result.p50Us : result.msgsPerS;
+    const std::optional<double> theirs = isTimed(result.scenario) ? baseline->p50Us : baseline->msgsPerS;
     if (!mine || !theirs || *theirs <= 0)
         return std::nullopt;
     return *mine / *theirs;

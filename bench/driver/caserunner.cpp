@@ -83,7 +83,7 @@ PeerConfig CaseRunner::configFor(const Scenario &scenario, const QString &system
     config.count = countFor(scenario);
     config.senders = scenario.senders;
     config.size = scenario.size;
-    config.pingPong = scenario.kind == ScenarioKind::Latency || scenario.kind == ScenarioKind::Request;
+    config.pingPong = scenario.isPingPong();
     config.request = scenario.kind == ScenarioKind::Request;
     config.channels = scenario.channels;
     return config;
@@ -174,7 +174,7 @@ bool CaseRunner::collectReceivers(Peers &receivers, size_t first, const Scenario
             ++rates;
         }
     }
-    if (scenario.kind != ScenarioKind::Latency && scenario.kind != ScenarioKind::Request && rates > 0) {
+    if (!scenario.isPingPong() && rates > 0) {
         result.msgsPerS = rateSum / rates;
         result.mibPerS = *result.msgsPerS * scenario.size / (1024.0 * 1024.0);
     }

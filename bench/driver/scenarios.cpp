@@ -20,6 +20,15 @@ const QList<Scenario> &benchScenarios()
     return scenarios;
 }
 
+const Scenario *findScenario(const QString &name)
+{
+    for (const Scenario &scenario : benchScenarios()) {
+        if (scenario.name == name)
+            return &scenario;
+    }
+    return nullptr;
+}
+
 QStringList benchSystems()
 {
     return {QStringLiteral("raw-seqpacket"),

@@ -25,9 +25,16 @@ struct Scenario
     qint64 fullCount; // messages per sender in a full run
     qint64 quickCount; // ... with --quick
     int channels = 1; // the receivers listen on this many, the senders send on one
+
+    // Peers take turns (ping-pong): the figure is half a round trip, not a rate.
+    bool isPingPong() const { return kind == ScenarioKind::Latency || kind == ScenarioKind::Request; }
+    // Its figure is a time (p50, lower is faster), not a rate.
+    bool isTimed() const { return isPingPong() || kind == ScenarioKind::OneShot; }
 };
 
 const QList<Scenario> &benchScenarios();
+// The scenario of that name, or null.
+const Scenario *findScenario(const QString &name);
 
 // Every system, baselines first; raw-seqpacket is the one the table compares against.
 QStringList benchSystems();

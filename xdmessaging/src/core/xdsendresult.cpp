@@ -14,15 +14,21 @@ constexpr int SharedSuccessReach = 16;
 // each; writing to one detaches.
 using SharedSuccesses = std::array<std::array<XDSendResult, 2>, SharedSuccessReach + 1>;
 
+XDSendResult newSuccess(int reached, bool propagated)
+{
+    XDSendResult result;
+    XDSendResultPrivate *d = XDSendResultPrivate::get(result);
+    d->reached = reached;
+    d->propagated = propagated;
+    return result;
+}
+
 SharedSuccesses makeSharedSuccesses()
 {
     SharedSuccesses results;
     for (int reached = 0; reached <= SharedSuccessReach; ++reached) {
-        for (const bool propagated : {false, true}) {
-            XDSendResultPrivate *d = XDSendResultPrivate::get(results[size_t(reached)][propagated]);
-            d->reached = reached;
-            d->propagated = propagated;
-        }
+        for (const bool propagated : {false, true})
+            results[size_t(reached)][propagated] = newSuccess(reached, propagated);
     }
     return results;
 }
@@ -34,10 +40,7 @@ XDSendResult XDSendResultPrivate::success(int reached, bool propagated)
     static const SharedSuccesses shared = makeSharedSuccesses();
     if (reached <= SharedSuccessReach)
         return shared[size_t(reached)][propagated];
-    XDSendResult result;
-    result.d->reached = reached;
-    result.d->propagated = propagated;
-    return result;
+    return newSuccess(reached, propagated);
 }
 
 XDSendResult::XDSendResult() : d(new XDSendResultPrivate) {}

@@ -23,7 +23,8 @@ QByteArray numeric(const addrinfo *entry)
     return inet_ntop(entry->ai_family, address, text, sizeof text) ? QByteArray(text) : QByteArray();
 }
 
-// The first IPv4 address, else the first at all.
+// The first IPv4 address, else the first one (IPv6: AF_UNSPEC gives no other family),
+// as hiredis itself chooses when it resolves.
 QByteArray resolve(const QByteArray &host, QString *error)
 {
     addrinfo hints {};
@@ -35,16 +36,14 @@ QByteArray resolve(const QByteArray &host, QString *error)
         *error = QString::fromLocal8Bit(gai_strerror(failed));
         return {};
     }
-    const addrinfo *chosen = nullptr;
+    const addrinfo *chosen = found;
     for (const addrinfo *entry = found; entry; entry = entry->ai_next) {
-        if (entry->ai_family == AF_INET && !chosen)
+        if (entry->ai_family == AF_INET) {
             chosen = entry;
+            break;
+        }
     }
-    for (const addrinfo *entry = found; entry && !chosen; entry = entry->ai_next) {
-        if (entry->ai_family == AF_INET6)
-            chosen = entry;
-    }
-    const QByteArray address = chosen ? numeric(chosen) : QByteArray();
+    const QByteArray address = numeric(chosen);
     freeaddrinfo(found);
     if (address.isEmpty())
         *error = QStringLiteral("no IPv4 or IPv6 address");

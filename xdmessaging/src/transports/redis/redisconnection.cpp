@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "transports/redis/redisconnection_p.h"
 
-#include "transports/redis/hostlookup_p.h"
-
 #include "core/logging_p.h"
+#include "transports/redis/hostlookup_p.h"
 #include "transports/redis/redisqtadapter_p.h"
 #include "transports/redis/redisreply_p.h"
 
@@ -41,7 +40,7 @@ constexpr int LivenessCheckMs = 1000;
 // TCP keepalive, for a peer host that vanished: probes after 5 s idle, every 2 s, 3 times.
 constexpr int KeepAliveIdleSeconds = 5;
 
-// IPv4 first, as hiredis itself does when it resolves.
+// Connected to as it is; a name is looked up first (HostLookup).
 bool isNumericAddress(const QByteArray &host)
 {
     in6_addr ignored;
