@@ -157,6 +157,8 @@ void tst_Presence::everyStepIsOneJoinOrOneLeave()
     QCOMPARE(log.settle(1), QStringList {QStringLiteral("JOIN first")});
     QCOMPARE(presence.count(), 1);
     QCOMPARE(presence.listeners().constFirst().pid(), first->pid());
+    // In Auto the one join is a listener reachable both ways.
+    QCOMPARE(presence.listeners().constFirst().transports().size(), transport == u"auto" ? 2 : 1);
     QVERIFY(command(first, QStringLiteral("register other-") + channel));
     QVERIFY(command(first, QStringLiteral("unregister ") + channel));
     QCOMPARE(log.settle(2).mid(1), QStringList {QStringLiteral("LEAVE first unregistered")});

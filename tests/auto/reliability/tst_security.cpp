@@ -32,10 +32,13 @@ private Q_SLOTS:
     void otherUserRefusedByPeerCredentials();
     void otherUserCannotUseTheDirectory();
     void retainedValueOfAnotherUserIsIgnored();
+    void otherUserCannotReadARetainedValue();
 
 private:
     // testpeer run as nobody, with the test's runtime directory.
     QString runAsNobody(const QStringList &arguments, int *exitCode = nullptr);
+    // Where the local store keeps channel's retained value.
+    QString retainedPath(const QString &channel) const;
 
     std::unique_ptr<ListenerFixture> m_fixture;
 };
@@ -134,6 +137,12 @@ void tst_Security::otherUserCannotUseTheDirectory()
                       QStringLiteral("send fails with a clear RuntimeDirectoryError; nothing delivered"));
 }
 
+QString tst_Security::retainedPath(const QString &channel) const
+{
+    return m_fixture->runtimeDir() + QStringLiteral("/retained/")
+           + QString::fromLatin1(QCryptographicHash::hash(channel.toUtf8(), QCryptographicHash::Sha256).toHex());
+}
+
 // A retained value is a file in the runtime directory: one that another user owns (here
 // planted by root, as nobody cannot even enter the directory) is never delivered.
 void tst_Security::retainedValueOfAnotherUserIsIgnored()
@@ -149,9 +158,7 @@ void tst_Security::retainedValueOfAnotherUserIsIgnored()
     meta.flags = XDMessagingPrivate::RetainedFlag;
     const XDMessagingPrivate::EncodedFrame frame =
             XDMessagingPrivate::encodeFrame(meta, channel.toUtf8(), "intruder", "planted");
-    const QString path =
-            m_fixture->runtimeDir() + QStringLiteral("/retained/")
-            + QString::fromLatin1(QCryptographicHash::hash(channel.toUtf8(), QCryptographicHash::Sha256).toHex());
+    const QString path = retainedPath(channel);
     QFile planted(path);
     QVERIFY(planted.open(QIODevice::WriteOnly));
     planted.write(frame.head + frame.payload);
@@ -168,6 +175,32 @@ void tst_Security::retainedValueOfAnotherUserIsIgnored()
             qPrintable(LibraryWarnings::captured().join(QLatin1Char('\n'))));
     reportReliability(QStringLiteral("security"), QStringLiteral("a retained value planted by another user"),
                       QStringLiteral("ignored with a warning; nothing delivered"));
+}
+
+// Another user gets a retained value neither through the library (a listener of theirs
+// is refused the directory) nor by opening its file.
+void tst_Security::otherUserCannotReadARetainedValue()
+{
+    const QString channel = m_fixture->channel() + QStringLiteral("-secret");
+    QVERIFY(XDBroadcaster(XDTransport::LocalSocket).sendRetained(channel, QStringLiteral("the secret")).isOk());
+    const QString path = retainedPath(channel);
+    QVERIFY2(QFile::exists(path), qPrintable(path));
+
+    int exitCode = 0;
+    const QString listened = runAsNobody({QStringLiteral("listen"), channel}, &exitCode);
+    QCOMPARE(exitCode, 1);
+    QVERIFY2(!listened.contains(QStringLiteral("secret")), qPrintable(listened));
+
+    QProcess reader;
+    reader.start(QStringLiteral("setpriv"),
+                 {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                  QStringLiteral("--"), QStringLiteral("cat"), path});
+    QVERIFY(reader.waitForFinished(10000));
+    QVERIFY(reader.exitCode() != 0);
+    QVERIFY(!reader.readAllStandardOutput().contains("secret"));
+    QVERIFY2(reader.readAllStandardError().contains("Permission denied"), "cat was refused by the file system");
+    reportReliability(QStringLiteral("security"), QStringLiteral("a process of uid nobody reads a retained value"),
+                      QStringLiteral("its listener is refused the directory, and the file cannot be opened"));
 }
 
 QTEST_GUILESS_MAIN(tst_Security)

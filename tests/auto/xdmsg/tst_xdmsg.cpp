@@ -37,6 +37,7 @@ private Q_SLOTS:
     void sendStdinKeepsOrder();
     void channelsListsListeners();
     void channelsWatchPrintsJoinsAndLeaves();
+    void channelsWatchPrintsOneLinePerEvent();
     void requestPrintsTheReplies();
     void usageErrors_data();
     void usageErrors();
@@ -265,6 +266,42 @@ void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
     QVERIFY(watcher->waitForFinished(10000));
     QCOMPARE(watcher->exitCode(), 0);
     QVERIFY(!waitForEvents(5)); // nothing else was said
+}
+
+// Without --json: a header, then one tab-separated line per listener present, joining or
+// leaving.
+void tst_Xdmsg::channelsWatchPrintsOneLinePerEvent()
+{
+    const QString channel = randomChannel();
+    QVERIFY(startListener({channel}));
+    QProcess *first = m_listener;
+    QProcess *watcher = start({QStringLiteral("channels"), QStringLiteral("--watch"), channel});
+    QStringList lines;
+    auto waitForLines = [&](int count) {
+        QDeadlineTimer deadline(10000);
+        while (lines.size() < count && !deadline.hasExpired()) {
+            if (!watcher->canReadLine() && !watcher->waitForReadyRead(100))
+                continue;
+            while (watcher->canReadLine())
+                lines.append(QString::fromUtf8(watcher->readLine()).chopped(1));
+        }
+        return lines.size() == count;
+    };
+    auto eventAndPid = [&](int i) { return lines.value(i).section(QLatin1Char('\t'), 0, 1); };
+    QVERIFY(waitForLines(2));
+    QCOMPARE(lines.at(0), QStringLiteral("EVENT\tPID\tNAME\tTRANSPORTS\tCHANNELS"));
+    QCOMPARE(eventAndPid(1), QStringLiteral("present\t%1").arg(first->processId()));
+    QVERIFY2(lines.at(1).endsWith(QLatin1Char('\t') + channel), qPrintable(lines.at(1)));
+    QVERIFY(startListener({channel}));
+    QProcess *second = m_listener;
+    QVERIFY(waitForLines(3));
+    QCOMPARE(eventAndPid(2), QStringLiteral("joined\t%1").arg(second->processId()));
+    ::kill(pid_t(second->processId()), SIGKILL);
+    QVERIFY(waitForLines(4));
+    QCOMPARE(eventAndPid(3), QStringLiteral("vanished\t%1").arg(second->processId()));
+    ::kill(pid_t(watcher->processId()), SIGTERM);
+    QVERIFY(watcher->waitForFinished(10000));
+    QCOMPARE(watcher->exitCode(), 0);
 }
 
 // listen --reply answers; request prints each reply and says who did not answer.
