@@ -62,6 +62,8 @@ private Q_SLOTS:
     void senderListenerMatrix_data();
     void senderListenerMatrix();
     void differentRuntimeDirectoriesTalkOverTheDisplay();
+    void listenerOfThisMachineIsReachedByTheNextSend();
+    void sendsToKnownListenersDoNotReadTheXConnection();
     void killedListenerLeavesTheRegistry();
     void discoveryRoundTripsDoNotGrowWithListeners();
     void flushHonoursItsDeadlineWhenTheServerIsStopped();
@@ -211,16 +213,64 @@ void tst_X11::senderListenerMatrix()
     QCOMPARE(peer->messages().filter(md5("the message")).size(), copies);
 }
 
+// A listener with a runtime directory of its own bumps no generation this sender reads:
+// the sender's event thread reads its registry change, soon but not by a promise.
 void tst_X11::differentRuntimeDirectoriesTalkOverTheDisplay()
 {
     QTemporaryDir otherRuntimeDir;
     const QString channel = randomChannel();
+    XDBroadcaster broadcaster;
+    QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("nobody yet")).listenersReached(), 0);
     PeerProcess *listener = startListener(QStringLiteral("auto"), channel, false, otherRuntimeDir.path());
     QVERIFY(listener->waitForReady());
-    const XDSendResult result = XDBroadcaster().sendToChannel(channel, QStringLiteral("across"));
-    QCOMPARE(result.listenersReached(), 1);
+    QDeadlineTimer deadline(5000);
+    int reached = 0;
+    while (reached == 0 && !deadline.hasExpired()) {
+        reached = broadcaster.sendToChannel(channel, QStringLiteral("across")).listenersReached();
+        if (reached == 0)
+            QTest::qWait(1);
+    }
+    QCOMPARE(reached, 1);
     QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), 1, 10000);
     QCOMPARE(listener->messages().first().section(QLatin1Char(' '), 1, 1), QStringLiteral("native"));
+}
+
+// A sender that knows the registry reads the X connection only when this machine's
+// listeners say they changed it: each new one must still be reached by the very next send.
+void tst_X11::listenerOfThisMachineIsReachedByTheNextSend()
+{
+    const QString channel = randomChannel();
+    XDBroadcaster broadcaster(XDTransport::NativeWindow);
+    QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("nobody yet")).listenersReached(), 0);
+    constexpr int Listeners = 5;
+    for (int i = 1; i <= Listeners; ++i) {
+        PeerProcess *listener = startListener(QStringLiteral("native"), channel);
+        QVERIFY(listener->waitForReady());
+        QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("hello %1").arg(i)).listenersReached(), i);
+    }
+    QVERIFY(broadcaster.flush());
+    for (int i = 0; i < Listeners; ++i)
+        QTRY_COMPARE_WITH_TIMEOUT(m_peers.at(m_peers.size() - Listeners + i)->messages().size(), Listeners - i, 10000);
+}
+
+// Auto reaches a listener of this machine through its socket; the native-window sender
+// beside it must not read the X connection on every send to learn that nothing changed.
+void tst_X11::sendsToKnownListenersDoNotReadTheXConnection()
+{
+    const QString channel = randomChannel();
+    PeerProcess *listener = startListener(QStringLiteral("auto"), channel);
+    QVERIFY(listener->waitForReady());
+    XDBroadcaster broadcaster;
+    QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("first")).listenersReached(), 1);
+    constexpr int Sends = 1000;
+    const quint64 checksBefore = XDMessagingPrivate::X11Sender::registryChecksBySends();
+    for (int i = 0; i < Sends; ++i)
+        QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("again")).listenersReached(), 1);
+    const quint64 checks = XDMessagingPrivate::X11Sender::registryChecksBySends() - checksBefore;
+    // Listeners of earlier tests may still be ending, and each such change is one check.
+    QVERIFY2(checks <= 5, qPrintable(QStringLiteral("%1 checks in %2 sends").arg(checks).arg(Sends)));
+    QVERIFY(broadcaster.flush());
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), Sends + 1, 10000);
 }
 
 // 32 listeners start at once while a sender sends: every registry change makes the

@@ -9,9 +9,6 @@
 #include <QtCore/QHash>
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace XDMessagingPrivate {
@@ -20,7 +17,6 @@ namespace {
 
 constexpr QLatin1StringView ManifestSuffix(".manifest");
 constexpr QLatin1StringView SocketSuffix(".sock");
-constexpr off_t GenerationFileSize = 4096;
 
 QString idName(const QUuid &id)
 {
@@ -41,7 +37,8 @@ std::shared_ptr<LocalSocketDirectory> LocalSocketDirectory::open(QString *error)
     if (auto existing = directories.value(path).lock())
         return existing;
     std::shared_ptr<LocalSocketDirectory> directory(new LocalSocketDirectory(path));
-    if (!directory->mapGeneration(error))
+    directory->m_generations = ListenerGenerations::open(path, error);
+    if (!directory->m_generations)
         return {};
     directories.insert(path, directory);
     return directory;
@@ -49,56 +46,16 @@ std::shared_ptr<LocalSocketDirectory> LocalSocketDirectory::open(QString *error)
 
 LocalSocketDirectory::LocalSocketDirectory(const QString &path) : m_path(path) {}
 
-LocalSocketDirectory::~LocalSocketDirectory()
-{
-    for (quint64 *mapping : m_mappings)
-        ::munmap(mapping, GenerationFileSize);
-}
+LocalSocketDirectory::~LocalSocketDirectory() = default;
 
 bool LocalSocketDirectory::isIntact() const
 {
-    struct stat status;
-    const QString generationPath = m_path + QStringLiteral("/generation");
-    std::lock_guard lock(const_cast<std::mutex &>(m_mappingMutex));
-    return ::lstat(QFile::encodeName(generationPath).constData(), &status) == 0 && status.st_dev == m_generationDevice
-           && status.st_ino == m_generationInode;
+    return m_generations->isIntact();
 }
 
 bool LocalSocketDirectory::reopen(QString *error)
 {
-    return ensureRuntimeDirectory(m_path, error) && mapGeneration(error);
-}
-
-bool LocalSocketDirectory::mapGeneration(QString *error)
-{
-    const QString generationPath = m_path + QStringLiteral("/generation");
-    FileDescriptor file(
-            ::open(QFile::encodeName(generationPath).constData(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
-    struct stat status;
-    if (!file.isValid() || ::fstat(file.get(), &status) != 0) {
-        *error = QStringLiteral("cannot open %1: %2").arg(generationPath, systemErrorString(errno));
-        return false;
-    }
-    if (!S_ISREG(status.st_mode) || status.st_uid != ::getuid()) {
-        *error = QStringLiteral("%1 is not a regular file of this user").arg(generationPath);
-        return false;
-    }
-    // Growing a file that is already large enough is harmless, so racing creators agree.
-    if (status.st_size < GenerationFileSize && ::ftruncate(file.get(), GenerationFileSize) != 0) {
-        *error = QStringLiteral("cannot size %1: %2").arg(generationPath, systemErrorString(errno));
-        return false;
-    }
-    void *mapping = ::mmap(nullptr, GenerationFileSize, PROT_READ | PROT_WRITE, MAP_SHARED, file.get(), 0);
-    if (mapping == MAP_FAILED) {
-        *error = QStringLiteral("cannot map %1: %2").arg(generationPath, systemErrorString(errno));
-        return false;
-    }
-    std::lock_guard lock(m_mappingMutex);
-    m_mappings.push_back(static_cast<quint64 *>(mapping));
-    m_generationDevice = status.st_dev;
-    m_generationInode = status.st_ino;
-    m_generation.store(m_mappings.back(), std::memory_order_release);
-    return true;
+    return ensureRuntimeDirectory(m_path, error) && m_generations->remap(error);
 }
 
 QString LocalSocketDirectory::socketPath(const QUuid &id) const
@@ -113,12 +70,12 @@ QString LocalSocketDirectory::manifestPath(const QUuid &id) const
 
 quint64 LocalSocketDirectory::generation() const
 {
-    return __atomic_load_n(m_generation.load(std::memory_order_acquire), __ATOMIC_ACQUIRE);
+    return m_generations->load(ListenerGenerations::Counter::LocalSocket);
 }
 
 void LocalSocketDirectory::bumpGeneration()
 {
-    __atomic_add_fetch(m_generation.load(std::memory_order_acquire), 1, __ATOMIC_RELEASE);
+    m_generations->bump(ListenerGenerations::Counter::LocalSocket);
 }
 
 bool LocalSocketDirectory::publish(const ListenerManifest &manifest, QString *error)

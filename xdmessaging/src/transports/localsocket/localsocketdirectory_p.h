@@ -2,26 +2,22 @@
 #pragma once
 
 #include "codec/manifest_p.h"
+#include "core/listenergenerations_p.h"
 
 #include <QtCore/QSet>
 #include <QtCore/QString>
 #include <QtCore/QUuid>
 
-#include <atomic>
 #include <memory>
 #include <mutex>
-#include <vector>
-
-#include <sys/types.h>
 
 namespace XDMessagingPrivate {
 
 // The runtime directory as the local-socket transport uses it. Each listener has
 //   <id>.sock      its listening socket
 //   <id>.manifest  who it is and its channels (see manifest_p.h)
-// and the directory has one shared file, "generation": a counter every listener bumps
-// after it changed its manifest. Senders read the counter from shared memory on each
-// send, so they notice any change without a system call and rescan only then.
+// and the directory's shared generation file holds a counter every listener bumps after
+// it changed its manifest (core/listenergenerations_p.h): senders rescan only when it moved.
 class LocalSocketDirectory
 {
 public:
@@ -47,17 +43,11 @@ public:
 
 private:
     explicit LocalSocketDirectory(const QString &path);
-    bool mapGeneration(QString *error);
     void bumpGeneration();
     QString manifestPath(const QUuid &id) const;
 
     const QString m_path;
-    std::atomic<quint64 *> m_generation {nullptr};
-    std::mutex m_mappingMutex;
-    // Earlier mappings stay valid until destruction: another thread may still read one.
-    std::vector<quint64 *> m_mappings;
-    dev_t m_generationDevice = 0;
-    ino_t m_generationInode = 0;
+    std::shared_ptr<ListenerGenerations> m_generations;
     std::mutex m_loggedMutex;
     QSet<QString> m_loggedInvalid;
 };

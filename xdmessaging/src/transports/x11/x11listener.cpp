@@ -2,6 +2,7 @@
 #include "transports/x11/x11listener_p.h"
 
 #include "core/logging_p.h"
+#include "core/runtimedir_p.h"
 #include "transports/x11/x11display_p.h"
 #include "transports/x11/x11eventfilter_p.h"
 #include "transports/x11/qtxcbconnection_p.h"
@@ -40,6 +41,8 @@ X11Listener::~X11Listener()
         m_display->removeFromRegistry({m_window});
     }
     xcb_destroy_window(m_display->connection(), m_window);
+    if (m_registered)
+        registryChanged();
     xcb_flush(m_display->connection());
 }
 
@@ -58,6 +61,13 @@ bool X11Listener::start(TransportFailure *failure)
         qCWarning(lcXDX11, "not receiving through Qt's X connection: %ls", qUtf16Printable(why));
     if (!(qtConnection ? useQtConnection(qtConnection, failure) : useOwnConnection(failure)))
         return false;
+
+    QString error;
+    const QString runtimeDirectory = runtimeDirectoryPath();
+    if (ensureRuntimeDirectory(runtimeDirectory, &error))
+        m_generations = ListenerGenerations::open(runtimeDirectory, &error);
+    if (!m_generations)
+        qCDebug(lcXDX11, "senders notice this listener through the X server alone: %ls", qUtf16Printable(error));
 
     xcb_connection_t *connection = m_display->connection();
     m_window = xcb_generate_id(connection);
@@ -106,8 +116,7 @@ bool X11Listener::publish(const ListenerManifest &manifest, QString *error)
     } else {
         m_display->touchRegistry();
     }
-    // Senders that look after this returns must find the new channels.
-    m_display->sync();
+    registryChanged(); // senders that look after this returns find the new channels
     handleQueuedOwnEvents();
     if (xcb_connection_has_error(connection)) {
         *error = QStringLiteral("the X connection broke");
@@ -156,6 +165,16 @@ void X11Listener::keepRegistered()
         return;
     qCDebug(lcXDX11, "listener window 0x%x was missing from the registry; registering again", m_window);
     m_display->addToRegistry(m_window);
+    registryChanged();
+}
+
+// Once the X server has the change, every sender that looks learns it. Senders of this
+// user on this machine look when the generation moved (see X11Sender).
+void X11Listener::registryChanged()
+{
+    m_display->sync();
+    if (m_generations)
+        m_generations->bump(ListenerGenerations::Counter::NativeWindow);
 }
 
 void X11Listener::readOwnEvents()

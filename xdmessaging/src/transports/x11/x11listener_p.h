@@ -2,6 +2,7 @@
 #pragma once
 
 #include "codec/x11inbox_p.h"
+#include "core/listenergenerations_p.h"
 #include "core/transport_p.h"
 
 #include <QtCore/QHash>
@@ -45,6 +46,7 @@ private:
     bool isOurs(const xcb_generic_event_t *event) const;
     bool isRegistryChange(const xcb_generic_event_t *event) const;
     void keepRegistered();
+    void registryChanged();
     void handleEvent(const xcb_generic_event_t *event);
     void readOwnEvents();
     // On our own connection: handles events that a round trip read from the socket into
@@ -61,6 +63,8 @@ private:
 
     FrameSink *const m_sink;
     std::unique_ptr<X11Display> m_display;
+    // Bumped after each registry change, for the senders of this user on this machine.
+    std::shared_ptr<ListenerGenerations> m_generations;
     xcb_window_t m_window = 0;
     bool m_filterInstalled = false;
     bool m_registered = false;

@@ -3,6 +3,7 @@
 
 #include "codec/x11inbox_p.h"
 #include "core/logging_p.h"
+#include "core/runtimedir_p.h"
 #include "transports/x11/x11display_p.h"
 
 #include <xcb/xcbext.h>
@@ -38,6 +39,18 @@ constexpr std::chrono::milliseconds WatchInterval(100);
 constexpr qint64 MaximumPieceBytes = 256 * 1024;
 
 std::atomic<quint64> lastRefreshRoundTripsCount {0};
+std::atomic<quint64> registryChecksBySendsCount {0};
+
+std::shared_ptr<ListenerGenerations> openGenerations(const QString &path)
+{
+    QString error;
+    std::shared_ptr<ListenerGenerations> generations;
+    if (ensureRuntimeDirectory(path, &error))
+        generations = ListenerGenerations::open(path, &error);
+    if (!generations)
+        qCDebug(lcXDX11, "every send reads the X connection for new listeners: %ls", qUtf16Printable(error));
+    return generations;
+}
 
 qint64 monotonicNs()
 {
@@ -65,25 +78,28 @@ std::shared_ptr<X11Sender> X11Sender::instance(TransportFailure *failure)
     // The category must outlive the senders below, which may log while the process exits.
     lcXDX11();
     static std::mutex mutex;
-    static QHash<QString, std::shared_ptr<X11Sender>> senders; // per display name
-    const QString displayName = qEnvironmentVariable("DISPLAY");
+    // Per display, and per runtime directory: its listeners say there when they changed.
+    static QHash<QString, std::shared_ptr<X11Sender>> senders;
+    const QString runtimeDirectory = runtimeDirectoryPath();
+    const QString key = qEnvironmentVariable("DISPLAY") + QLatin1Char('\n') + runtimeDirectory;
     std::lock_guard lock(mutex);
-    std::shared_ptr<X11Sender> &sender = senders[displayName];
+    std::shared_ptr<X11Sender> &sender = senders[key];
     if (!sender) {
         QString error;
         std::unique_ptr<X11Display> display = X11Display::open(&error);
         if (!display) {
-            senders.remove(displayName);
+            senders.remove(key);
             *failure = {XDError::TransportUnavailable, error};
             return {};
         }
-        sender.reset(new X11Sender(std::move(display)));
+        sender.reset(new X11Sender(std::move(display), openGenerations(runtimeDirectory)));
     }
     return sender;
 }
 
-X11Sender::X11Sender(std::unique_ptr<X11Display> display)
-    : m_display(std::move(display)), m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+X11Sender::X11Sender(std::unique_ptr<X11Display> display, std::shared_ptr<ListenerGenerations> generations)
+    : m_display(std::move(display)), m_generations(std::move(generations)),
+      m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
 {
     xcb_connection_t *connection = m_display->connection();
     // Registry changes arrive as PropertyNotify on the root window.
@@ -122,8 +138,10 @@ void X11Sender::wakeEventThread()
 }
 
 // Flushes what a busy sender appended, and reads the connection's events while nobody
-// sends: a listener killed after its last message was appended must still be reported.
-// Only then, and every WatchInterval: an acknowledgement is no reason to wake up.
+// sends: a listener killed after its last message was appended must still be reported,
+// every WatchInterval: an acknowledgement is no reason to wake up. Owing nothing, it
+// watches the connection, whose events are then registry changes and windows destroyed
+// that sends do not read themselves (see listenersUnchangedLocked()).
 void X11Sender::runEventThread()
 {
     pollfd sources[2] = {{m_wakeFd, POLLIN, 0}, {xcb_get_file_descriptor(m_display->connection()), POLLIN, 0}};
@@ -137,14 +155,13 @@ void X11Sender::runEventThread()
         }
         if (m_stopping || xcb_connection_has_error(m_display->connection()))
             return;
-        const bool owed = std::any_of(m_ledgers.cbegin(), m_ledgers.cend(),
-                                      [](const WindowLedger &entry) { return entry.ledger.unacknowledgedCount() > 0; });
+        const bool owed = owesAnyLocked();
         qint64 waitNs = owed ? std::chrono::nanoseconds(WatchInterval).count() : -1;
         if (m_flushPending)
             waitNs = qMax<qint64>(0, m_flushDueNs - now);
         const timespec wait {time_t(waitNs / 1'000'000'000), long(waitNs % 1'000'000'000)};
         // Frames waiting for room: acknowledgements are wanted as soon as they come.
-        const nfds_t watched = anyWaitingLocked() ? 2 : 1;
+        const nfds_t watched = !owed || anyWaitingLocked() ? 2 : 1;
         lock.unlock();
         ::ppoll(sources, watched, waitNs >= 0 ? &wait : nullptr, nullptr);
         if (sources[0].revents & POLLIN) {
@@ -311,8 +328,33 @@ bool X11Sender::refreshIfStaleLocked(std::unique_lock<std::mutex> &lock, Transpo
 quint64 X11Sender::listenersGeneration(TransportFailure *failure)
 {
     std::unique_lock lock(m_mutex);
+    if (listenersUnchangedLocked())
+        return m_targetsGeneration;
+    ++registryChecksBySendsCount;
     refreshIfStaleLocked(lock, failure);
     return m_targetsGeneration;
+}
+
+// Listeners of this user on this machine bump the native-window generation after the X
+// server confirmed their registry change, so reading it before the connection misses none
+// of theirs. Others (another runtime directory, another machine showing this display) are
+// seen once the event thread read the change, which it watches for while nothing is owed.
+// Owing something, a send reads the connection itself: acknowledgements come there.
+bool X11Sender::listenersUnchangedLocked()
+{
+    if (!m_generations || m_stale || m_refreshing || owesAnyLocked()
+        || xcb_connection_has_error(m_display->connection()))
+        return false;
+    const quint64 generation = m_generations->load(ListenerGenerations::Counter::NativeWindow);
+    if (generation == m_seenGeneration)
+        return true;
+    m_seenGeneration = generation;
+    return false;
+}
+
+quint64 X11Sender::registryChecksBySends()
+{
+    return registryChecksBySendsCount.load();
 }
 
 QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFailure *failure)
@@ -388,7 +430,8 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
     const DeliveryOutcome gone {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
     const qint64 size = frame.size();
     std::unique_lock lock(m_mutex);
-    // No event pumping here: listenersGeneration() did it for this send, and each pump is a read.
+    // No event pumping here, each pump is a read: listenersGeneration() did it for this send
+    // when acknowledgements were owed, and else the event thread watches the connection.
     auto found = m_targets.find(listener.id);
     if (found == m_targets.end())
         return gone;
@@ -468,6 +511,12 @@ void X11Sender::drainWindowLocked(quint32 window)
         owed->waitingBytes -= size;
         appendLocked(window, *owed, next.frame, next.senderToken);
     }
+}
+
+bool X11Sender::owesAnyLocked() const
+{
+    return std::any_of(m_ledgers.cbegin(), m_ledgers.cend(),
+                       [](const WindowLedger &entry) { return entry.ledger.unacknowledgedCount() > 0; });
 }
 
 bool X11Sender::anyWaitingLocked() const

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/deliveryledger_p.h"
+#include "core/listenergenerations_p.h"
 #include "core/transport_p.h"
 
 #include <QtCore/QHash>
@@ -42,6 +43,9 @@ public:
     // How many times the last refresh of the listeners (in this process) waited for the
     // X server: a handful, however many listeners there are. For tests.
     static quint64 lastRefreshRoundTrips();
+    // How many times sends (in this process) read the X connection to learn whether the
+    // listeners changed. For tests: a send to listeners that are all known reads nothing.
+    static quint64 registryChecksBySends();
 
 private:
     struct Target
@@ -75,8 +79,11 @@ private:
     void drainLocked(quint32 window);
     void drainWindowLocked(quint32 window);
     bool anyWaitingLocked() const;
+    bool owesAnyLocked() const;
+    // Whether the listeners known are still all there are, learned without a system call.
+    bool listenersUnchangedLocked();
 
-    explicit X11Sender(std::unique_ptr<X11Display> display);
+    X11Sender(std::unique_ptr<X11Display> display, std::shared_ptr<ListenerGenerations> generations);
     // Socket: reads what arrived. Queue: only what xcb already read (a round trip or a
     // flush reads events into its queue, where poll() on the socket no longer sees them).
     enum class EventSource { Socket, Queue };
@@ -103,6 +110,8 @@ private:
     std::condition_variable m_refreshed;
     QHash<QUuid, Target> m_targets;
     quint64 m_targetsGeneration = 0; // moves whenever m_targets is read again
+    std::shared_ptr<ListenerGenerations> m_generations; // none without a runtime directory
+    quint64 m_seenGeneration = 0; // the native-window one, when the connection was last read for it
     QHash<quint32, WindowLedger> m_ledgers; // by listener window
     QSet<quint32> m_drainsAsked; // windows acknowledged while a drain was running
     bool m_draining = false;
