@@ -313,6 +313,10 @@ void tst_X11::flushHonoursItsDeadlineWhenTheServerIsStopped()
     QVERIFY(broadcaster.flush(5000));
     QCOMPARE(::kill(pid_t(xvfb.pid()), SIGSTOP), 0);
     const auto resume = qScopeGuard([&xvfb] { ::kill(pid_t(xvfb.pid()), SIGCONT); });
+    QElapsedTimer idle;
+    idle.start();
+    QVERIFY(broadcaster.flush(3000)); // nothing appended since the server answered
+    QVERIFY2(idle.elapsed() < 1000, qPrintable(QString::number(idle.elapsed())));
     QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("while stopped")).listenersReached(), 1);
     QElapsedTimer waited;
     waited.start();

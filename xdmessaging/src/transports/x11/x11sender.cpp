@@ -160,8 +160,9 @@ void X11Sender::runEventThread()
         if (m_flushPending)
             waitNs = qMax<qint64>(0, m_flushDueNs - now);
         const timespec wait {time_t(waitNs / 1'000'000'000), long(waitNs % 1'000'000'000)};
-        // Frames waiting for room: acknowledgements are wanted as soon as they come.
-        const nfds_t watched = !owed || anyWaitingLocked() ? 2 : 1;
+        // Frames waiting for room: acknowledgements are wanted as soon as they come. A
+        // refresh reads the connection itself, and wakes this thread when it is done.
+        const nfds_t watched = (!owed && !m_refreshing) || anyWaitingLocked() ? 2 : 1;
         lock.unlock();
         ::ppoll(sources, watched, waitNs >= 0 ? &wait : nullptr, nullptr);
         if (sources[0].revents & POLLIN) {
@@ -297,6 +298,7 @@ void X11Sender::refresh(std::unique_lock<std::mutex> &lock)
     m_refreshing = false;
     m_refreshed.notify_all();
     pumpEventsLocked(EventSource::Queue); // round trips may queue events the event thread cannot see
+    wakeEventThread(); // to watch the connection again
 }
 
 QHash<QUuid, X11Sender::Target> X11Sender::readTargets(const QList<quint32> &known)
@@ -385,6 +387,7 @@ QList<ListenerRecord> X11Sender::liveListeners()
 // sender and the message: no server grab, and other senders' pieces may come between.
 void X11Sender::appendLocked(quint32 window, WindowLedger &owed, const EncodedFrame &frame, quint64 senderToken)
 {
+    m_appendedSinceSync = true;
     owed.ledger.handedOver(senderToken);
     owed.unacknowledgedSizes.push_back(frame.size());
     owed.unacknowledgedBytes += frame.size();
@@ -542,6 +545,9 @@ bool X11Sender::flush(quint64, QDeadlineTimer deadline)
         pumpEventsLocked(EventSource::Socket);
     }
     m_flushPending = false;
+    if (!m_appendedSinceSync) // a send through another transport, or none
+        return !xcb_connection_has_error(connection);
+    m_appendedSinceSync = false; // this sync answers for every append before it
     const unsigned int request = xcb_get_input_focus(connection).sequence;
     flushLocked();
     for (;;) {
@@ -555,6 +561,7 @@ bool X11Sender::flush(quint64, QDeadlineTimer deadline)
             break;
         if (deadline.hasExpired()) {
             xcb_discard_reply(connection, request);
+            m_appendedSinceSync = true;
             return false;
         }
         lock.unlock();

@@ -119,6 +119,7 @@ private:
     quint32 m_lastSerial = 0; // of the messages appended, for the listeners' reassembly
     int m_wakeFd = -1;
     bool m_flushPending = false;
+    bool m_appendedSinceSync = false; // what flush() must wait for the server to answer
     qint64 m_flushDueNs = 0;
     bool m_stopping = false;
     qint64 m_lastFlushNs = 0;
