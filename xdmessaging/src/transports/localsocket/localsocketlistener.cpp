@@ -25,6 +25,10 @@ constexpr qsizetype MinimumFreeSpace = 64 * 1024;
 constexpr quint32 LargePayloadThreshold = 64 * 1024;
 // Bytes read from one peer per wake-up, so one busy sender cannot starve the others.
 constexpr qint64 ReadBudgetPerWakeUp = 4 * 1024 * 1024;
+// Frames handed to the slots at a time. A read buffer holds thousands of small frames;
+// delivering them as they are taken, a few dozen at a time, lets the allocator reuse the
+// memory of the messages just delivered instead of growing the heap for all of them.
+constexpr int FramesPerDelivery = 64;
 constexpr std::chrono::milliseconds EndpointCheckInterval(1000);
 
 } // namespace
@@ -64,7 +68,7 @@ LocalSocketListener::~LocalSocketListener()
     // What the slots had, or was dropped with this listener, was taken. Every peer hears
     // it, even unchanged: a farewell, which tells presence watchers that this listener
     // left rather than died.
-    for (const std::unique_ptr<Peer> &peer : m_peers)
+    for (const std::shared_ptr<Peer> &peer : m_peers)
         acknowledge(peer.get(), Acknowledgement::EvenUnchanged);
     if (m_directory)
         m_directory->removeEndpoint(m_id);
@@ -154,7 +158,7 @@ void LocalSocketListener::acceptPeers()
             qCWarning(lcXDLocalSocket, "refused a connection from uid %lld", uid);
             continue;
         }
-        auto peer = std::make_unique<Peer>();
+        auto peer = std::make_shared<Peer>();
         peer->fd = std::move(socket);
         peer->buffer.resize(ReadBufferSize);
         peer->notifier = new QSocketNotifier(peer->fd.get(), QSocketNotifier::Read, this);
@@ -180,17 +184,30 @@ void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
 
 void LocalSocketListener::readPeer(Peer *peer)
 {
-    readAvailable(peer);
     const QPointer<LocalSocketListener> alive(this);
-    m_sink->deliverReceived(FrameSink::Delivery::Now); // a slot may delete this listener
+    std::weak_ptr<Peer> stillHere;
+    for (const std::shared_ptr<Peer> &candidate : m_peers) {
+        if (candidate.get() == peer)
+            stillHere = candidate;
+    }
+    qint64 budget = ReadBudgetPerWakeUp;
+    for (;;) {
+        const ReadStatus status = readAvailable(peer, FramesPerDelivery, &budget);
+        // A slot may delete this listener, or read this peer (a nested event loop) until
+        // it hung up: look again at both before reading on.
+        m_sink->deliverReceived(FrameSink::Delivery::Now);
+        if (!alive)
+            return;
+        if (status != ReadStatus::MoreBuffered || stillHere.expired())
+            break;
+    }
     // After the slots, so that an acknowledgement is no step on the way of their replies.
-    if (alive)
-        acknowledgeAll();
+    acknowledgeAll();
 }
 
 void LocalSocketListener::acknowledgeAll()
 {
-    for (const std::unique_ptr<Peer> &peer : m_peers)
+    for (const std::shared_ptr<Peer> &peer : m_peers)
         acknowledge(peer.get());
 }
 
@@ -220,15 +237,22 @@ void LocalSocketListener::acknowledge(Peer *peer, Acknowledgement when)
 
 // Reads what the peer sent (up to a budget) and hands its frames to the sink, which only
 // queues them: nothing here can be re-entered or deleted from under it.
-bool LocalSocketListener::readAvailable(Peer *peer)
+LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, int frameLimit, qint64 *budget)
 {
-    qint64 budget = ReadBudgetPerWakeUp;
-    while (budget > 0) {
+    int room = frameLimit;
+    for (;;) {
+        // What an earlier call left buffered goes first.
+        if (!peer->readingLargePayload && !takeBufferedFrames(peer, &room))
+            return ReadStatus::Dropped;
+        if (room == 0)
+            return ReadStatus::MoreBuffered;
+        if (*budget <= 0)
+            return ReadStatus::Drained;
         char *target;
-        qsizetype room;
+        qsizetype space;
         if (peer->readingLargePayload) {
             target = peer->largeFrame.payload.data() + peer->largeFilled;
-            room = peer->largeFrame.payload.size() - peer->largeFilled;
+            space = peer->largeFrame.payload.size() - peer->largeFilled;
         } else {
             if (peer->buffer.size() - peer->end < MinimumFreeSpace) {
                 std::memmove(peer->buffer.data(), peer->buffer.constData() + peer->start,
@@ -237,13 +261,13 @@ bool LocalSocketListener::readAvailable(Peer *peer)
                 peer->start = 0;
             }
             target = peer->buffer.data() + peer->end;
-            room = peer->buffer.size() - peer->end;
+            space = peer->buffer.size() - peer->end;
         }
-        const ssize_t received = ::read(peer->fd.get(), target, size_t(room));
+        const ssize_t received = ::read(peer->fd.get(), target, size_t(space));
         if (received < 0 && errno == EINTR)
             continue;
         if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
+            return ReadStatus::Drained;
         if (received <= 0) {
             const bool partial = peer->readingLargePayload || peer->end > peer->start;
             // A sender that exits with acknowledgements unread resets the connection; all
@@ -257,15 +281,16 @@ bool LocalSocketListener::readAvailable(Peer *peer)
             } else {
                 dropPeer(peer, QString()); // an orderly disconnect
             }
-            return false;
+            return ReadStatus::Dropped;
         }
-        budget -= received;
+        *budget -= received;
         if (peer->readingLargePayload) {
             peer->largeFilled += received;
             if (peer->largeFilled < peer->largeFrame.payload.size())
                 continue;
             peer->readingLargePayload = false;
             ++peer->framesTaken;
+            --room;
             QString error;
             if (payloadMatchesType(peer->largeFrame.head.meta.payloadType, peer->largeFrame.payload, &error)) {
                 m_sink->frameReceived(std::move(peer->largeFrame), XDTransport::LocalSocket);
@@ -276,23 +301,21 @@ bool LocalSocketListener::readAvailable(Peer *peer)
             continue;
         }
         peer->end += received;
-        if (!takeBufferedFrames(peer))
-            return false;
     }
-    return true;
 }
 
 // False when the peer was dropped for broken framing.
-bool LocalSocketListener::takeBufferedFrames(Peer *peer)
+bool LocalSocketListener::takeBufferedFrames(Peer *peer, int *room)
 {
     // A frame whose framing is intact but whose content is not acceptable is dropped
     // alone; the sender's other messages still count.
-    const auto skipFrame = [peer](const FrameHead &head, const QString &error) {
+    const auto skipFrame = [peer, room](const FrameHead &head, const QString &error) {
         qCWarning(lcXDLocalSocket, "dropping a message from a sender: %ls", qUtf16Printable(error));
         peer->skipping = head.frameSize();
         ++peer->framesTaken;
+        --*room;
     };
-    for (;;) {
+    while (*room > 0) {
         if (peer->skipping > 0) {
             const qint64 skipped = qMin<qint64>(peer->skipping, peer->end - peer->start);
             peer->start += qsizetype(skipped);
@@ -341,6 +364,7 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer)
         frame.payload = payload.toByteArray();
         peer->start += frame.head.frameSize();
         ++peer->framesTaken;
+        --*room;
         m_sink->frameReceived(std::move(frame), XDTransport::LocalSocket);
     }
     if (peer->start == peer->end)

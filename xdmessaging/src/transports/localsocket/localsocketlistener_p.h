@@ -35,14 +35,18 @@ private:
     struct Peer;
     void acceptPeers();
     void readPeer(Peer *peer);
-    // False when the peer was dropped.
-    bool readAvailable(Peer *peer);
+    enum class ReadStatus { Dropped, Drained, MoreBuffered };
+    // Reads (counting *budget down) and takes up to frameLimit frames. MoreBuffered: the
+    // limit was reached with more to take; Drained: the socket had no more, or the budget
+    // ran out (one busy sender cannot starve the others).
+    ReadStatus readAvailable(Peer *peer, int frameLimit, qint64 *budget);
     // Tells the sender how many of its frames this listener has taken so far.
     enum class Acknowledgement { IfChanged, EvenUnchanged };
     void acknowledge(Peer *peer, Acknowledgement when = Acknowledgement::IfChanged);
     void acknowledgeAll();
-    // Parses what is buffered; false when the peer must be dropped.
-    bool takeBufferedFrames(Peer *peer);
+    // Parses what is buffered, up to *room frames (counted down); false when the peer must
+    // be dropped.
+    bool takeBufferedFrames(Peer *peer, int *room);
     // Closes the connection; a non-empty reason is logged as a warning.
     void dropPeer(Peer *peer, const QString &reason);
     bool bindEndpoint(TransportFailure *failure);
@@ -58,7 +62,7 @@ private:
     ListenerManifest m_published; // republished when the endpoint has to be rebuilt
     bool m_endpointBroken = false;
     quint64 m_socketInode = 0;
-    std::vector<std::unique_ptr<Peer>> m_peers;
+    std::vector<std::shared_ptr<Peer>> m_peers; // shared: a read checks its peer outlived the slots
 };
 
 } // namespace XDMessagingPrivate
