@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <vector>
 
 #include <poll.h>
@@ -37,6 +38,15 @@ constexpr qsizetype KeptBatchCapacity = 1024 * 1024;
 // the caller at once. A busy one leaves it to the I/O thread, which takes all that piled
 // up meanwhile in one sendmsg() per connection (many listeners, a burst).
 constexpr std::chrono::microseconds IdleInterval(20);
+
+// Milliseconds of a clock that is read in a few nanoseconds, not tens (it moves in ticks
+// of a few milliseconds): enough for checks every DirectoryCheckInterval, on every send.
+qint64 coarseNowMs()
+{
+    timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+}
 
 QString describe(const ListenerRecord &listener)
 {
@@ -130,10 +140,10 @@ LocalSocketSender::~LocalSocketSender()
 // directory back: listeners republish themselves into it (see LocalSocketListener).
 void LocalSocketSender::checkDirectoryLocked()
 {
-    const auto now = std::chrono::steady_clock::now();
-    if (now < m_nextDirectoryCheck)
+    const qint64 nowMs = coarseNowMs();
+    if (nowMs < m_nextDirectoryCheckMs)
         return;
-    m_nextDirectoryCheck = now + DirectoryCheckInterval;
+    m_nextDirectoryCheckMs = nowMs + DirectoryCheckInterval.count();
     if (m_directory->isIntact())
         return;
     QString error;

@@ -116,7 +116,7 @@ private:
     std::condition_variable m_progress; // signalled whenever queued data moves
     quint64 m_listenersGeneration = ~quint64(0); // the directory's, when m_listeners was read
     quint64 m_listenersChanges = 0; // what listenersGeneration() says: m_listeners changed
-    std::chrono::steady_clock::time_point m_nextDirectoryCheck;
+    qint64 m_nextDirectoryCheckMs = 0; // by coarseNowMs()
     bool m_directoryBroken = false;
     QString m_directoryError;
     QList<ListenerRecord> m_listeners;
