@@ -162,8 +162,8 @@ void LocalSocketListener::acceptPeers()
         peer->fd = std::move(socket);
         peer->buffer.resize(ReadBufferSize);
         peer->notifier = new QSocketNotifier(peer->fd.get(), QSocketNotifier::Read, this);
-        Peer *rawPeer = peer.get();
-        connect(peer->notifier, &QSocketNotifier::activated, this, [this, rawPeer] { readPeer(rawPeer); });
+        connect(peer->notifier, &QSocketNotifier::activated, this,
+                [this, weakPeer = std::weak_ptr<Peer>(peer)] { readPeer(weakPeer); });
         m_peers.push_back(std::move(peer));
     }
 }
@@ -182,14 +182,12 @@ void LocalSocketListener::dropPeer(Peer *peer, const QString &reason)
     }
 }
 
-void LocalSocketListener::readPeer(Peer *peer)
+void LocalSocketListener::readPeer(const std::weak_ptr<Peer> &weakPeer)
 {
+    Peer *const peer = weakPeer.lock().get(); // m_peers keeps it until dropPeer()
+    if (!peer)
+        return;
     const QPointer<LocalSocketListener> alive(this);
-    std::weak_ptr<Peer> stillHere;
-    for (const std::shared_ptr<Peer> &candidate : m_peers) {
-        if (candidate.get() == peer)
-            stillHere = candidate;
-    }
     qint64 budget = ReadBudgetPerWakeUp;
     for (;;) {
         const ReadStatus status = readAvailable(peer, FramesPerDelivery, &budget);
@@ -198,7 +196,7 @@ void LocalSocketListener::readPeer(Peer *peer)
         m_sink->deliverReceived(FrameSink::Delivery::Now);
         if (!alive)
             return;
-        if (status != ReadStatus::MoreBuffered || stillHere.expired())
+        if (status != ReadStatus::MoreBuffered || weakPeer.expired())
             break;
     }
     // After the slots, so that an acknowledgement is no step on the way of their replies.

@@ -34,7 +34,7 @@ public:
 private:
     struct Peer;
     void acceptPeers();
-    void readPeer(Peer *peer);
+    void readPeer(const std::weak_ptr<Peer> &weakPeer);
     enum class ReadStatus { Dropped, Drained, MoreBuffered };
     // Reads (counting *budget down) and takes up to frameLimit frames. MoreBuffered: the
     // limit was reached with more to take; Drained: the socket had no more, or the budget
