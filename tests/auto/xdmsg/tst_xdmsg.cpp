@@ -14,6 +14,7 @@
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <functional>
 
 namespace {
 
@@ -56,11 +57,29 @@ private:
         QByteArray err;
     };
     Finished run(const QStringList &arguments, const QByteArray &input = QByteArray());
+    // Hands each line process prints to take(), which says how many it has, until that is
+    // count; false if it is not count within 10 s.
+    static bool waitForLines(QProcess *process, qsizetype count,
+                             const std::function<qsizetype(const QByteArray &)> &take);
 
     std::unique_ptr<QTemporaryDir> m_runtimeDir;
     std::vector<std::unique_ptr<QProcess>> m_processes; // ended by PID in cleanup()
     QProcess *m_listener = nullptr;
 };
+
+bool tst_Xdmsg::waitForLines(QProcess *process, qsizetype count,
+                             const std::function<qsizetype(const QByteArray &)> &take)
+{
+    QDeadlineTimer deadline(10000);
+    qsizetype have = 0;
+    while (have < count && !deadline.hasExpired()) {
+        if (!process->canReadLine() && !process->waitForReadyRead(100))
+            continue;
+        while (process->canReadLine())
+            have = take(process->readLine());
+    }
+    return have == count;
+}
 
 void tst_Xdmsg::init()
 {
@@ -236,14 +255,10 @@ void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
             start({QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("--json"), channel});
     QList<QJsonObject> events;
     auto waitForEvents = [&](int count) {
-        QDeadlineTimer deadline(10000);
-        while (events.size() < count && !deadline.hasExpired()) {
-            if (!watcher->canReadLine() && !watcher->waitForReadyRead(100))
-                continue;
-            while (watcher->canReadLine())
-                events.append(QJsonDocument::fromJson(watcher->readLine()).object());
-        }
-        return events.size() == count;
+        return waitForLines(watcher, count, [&events](const QByteArray &line) {
+            events.append(QJsonDocument::fromJson(line).object());
+            return events.size();
+        });
     };
     auto event = [&](int i) -> QString {
         return events.value(i).value(QStringLiteral("event")).toString() + QLatin1Char(' ')
@@ -277,27 +292,23 @@ void tst_Xdmsg::channelsWatchPrintsOneLinePerEvent()
     QProcess *first = m_listener;
     QProcess *watcher = start({QStringLiteral("channels"), QStringLiteral("--watch"), channel});
     QStringList lines;
-    auto waitForLines = [&](int count) {
-        QDeadlineTimer deadline(10000);
-        while (lines.size() < count && !deadline.hasExpired()) {
-            if (!watcher->canReadLine() && !watcher->waitForReadyRead(100))
-                continue;
-            while (watcher->canReadLine())
-                lines.append(QString::fromUtf8(watcher->readLine()).chopped(1));
-        }
-        return lines.size() == count;
+    auto waitForEvents = [&](int count) {
+        return waitForLines(watcher, count, [&lines](const QByteArray &line) {
+            lines.append(QString::fromUtf8(line).chopped(1));
+            return lines.size();
+        });
     };
     auto eventAndPid = [&](int i) { return lines.value(i).section(QLatin1Char('\t'), 0, 1); };
-    QVERIFY(waitForLines(2));
+    QVERIFY(waitForEvents(2));
     QCOMPARE(lines.at(0), QStringLiteral("EVENT\tPID\tNAME\tTRANSPORTS\tCHANNELS"));
     QCOMPARE(eventAndPid(1), QStringLiteral("present\t%1").arg(first->processId()));
     QVERIFY2(lines.at(1).endsWith(QLatin1Char('\t') + channel), qPrintable(lines.at(1)));
     QVERIFY(startListener({channel}));
     QProcess *second = m_listener;
-    QVERIFY(waitForLines(3));
+    QVERIFY(waitForEvents(3));
     QCOMPARE(eventAndPid(2), QStringLiteral("joined\t%1").arg(second->processId()));
     ::kill(pid_t(second->processId()), SIGKILL);
-    QVERIFY(waitForLines(4));
+    QVERIFY(waitForEvents(4));
     QCOMPARE(eventAndPid(3), QStringLiteral("vanished\t%1").arg(second->processId()));
     ::kill(pid_t(watcher->processId()), SIGTERM);
     QVERIFY(watcher->waitForFinished(10000));
