@@ -37,8 +37,8 @@ private Q_SLOTS:
     void listenTimesOut();
     void sendStdinKeepsOrder();
     void channelsListsListeners();
+    void channelsWatchPrintsJoinsAndLeaves_data();
     void channelsWatchPrintsJoinsAndLeaves();
-    void channelsWatchPrintsOneLinePerEvent();
     void requestPrintsTheReplies();
     void usageErrors_data();
     void usageErrors();
@@ -58,9 +58,9 @@ private:
     };
     Finished run(const QStringList &arguments, const QByteArray &input = QByteArray());
     // Hands each line process prints to take(), which says how many it has, until that is
-    // count; false if it is not count within 10 s.
+    // count; false if it is not count within timeoutMs.
     static bool waitForLines(QProcess *process, qsizetype count,
-                             const std::function<qsizetype(const QByteArray &)> &take);
+                             const std::function<qsizetype(const QByteArray &)> &take, int timeoutMs = 10000);
 
     std::unique_ptr<QTemporaryDir> m_runtimeDir;
     std::vector<std::unique_ptr<QProcess>> m_processes; // ended by PID in cleanup()
@@ -68,9 +68,9 @@ private:
 };
 
 bool tst_Xdmsg::waitForLines(QProcess *process, qsizetype count,
-                             const std::function<qsizetype(const QByteArray &)> &take)
+                             const std::function<qsizetype(const QByteArray &)> &take, int timeoutMs)
 {
-    QDeadlineTimer deadline(10000);
+    QDeadlineTimer deadline(timeoutMs);
     qsizetype have = 0;
     while (have < count && !deadline.hasExpired()) {
         if (!process->canReadLine() && !process->waitForReadyRead(100))
@@ -245,74 +245,72 @@ void tst_Xdmsg::channelsListsListeners()
     QVERIFY(table.out.contains(QByteArray(QByteArray::number(m_listener->processId()) + "\txdmsg\tlocalsocket\t")));
 }
 
-// One JSON line per event, as it happens: present, joined, vanished (killed), left.
-void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
+// One line per event, as it happens: present, joined, vanished (killed), left; as JSON
+// objects, or tab-separated columns under a header.
+void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves_data()
 {
-    const QString channel = randomChannel();
-    QVERIFY(startListener({channel}));
-    QProcess *first = m_listener;
-    QProcess *watcher =
-            start({QStringLiteral("channels"), QStringLiteral("--watch"), QStringLiteral("--json"), channel});
-    QList<QJsonObject> events;
-    auto waitForEvents = [&](int count) {
-        return waitForLines(watcher, count, [&events](const QByteArray &line) {
-            events.append(QJsonDocument::fromJson(line).object());
-            return events.size();
-        });
-    };
-    auto event = [&](int i) -> QString {
-        return events.value(i).value(QStringLiteral("event")).toString() + QLatin1Char(' ')
-               + QString::number(events.value(i).value(QStringLiteral("pid")).toInteger());
-    };
-    QVERIFY(waitForEvents(1));
-    QCOMPARE(event(0), QStringLiteral("present %1").arg(first->processId()));
-    QCOMPARE(events.at(0).value(QStringLiteral("channels")).toArray(), QJsonArray {channel});
-    QVERIFY(startListener({channel}));
-    QProcess *second = m_listener;
-    QVERIFY(waitForEvents(2));
-    QCOMPARE(event(1), QStringLiteral("joined %1").arg(second->processId()));
-    ::kill(pid_t(second->processId()), SIGKILL);
-    QVERIFY(waitForEvents(3));
-    QCOMPARE(event(2), QStringLiteral("vanished %1").arg(second->processId()));
-    ::kill(pid_t(first->processId()), SIGTERM);
-    QVERIFY(waitForEvents(4));
-    QCOMPARE(event(3), QStringLiteral("left %1").arg(first->processId()));
-    ::kill(pid_t(watcher->processId()), SIGTERM);
-    QVERIFY(watcher->waitForFinished(10000));
-    QCOMPARE(watcher->exitCode(), 0);
-    QVERIFY(!waitForEvents(5)); // nothing else was said
+    QTest::addColumn<bool>("json");
+    QTest::newRow("json") << true;
+    QTest::newRow("text") << false;
 }
 
-// Without --json: a header, then one tab-separated line per listener present, joining or
-// leaving.
-void tst_Xdmsg::channelsWatchPrintsOneLinePerEvent()
+void tst_Xdmsg::channelsWatchPrintsJoinsAndLeaves()
 {
+    QFETCH(bool, json);
     const QString channel = randomChannel();
     QVERIFY(startListener({channel}));
     QProcess *first = m_listener;
-    QProcess *watcher = start({QStringLiteral("channels"), QStringLiteral("--watch"), channel});
-    QStringList lines;
-    auto waitForEvents = [&](int count) {
-        return waitForLines(watcher, count, [&lines](const QByteArray &line) {
-            lines.append(QString::fromUtf8(line).chopped(1));
-            return lines.size();
-        });
+    QStringList arguments = {QStringLiteral("channels"), QStringLiteral("--watch"), channel};
+    if (json)
+        arguments.insert(2, QStringLiteral("--json"));
+    QProcess *watcher = start(arguments);
+    QByteArray header; // the first line without --json
+    // "<event> <pid> <channels>" of each line.
+    QStringList events;
+    auto waitForEvents = [&](qsizetype count, int timeoutMs = 10000) {
+        return waitForLines(
+                watcher, count,
+                [&](const QByteArray &line) {
+                    if (json) {
+                        const QJsonObject object = QJsonDocument::fromJson(line).object();
+                        QStringList channels;
+                        for (const QJsonValue &value : object.value(QStringLiteral("channels")).toArray())
+                            channels.append(value.toString());
+                        events.append(QStringLiteral("%1 %2 %3")
+                                              .arg(object.value(QStringLiteral("event")).toString())
+                                              .arg(object.value(QStringLiteral("pid")).toInteger())
+                                              .arg(channels.join(QLatin1Char(','))));
+                    } else if (header.isEmpty()) {
+                        header = line;
+                    } else {
+                        const QStringList columns = QString::fromUtf8(line).chopped(1).split(QLatin1Char('\t'));
+                        events.append(columns.value(0) + QLatin1Char(' ') + columns.value(1) + QLatin1Char(' ')
+                                      + columns.value(4));
+                    }
+                    return events.size();
+                },
+                timeoutMs);
     };
-    auto eventAndPid = [&](int i) { return lines.value(i).section(QLatin1Char('\t'), 0, 1); };
-    QVERIFY(waitForEvents(2));
-    QCOMPARE(lines.at(0), QStringLiteral("EVENT\tPID\tNAME\tTRANSPORTS\tCHANNELS"));
-    QCOMPARE(eventAndPid(1), QStringLiteral("present\t%1").arg(first->processId()));
-    QVERIFY2(lines.at(1).endsWith(QLatin1Char('\t') + channel), qPrintable(lines.at(1)));
+    const auto expected = [&](const char *event, const QProcess *listener) {
+        return QStringLiteral("%1 %2 %3").arg(QLatin1String(event)).arg(listener->processId()).arg(channel);
+    };
+    QVERIFY(waitForEvents(1));
+    QCOMPARE(header, json ? QByteArray() : QByteArray("EVENT\tPID\tNAME\tTRANSPORTS\tCHANNELS\n"));
+    QCOMPARE(events.at(0), expected("present", first));
     QVERIFY(startListener({channel}));
     QProcess *second = m_listener;
-    QVERIFY(waitForEvents(3));
-    QCOMPARE(eventAndPid(2), QStringLiteral("joined\t%1").arg(second->processId()));
+    QVERIFY(waitForEvents(2));
+    QCOMPARE(events.at(1), expected("joined", second));
     ::kill(pid_t(second->processId()), SIGKILL);
+    QVERIFY(waitForEvents(3));
+    QCOMPARE(events.at(2), expected("vanished", second));
+    ::kill(pid_t(first->processId()), SIGTERM);
     QVERIFY(waitForEvents(4));
-    QCOMPARE(eventAndPid(3), QStringLiteral("vanished\t%1").arg(second->processId()));
+    QCOMPARE(events.at(3), expected("left", first));
     ::kill(pid_t(watcher->processId()), SIGTERM);
     QVERIFY(watcher->waitForFinished(10000));
     QCOMPARE(watcher->exitCode(), 0);
+    QVERIFY(!waitForEvents(5, 1000)); // nothing else was said (the watcher has ended)
 }
 
 // listen --reply answers; request prints each reply and says who did not answer.
