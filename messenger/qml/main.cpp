@@ -4,6 +4,7 @@
 #include "stdinlines.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QTranslator>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
 
@@ -23,8 +24,16 @@ int main(int argc, char *argv[])
                                       QStringLiteral("x,y"));
     const QCommandLineOption readStdin(QStringLiteral("stdin"),
                                        QStringLiteral("Send each line of standard input as if typed."));
-    parser.addOptions({instance, position, readStdin});
+    const QCommandLineOption language(QStringLiteral("lang"),
+                                      QStringLiteral("Language: en, de or fr (default: the system's)."),
+                                      QStringLiteral("code"));
+    parser.addOptions({instance, position, readStdin, language});
     parser.process(app);
+
+    QTranslator translator;
+    const QLocale locale = parser.isSet(language) ? QLocale(parser.value(language)) : QLocale::system();
+    if (translator.load(locale, QStringLiteral("qml-messenger"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
 
     const QStringList xy = parser.value(position).split(QLatin1Char(','));
     StdinLines lines;

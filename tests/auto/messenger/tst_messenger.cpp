@@ -9,6 +9,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTranslator>
+#include <QtCore/QXmlStreamReader>
 #include <QtGui/QTextBlock>
 #include <QtGui/QTextDocument>
 #include <QtTest/QtTest>
@@ -58,6 +59,8 @@ private Q_SLOTS:
     void logStaysBounded();
     void translationsReplaceEnglish_data();
     void translationsReplaceEnglish();
+    void translationsAreComplete_data();
+    void translationsAreComplete();
     void twoMessengerProcessesTalkBothWays();
     void textTypedIntoANewWindowIsSent();
     void onlineListFollowsAnotherMessengerProcess();
@@ -196,6 +199,65 @@ void tst_Messenger::translationsReplaceEnglish()
     QCoreApplication::removeTranslator(&translator);
     const auto english = newWindow(QStringLiteral("Anglophone"));
     QCOMPARE(english->findChild<QPushButton *>(QStringLiteral("sendButton"))->text(), QStringLiteral("Send"));
+}
+
+// Every string of the sources has a finished translation: lupdate merges the sources
+// into a copy of each .ts file, and any string it adds or leaves unfinished fails.
+void tst_Messenger::translationsAreComplete_data()
+{
+    QTest::addColumn<QStringList>("sources");
+    QTest::addColumn<QString>("translations");
+    const QString messenger = QStringLiteral(SOURCE_DIR "/messenger/");
+    const QStringList widgets = {messenger + QStringLiteral("main.cpp"), messenger + QStringLiteral("chatmessage.cpp"),
+                                 messenger + QStringLiteral("messengeroptions.cpp"),
+                                 messenger + QStringLiteral("messengerwindow.cpp")};
+    const QStringList qml = {messenger + QStringLiteral("qml/Main.qml")};
+    for (const char *language : {"de", "fr"}) {
+        QTest::addRow("messenger %s", language)
+                << widgets << QStringLiteral(SOURCE_DIR "/translations/messenger_%1.ts").arg(QLatin1String(language));
+        QTest::addRow("qml-messenger %s", language)
+                << qml << QStringLiteral(SOURCE_DIR "/translations/qml-messenger_%1.ts").arg(QLatin1String(language));
+    }
+}
+
+void tst_Messenger::translationsAreComplete()
+{
+    QFETCH(QStringList, sources);
+    QFETCH(QString, translations);
+    QTemporaryDir work;
+    const QString merged = work.filePath(QFileInfo(translations).fileName());
+    QVERIFY(QFile::copy(translations, merged));
+    QVERIFY(QFile::setPermissions(merged, QFile::ReadOwner | QFile::WriteOwner));
+    QProcess lupdate;
+    lupdate.start(QStringLiteral(LUPDATE_PATH),
+                  QStringList {QStringLiteral("-no-obsolete"), QStringLiteral("-locations"), QStringLiteral("none")}
+                          + sources + QStringList {QStringLiteral("-ts"), merged});
+    QVERIFY(lupdate.waitForFinished(60000));
+    QVERIFY2(lupdate.exitCode() == 0, lupdate.readAllStandardError().constData());
+
+    QFile file(merged);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&file);
+    QString source;
+    QStringList missing;
+    int messages = 0;
+    while (!xml.atEnd()) {
+        if (xml.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        if (xml.name() == u"source") {
+            source = xml.readElementText();
+            ++messages;
+        } else if (xml.name() == u"translation") {
+            const bool unfinished = xml.attributes().value(QStringLiteral("type")) == u"unfinished";
+            // Plural forms are <numerusform> children; their text is all there is.
+            const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
+            if (unfinished || text.trimmed().isEmpty())
+                missing.append(source);
+        }
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(messages > 0);
+    QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("not translated: ") + missing.join(QStringLiteral(" | "))));
 }
 
 void tst_Messenger::twoMessengerProcessesTalkBothWays()
