@@ -4,6 +4,7 @@
 #include "benchenvironment.h"
 #include "benchmessage.h"
 #include "peerprocess.h"
+#include "peers.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
@@ -47,19 +48,14 @@ QString xdmsgProgram()
     return QFileInfo(installed).isExecutable() ? installed : QString();
 }
 
-// xdmessaging-localsocket -> localsocket
-QString transportOf(const QString &system)
-{
-    return system.section(QLatin1Char('-'), 1);
-}
-
 Command listenerCommand(const QString &system, const QString &channel)
 {
     if (isDBus(system))
         return {QStringLiteral("dbus-monitor"),
                 {QStringLiteral("--session"),
                  QStringLiteral("type='signal',interface='org.xdmessaging.Bench',member='Message'")}};
-    return {xdmsgProgram(), {QStringLiteral("listen"), QStringLiteral("--transport"), transportOf(system), channel}};
+    return {xdmsgProgram(),
+            {QStringLiteral("listen"), QStringLiteral("--transport"), xdMessagingTransportName(system), channel}};
 }
 
 Command senderCommand(const QString &system, const QString &channel, const QString &text)
@@ -69,7 +65,7 @@ Command senderCommand(const QString &system, const QString &channel, const QStri
                 {QStringLiteral("--session"), QStringLiteral("--type=signal"), QStringLiteral("/org/xdmessaging/Bench"),
                  QStringLiteral("org.xdmessaging.Bench.Message"), QStringLiteral("string:") + text}};
     return {xdmsgProgram(),
-            {QStringLiteral("send"), QStringLiteral("--transport"), transportOf(system), channel, text}};
+            {QStringLiteral("send"), QStringLiteral("--transport"), xdMessagingTransportName(system), channel, text}};
 }
 
 // How the listener prints a message with this text: dbus-monitor's argument line, or

@@ -33,7 +33,9 @@ int iceoryxReceive(const PeerConfig &config);
 int iceoryxSend(const PeerConfig &config);
 int xdMessagingReceive(const PeerConfig &config);
 int xdMessagingSend(const PeerConfig &config);
-// The transport an xdmessaging-* system name asks for.
+// The transport an xdmessaging-* system name asks for, by name (xdmessaging-localsocket:
+// localsocket) and as a value.
+QString xdMessagingTransportName(const QString &system);
 XDTransport xdMessagingTransportOf(const PeerConfig &config);
 class XDBroadcaster;
 class SendTally;

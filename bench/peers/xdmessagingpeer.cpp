@@ -18,11 +18,16 @@
 
 #include <memory>
 
-XDTransport xdMessagingTransportOf(const PeerConfig &config)
+QString xdMessagingTransportName(const QString &system)
 {
     // xdmessaging-localsocket, xdmessaging-native, xdmessaging-auto, xdmessaging-network
+    return system.section(QLatin1Char('-'), 1);
+}
+
+XDTransport xdMessagingTransportOf(const PeerConfig &config)
+{
     XDTransport transport = XDTransport::Auto;
-    xdParseTransportName(config.system.section(QLatin1Char('-'), 1), &transport);
+    xdParseTransportName(xdMessagingTransportName(config.system), &transport);
     return transport;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/listenergenerations_p.h"
 
+#include "core/runtimedir_p.h"
+
 #include <QtCore/QFile>
 #include <QtCore/QHash>
 
@@ -37,6 +39,11 @@ std::shared_ptr<ListenerGenerations> ListenerGenerations::open(const QString &pa
         return {};
     opened.insert(path, generations);
     return generations;
+}
+
+std::shared_ptr<ListenerGenerations> ListenerGenerations::openCreatingDirectory(const QString &path, QString *error)
+{
+    return ensureRuntimeDirectory(path, error) ? open(path, error) : nullptr;
 }
 
 ListenerGenerations::~ListenerGenerations()

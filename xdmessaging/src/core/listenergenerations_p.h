@@ -24,6 +24,9 @@ public:
 
     // The counters of the runtime directory at path, which must exist.
     static std::shared_ptr<ListenerGenerations> open(const QString &path, QString *error);
+    // The same, creating and checking the directory first (ensureRuntimeDirectory()):
+    // for a transport that keeps nothing else there.
+    static std::shared_ptr<ListenerGenerations> openCreatingDirectory(const QString &path, QString *error);
     ~ListenerGenerations();
 
     quint64 load(Counter counter) const;

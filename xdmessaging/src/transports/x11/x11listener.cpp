@@ -63,9 +63,7 @@ bool X11Listener::start(TransportFailure *failure)
         return false;
 
     QString error;
-    const QString runtimeDirectory = runtimeDirectoryPath();
-    if (ensureRuntimeDirectory(runtimeDirectory, &error))
-        m_generations = ListenerGenerations::open(runtimeDirectory, &error);
+    m_generations = ListenerGenerations::openCreatingDirectory(runtimeDirectoryPath(), &error);
     if (!m_generations)
         qCDebug(lcXDX11, "senders notice this listener through the X server alone: %ls", qUtf16Printable(error));
 

@@ -44,9 +44,7 @@ std::atomic<quint64> registryChecksBySendsCount {0};
 std::shared_ptr<ListenerGenerations> openGenerations(const QString &path)
 {
     QString error;
-    std::shared_ptr<ListenerGenerations> generations;
-    if (ensureRuntimeDirectory(path, &error))
-        generations = ListenerGenerations::open(path, &error);
+    std::shared_ptr<ListenerGenerations> generations = ListenerGenerations::openCreatingDirectory(path, &error);
     if (!generations)
         qCDebug(lcXDX11, "every send reads the X connection for new listeners: %ls", qUtf16Printable(error));
     return generations;
