@@ -70,6 +70,8 @@ private Q_SLOTS:
     void killedListenerIsCleanedUp();
     void killedListenerLosesExactlyWhatItHadNotTaken_data();
     void killedListenerLosesExactlyWhatItHadNotTaken();
+    void listenerKilledAfterTakingAFewLosesNothing_data();
+    void listenerKilledAfterTakingAFewLosesNothing();
     void listenerThatExitsAfterReadingLosesNothing_data();
     void listenerThatExitsAfterReadingLosesNothing();
 
@@ -170,6 +172,37 @@ void tst_MultiProcess::killedListenerLosesExactlyWhatItHadNotTaken()
             QStringLiteral("a listener (%1) stopped with 1,000 small messages unread, then killed").arg(transport),
             QStringLiteral("the sender reported exactly 1,000 lost (deliveryFailed), none of the 10 it "
                            "had taken"));
+}
+
+void tst_MultiProcess::listenerKilledAfterTakingAFewLosesNothing_data()
+{
+    addTransportRows();
+}
+
+// A sender reads acknowledgements only now and then (a ping-pong would pay a system call
+// per message otherwise): those of a few messages are still unread when the listener is
+// killed, and must be read then, not taken for losses.
+void tst_MultiProcess::listenerKilledAfterTakingAFewLosesNothing()
+{
+    QFETCH(QString, transport);
+    XDTransport kind;
+    QVERIFY(xdParseTransportName(transport, &kind));
+    const QString channel = randomChannel();
+    PeerProcess *listener = startPeer(transport, {QStringLiteral("listen"), channel});
+    QVERIFY2(listener, qPrintable(m_xvfb.errorString()));
+    QVERIFY(listener->waitForReady());
+    XDBroadcaster broadcaster(kind);
+    QSignalSpy failed(&broadcaster, &XDBroadcaster::deliveryFailed);
+    constexpr int Taken = 5;
+    for (int i = 0; i < Taken; ++i)
+        QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("taken:%1").arg(i)));
+    QVERIFY(broadcaster.flush(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(listener->messages().size(), Taken, 10000);
+    QTest::qWait(200); // the listener acknowledges right after its slots ran
+    QCOMPARE(::kill(pid_t(listener->pid()), SIGKILL), 0);
+    QVERIFY(listener->waitForFinished(10000));
+    QTest::qWait(500); // time for a wrong report to arrive
+    QCOMPARE(totalLost(failed), qint64(0));
 }
 
 void tst_MultiProcess::listenerThatExitsAfterReadingLosesNothing_data()

@@ -14,6 +14,7 @@
 
 #include "codec/frame_p.h"
 #include "codec/manifest_p.h"
+#include "core/waituntil_p.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QList>
@@ -36,7 +37,7 @@ struct TransportFailure
 struct DeliveryOptions
 {
     qint64 queueLimit = 0; // bytes queued for one listener before sends wait
-    QDeadlineTimer deadline; // the latest a delivery may wait for a listener
+    SendDeadline deadline; // the latest a delivery may wait for a listener
     quint64 senderToken = 0; // identifies the broadcaster, for later failure reports
 };
 

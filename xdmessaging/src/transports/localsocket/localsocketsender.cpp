@@ -6,6 +6,8 @@
 #include "transports/localsocket/localsocketdirectory_p.h"
 #include "transports/localsocket/socketio_p.h"
 
+#include <QtCore/QScopeGuard>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -24,6 +26,8 @@ namespace {
 
 // Frames gathered into one sendmsg(): two iovecs each (head and payload).
 constexpr int MaximumFramesPerWrite = 256;
+// Frames written and not yet acknowledged before a writer reads the acknowledgements.
+constexpr quint64 AcknowledgementsReadAfter = 32;
 // How long the destructor (at process exit) waits for queues to drain.
 constexpr std::chrono::milliseconds ExitFlushTimeout(1000);
 // How often a sender checks that the runtime directory is still the one it opened.
@@ -141,9 +145,10 @@ LocalSocketSender::~LocalSocketSender()
 void LocalSocketSender::checkDirectoryLocked()
 {
     const qint64 nowMs = coarseNowMs();
-    if (nowMs < m_nextDirectoryCheckMs)
+    if (nowMs < m_nextDirectoryCheckMs.load())
         return;
-    m_nextDirectoryCheckMs = nowMs + DirectoryCheckInterval.count();
+    // Moved on last: until then, listenersGeneration() takes the lock and waits for this.
+    const auto scheduleNext = qScopeGuard([&] { m_nextDirectoryCheckMs = nowMs + DirectoryCheckInterval.count(); });
     if (m_directory->isIntact())
         return;
     QString error;
@@ -165,17 +170,23 @@ void LocalSocketSender::refreshListenersLocked()
         return;
     m_listeners = m_directory->scan();
     m_listenersByChannel.clear();
-    m_listenersGeneration = generation;
+    // In this order: listenersGeneration() without the lock, seeing the new generation,
+    // sees the change too.
     ++m_listenersChanges;
+    m_listenersGeneration = generation;
 }
 
 quint64 LocalSocketSender::listenersGeneration(TransportFailure *failure)
 {
+    // What nearly every send finds: no listener came or went, and no directory check is due.
+    if (!m_directoryBroken.load() && m_directory->generation() == m_listenersGeneration.load()
+        && coarseNowMs() < m_nextDirectoryCheckMs.load())
+        return m_listenersChanges.load();
     std::lock_guard lock(m_mutex);
     refreshListenersLocked();
     if (m_directoryBroken)
         *failure = {XDError::RuntimeDirectoryError, m_directoryError};
-    return m_listenersChanges;
+    return m_listenersChanges.load();
 }
 
 QList<ListenerRecord> LocalSocketSender::listenersOf(const QString &channel, TransportFailure *failure)
@@ -282,7 +293,7 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             *outcome = {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
             return {};
         case ConnectResult::Busy:
-            if (options.deadline.hasExpired()) {
+            if (options.deadline.timer().hasExpired()) {
                 *outcome = failed(XDError::ListenerNotReading,
                                   QStringLiteral("%1 is not accepting connections").arg(describe(listener)));
                 return {};
@@ -404,9 +415,14 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
 
 bool LocalSocketSender::readAcknowledgementsLocked(const ConnectionPtr &connection)
 {
-    char bytes[64 * AcknowledgementSize];
+    // Whole acknowledgements are decoded where they were read; only the start of one
+    // that is not all here yet is kept, so that reading allocates nothing.
+    char bytes[65 * AcknowledgementSize];
+    QByteArray &partial = connection->acknowledgementBytes;
     for (;;) {
-        const ssize_t received = ::recv(connection->fd, bytes, sizeof bytes, MSG_DONTWAIT);
+        const qsizetype kept = partial.size(); // less than one acknowledgement
+        std::memcpy(bytes, partial.constData(), size_t(kept));
+        const ssize_t received = ::recv(connection->fd, bytes + kept, sizeof bytes - size_t(kept), MSG_DONTWAIT);
         if (received < 0 && errno == EINTR)
             continue;
         if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -416,19 +432,20 @@ bool LocalSocketSender::readAcknowledgementsLocked(const ConnectionPtr &connecti
                                                             : systemErrorString(errno));
             return false;
         }
-        QByteArray &pending = connection->acknowledgementBytes;
-        pending.append(bytes, received);
+        const QByteArrayView available(bytes, kept + qsizetype(received));
         qsizetype used = 0;
         quint64 taken = 0;
         bool any = false;
         QString error;
         DecodeStatus status;
-        while ((status = decodeAcknowledgement(QByteArrayView(pending).sliced(used), &taken, &error))
-               == DecodeStatus::Complete) {
+        while ((status = decodeAcknowledgement(available.sliced(used), &taken, &error)) == DecodeStatus::Complete) {
             used += AcknowledgementSize;
             any = true;
         }
-        pending.remove(0, used);
+        if (used == available.size())
+            partial.clear();
+        else
+            partial = available.sliced(used).toByteArray();
         if (status == DecodeStatus::Malformed || (any && !connection->written.acknowledge(taken))) {
             closeConnectionLocked(connection, QStringLiteral("the listener answered with something that is not a "
                                                              "valid acknowledgement"));
@@ -483,16 +500,17 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
     writeQueuedFrames(connection, lock);
     connection->writerActive = false;
     // Acknowledgements matter only once the listener is gone (poll() reports a hangup
-    // without being asked): they are read after a write, when this thread is awake
-    // anyway, and never wake it. That keeps the ledger's unacknowledged part about as
-    // long as what the socket holds.
-    if (!connection->closed && connection->written.unacknowledgedCount() > 0)
+    // without being asked, and they are read then): they are read after a write, when
+    // this thread is awake anyway, and never wake it. Not after every write: a ping-pong
+    // would pay a recv() per message. A few dozen unread ones fit in the listener's
+    // send buffer many times over, so it never has to hold one back.
+    if (!connection->closed && connection->written.unacknowledgedCount() >= AcknowledgementsReadAfter)
         readAcknowledgementsLocked(connection);
 }
 
 void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock)
 {
-    std::vector<iovec> vectors;
+    std::vector<iovec> &vectors = connection->vectors;
     vectors.reserve(2 * MaximumFramesPerWrite);
     while (connection->hasQueuedFrames() && !connection->closed) {
         if (connection->writingFrame == connection->writing.frames.size()) {
@@ -523,14 +541,18 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
                 closeConnectionLocked(connection, systemErrorString(writeError));
             return;
         }
-        framesWrittenLocked(*connection, written);
+        // Room and flush() change only when a frame is written in full: a large frame
+        // goes out in many writes, and waking its waiting caller for each is a futex
+        // round trip for nothing.
+        if (framesWrittenLocked(*connection, written) == 0)
+            continue;
         if (!connection->hasQueuedFrames())
             connection->stalled = false;
         m_progress.notify_all();
     }
 }
 
-void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)
+quint64 LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)
 {
     quint64 framesDone = 0;
     qint64 remaining = written;
@@ -551,6 +573,7 @@ void LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 writt
         ++framesDone;
     }
     connection.unwritten.acknowledge(connection.unwritten.acknowledgedCount() + framesDone);
+    return framesDone;
 }
 
 void LocalSocketSender::ioThreadMain()

@@ -6,6 +6,7 @@
 
 #include <QtCore/QHash>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -78,6 +79,9 @@ private:
         bool hasQueuedFrames() const { return writingFrame < writing.frames.size() || !queued.isEmpty(); }
         DeliveryLedger written; // written to the socket, not yet acknowledged
         QByteArray acknowledgementBytes; // the start of one not yet read in full
+        // The writer's pieces for sendmsg(), kept: allocating them for every write is a
+        // malloc() of kilobytes for each message of a ping-pong.
+        std::vector<iovec> vectors;
         bool waitingWritable = false;
         bool stalled = false; // timed out once; fail at once until it drains
         bool closed = false;
@@ -105,8 +109,9 @@ private:
     void writeQueuedFrames(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
     // What of connection's writing batch goes into the next sendmsg().
     static void gatherWriting(const Connection &connection, std::vector<iovec> &vectors);
-    // Moves past the frames written bytes completed, into the connection's ledger.
-    void framesWrittenLocked(Connection &connection, qint64 written);
+    // Moves past the frames written bytes completed, into the connection's ledger, and
+    // returns how many.
+    quint64 framesWrittenLocked(Connection &connection, qint64 written);
     // Reads what the listener sent back; false when the connection was closed.
     bool readAcknowledgementsLocked(const ConnectionPtr &connection);
     void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
@@ -114,10 +119,12 @@ private:
     const std::shared_ptr<LocalSocketDirectory> m_directory;
     std::mutex m_mutex;
     std::condition_variable m_progress; // signalled whenever queued data moves
-    quint64 m_listenersGeneration = ~quint64(0); // the directory's, when m_listeners was read
-    quint64 m_listenersChanges = 0; // what listenersGeneration() says: m_listeners changed
-    qint64 m_nextDirectoryCheckMs = 0; // by coarseNowMs()
-    bool m_directoryBroken = false;
+    // Written under m_mutex; atomic so that listenersGeneration() can tell that nothing
+    // changed without taking the lock the I/O thread writes under.
+    std::atomic<quint64> m_listenersGeneration {~quint64(0)}; // the directory's, when m_listeners was read
+    std::atomic<quint64> m_listenersChanges {0}; // what listenersGeneration() says: m_listeners changed
+    std::atomic<qint64> m_nextDirectoryCheckMs {0}; // by coarseNowMs()
+    std::atomic<bool> m_directoryBroken {false};
     QString m_directoryError;
     QList<ListenerRecord> m_listeners;
     QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
