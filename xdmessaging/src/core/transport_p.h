@@ -37,7 +37,7 @@ struct TransportFailure
 struct DeliveryOptions
 {
     qint64 queueLimit = 0; // bytes queued for one listener before sends wait
-    SendDeadline deadline; // the latest a delivery may wait for a listener
+    SendTiming timing; // when the send started: a delivery waits for a listener until its deadline()
     quint64 senderToken = 0; // identifies the broadcaster, for later failure reports
 };
 

@@ -23,35 +23,42 @@ bool waitUntil(std::condition_variable &condition, std::unique_lock<std::mutex> 
     return condition.wait_until(lock, end, predicate);
 }
 
-// The latest a send may wait for its listeners: its timeout, counted from the first time
-// one of its deliveries has to wait. Nearly every send waits for nothing, and a clock
-// read for a deadline nobody looks at is tens of nanoseconds on every one of them; the
-// work before the first wait (copying into queues) never blocks.
-class SendDeadline
+// When a send started, and so the latest it may wait for its listeners: its timeout
+// from then. The clock is read once, when first asked: a send to many listeners of a
+// transport that needs the time reads it once, not per listener, and a send that
+// neither waits nor needs the time (nearly every one) never reads it, which is tens of
+// nanoseconds per send.
+class SendTiming
 {
 public:
-    explicit SendDeadline(qint64 timeoutMs = 0) : m_timeoutMs(timeoutMs) {}
-    QDeadlineTimer timer() const
+    explicit SendTiming(qint64 timeoutMs = 0) : m_timeoutMs(timeoutMs) {}
+    std::chrono::steady_clock::time_point start() const
     {
         if (!m_started) {
-            m_timer = QDeadlineTimer(m_timeoutMs);
+            m_start = std::chrono::steady_clock::now();
             m_started = true;
         }
-        return m_timer;
+        return m_start;
+    }
+    QDeadlineTimer deadline() const
+    {
+        if (m_timeoutMs < 0)
+            return QDeadlineTimer(QDeadlineTimer::Forever);
+        return QDeadlineTimer(start() + std::chrono::milliseconds(m_timeoutMs));
     }
 
 private:
     qint64 m_timeoutMs;
-    mutable QDeadlineTimer m_timer;
+    mutable std::chrono::steady_clock::time_point m_start;
     mutable bool m_started = false;
 };
 
-// A send's wait: the deadline starts only when the predicate does not already hold.
+// A send's wait: the clock is read only when the predicate does not already hold.
 template<typename Predicate>
-bool waitUntil(std::condition_variable &condition, std::unique_lock<std::mutex> &lock, const SendDeadline &deadline,
+bool waitUntil(std::condition_variable &condition, std::unique_lock<std::mutex> &lock, const SendTiming &timing,
                Predicate predicate)
 {
-    return predicate() || waitUntil(condition, lock, deadline.timer(), predicate);
+    return predicate() || waitUntil(condition, lock, timing.deadline(), predicate);
 }
 
 } // namespace XDMessagingPrivate

@@ -434,7 +434,7 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
 
     DeliveryOptions options;
     options.queueLimit = queueLimit.load();
-    options.deadline = SendDeadline(sendTimeout.load());
+    options.timing = SendTiming(sendTimeout.load());
     options.senderToken = token;
 
     TransportFailure lookupFailure;

@@ -293,7 +293,7 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             *outcome = {DeliveryOutcome::Status::Gone, XDError::NoError, QString()};
             return {};
         case ConnectResult::Busy:
-            if (options.deadline.timer().hasExpired()) {
+            if (options.timing.deadline().hasExpired()) {
                 *outcome = failed(XDError::ListenerNotReading,
                                   QStringLiteral("%1 is not accepting connections").arg(describe(listener)));
                 return {};
@@ -326,7 +326,7 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
                || connection->queuedBytes + size <= options.queueLimit;
     };
     if (!hasRoom()) {
-        if (connection->stalled || !waitUntil(m_progress, lock, options.deadline, hasRoom)) {
+        if (connection->stalled || !waitUntil(m_progress, lock, options.timing, hasRoom)) {
             connection->stalled = true;
             return failed(XDError::ListenerNotReading,
                           QStringLiteral("%1 is not reading: %2 bytes are queued for it, the limit "
@@ -345,7 +345,7 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
     connection->unwritten.handedOver(options.senderToken);
     // A frame that comes alone (a reply, a ping-pong) does not wait for the I/O thread
     // to wake up: two thread hops fewer per message.
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = options.timing.start(); // one clock read for all listeners of a send
     const bool idle = now - m_lastDelivery > IdleInterval;
     m_lastDelivery = now;
     if (idle && connection->queuedBytes == size && !connection->writerActive && !connection->waitingWritable)

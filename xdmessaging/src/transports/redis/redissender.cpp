@@ -173,7 +173,7 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
 {
     std::unique_lock lock(m_mutex);
     // Only the first connection attempt is waited for: it tells whether Redis is there.
-    waitUntil(m_progress, lock, options.deadline, [this] { return m_state != XDNetworkState::Connecting; });
+    waitUntil(m_progress, lock, options.timing, [this] { return m_state != XDNetworkState::Connecting; });
     if (!m_everConnected && m_state == XDNetworkState::Disconnected)
         return failed(XDError::TransportUnavailable, QStringLiteral("not propagated: %1").arg(m_error));
     const qint64 size = frame.size();
@@ -183,7 +183,7 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
     };
     // Once a send timed out waiting for room, later ones fail at once until the queue
     // moves again, as for a local listener that is not reading.
-    if ((m_queueStalled && !hasRoom()) || !waitUntil(m_progress, lock, options.deadline, hasRoom)) {
+    if ((m_queueStalled && !hasRoom()) || !waitUntil(m_progress, lock, options.timing, hasRoom)) {
         m_queueStalled = true;
         const QString why = m_state == XDNetworkState::Connected ? QStringLiteral("Redis is not keeping up") : m_error;
         return failed(XDError::ListenerNotReading,

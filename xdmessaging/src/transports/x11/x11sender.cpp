@@ -453,11 +453,11 @@ DeliveryOutcome X11Sender::deliver(const ListenerRecord &listener, const Encoded
     const auto hasRoom = [&] { return owed->waitingBytes == 0 || owed->waitingBytes + size <= options.queueLimit; };
     if (!hasRoom()) {
         // Until just before the deadline: saying why it failed takes a moment too.
-        while (!found->stalled && options.deadline.timer().remainingTimeNSecs() > 1'000'000) {
+        while (!found->stalled && options.timing.deadline().remainingTimeNSecs() > 1'000'000) {
             lock.unlock();
             std::this_thread::sleep_for(qMin<std::chrono::nanoseconds>(
                     StalledPollInterval,
-                    std::chrono::nanoseconds(options.deadline.timer().remainingTimeNSecs() - 1'000'000)));
+                    std::chrono::nanoseconds(options.timing.deadline().remainingTimeNSecs() - 1'000'000)));
             lock.lock();
             pumpEventsLocked(EventSource::Socket); // acknowledgements, or the window's end
             found = m_targets.find(listener.id);
