@@ -202,12 +202,12 @@ void X11Sender::pumpEventsLocked(EventSource source)
         } else if (type == XCB_PROPERTY_NOTIFY) {
             const auto *notify = reinterpret_cast<xcb_property_notify_event_t *>(event);
             if (notify->atom == m_display->registryAtom())
-                m_stale = true;
+                markStaleLocked();
         } else if (type == XCB_DESTROY_NOTIFY) {
             windowDestroyedLocked(reinterpret_cast<xcb_destroy_notify_event_t *>(event)->window);
-            m_stale = true;
+            markStaleLocked();
         } else if (type == 0) {
-            m_stale = true; // a request hit a window that had died
+            markStaleLocked(); // a request hit a window that had died
         }
         std::free(event);
     }
@@ -276,6 +276,7 @@ void X11Sender::refresh(std::unique_lock<std::mutex> &lock)
     // listener registering while we read, which must not be lost.
     m_stale = false;
     m_refreshing = true;
+    m_unchangedAtGeneration = NotUnchanged;
     // A listener we know whose window lives stays, even when a concurrent cleanup wrote it
     // out of the registry for a moment (it puts itself back).
     QList<quint32> known;
@@ -327,12 +328,27 @@ bool X11Sender::refreshIfStaleLocked(std::unique_lock<std::mutex> &lock, Transpo
 
 quint64 X11Sender::listenersGeneration(TransportFailure *failure)
 {
+    // What nearly every send finds, told without the lock the event thread holds while it
+    // reads the connection.
+    const quint64 unchangedAt = m_unchangedAtGeneration.load();
+    if (unchangedAt != NotUnchanged && m_generations
+        && m_generations->load(ListenerGenerations::Counter::NativeWindow) == unchangedAt
+        && !xcb_connection_has_error(m_display->connection()))
+        return m_targetsGeneration.load();
     std::unique_lock lock(m_mutex);
-    if (listenersUnchangedLocked())
-        return m_targetsGeneration;
+    if (listenersUnchangedLocked()) {
+        m_unchangedAtGeneration = m_seenGeneration;
+        return m_targetsGeneration.load();
+    }
     ++registryChecksBySendsCount;
     refreshIfStaleLocked(lock, failure);
-    return m_targetsGeneration;
+    return m_targetsGeneration.load();
+}
+
+void X11Sender::markStaleLocked()
+{
+    m_stale = true;
+    m_unchangedAtGeneration = NotUnchanged;
 }
 
 // Listeners of this user on this machine bump the native-window generation after the X
@@ -373,7 +389,7 @@ QList<ListenerRecord> X11Sender::listenersOf(const QString &channel, TransportFa
 QList<ListenerRecord> X11Sender::liveListeners()
 {
     std::unique_lock lock(m_mutex);
-    m_stale = true; // for a listing: always what the server says now
+    markStaleLocked(); // for a listing: always what the server says now
     refresh(lock);
     QList<ListenerRecord> records;
     for (const Target &target : std::as_const(m_targets))
@@ -386,6 +402,7 @@ QList<ListenerRecord> X11Sender::liveListeners()
 void X11Sender::appendLocked(quint32 window, WindowLedger &owed, const EncodedFrame &frame, quint64 senderToken)
 {
     m_appendedSinceSync = true;
+    m_unchangedAtGeneration = NotUnchanged; // owing, sends read the acknowledgements
     owed.ledger.handedOver(senderToken);
     owed.unacknowledgedSizes.push_back(frame.size());
     owed.unacknowledgedBytes += frame.size();

@@ -8,6 +8,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QSet>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -80,6 +81,7 @@ private:
     void drainWindowLocked(quint32 window);
     bool anyWaitingLocked() const;
     bool owesAnyLocked() const;
+    void markStaleLocked();
     // Whether the listeners known are still all there are, learned without a system call.
     bool listenersUnchangedLocked();
 
@@ -105,13 +107,19 @@ private:
 
     std::unique_ptr<X11Display> m_display;
     std::mutex m_mutex;
-    bool m_stale = true; // the cache must be reloaded before use
+    bool m_stale = true; // the cache must be reloaded before use; set by markStaleLocked()
     bool m_refreshing = false; // a thread reads the listeners, without the lock
     std::condition_variable m_refreshed;
     QHash<QUuid, Target> m_targets;
-    quint64 m_targetsGeneration = 0; // moves whenever m_targets is read again
+    std::atomic<quint64> m_targetsGeneration {0}; // moves whenever m_targets is read again
     std::shared_ptr<ListenerGenerations> m_generations; // none without a runtime directory
     quint64 m_seenGeneration = 0; // the native-window one, when the connection was last read for it
+    // The native-window generation at which a send found nothing stale, refreshing or
+    // owed, or NotUnchanged. A send reading that value from the counter needs neither the
+    // connection nor the lock; whatever would make it read the connection clears this
+    // first, under the lock (markStaleLocked(), refresh(), appendLocked()).
+    static constexpr quint64 NotUnchanged = ~quint64(0);
+    std::atomic<quint64> m_unchangedAtGeneration {NotUnchanged};
     QHash<quint32, WindowLedger> m_ledgers; // by listener window
     QSet<quint32> m_drainsAsked; // windows acknowledged while a drain was running
     bool m_draining = false;
