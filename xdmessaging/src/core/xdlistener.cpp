@@ -162,8 +162,10 @@ void XDListenerPrivate::deliverEvents()
     delivering = true;
     const QPointer<XDListener> alive(q);
     while (!events.empty()) {
-        ListenerEvent event = std::move(events.front());
-        events.pop_front();
+        // Delivered where it is queued, not moved out first: a slot may queue more
+        // (push_back() leaves the others where they are), a nested call returns at once
+        // (delivering), and a slot that deletes the listener takes the queue with it.
+        const ListenerEvent &event = events.front();
         switch (event.kind) {
         case ListenerEvent::Kind::Message:
             // Once unregisterChannel() returned, nothing of that channel arrives; a filter
@@ -190,6 +192,7 @@ void XDListenerPrivate::deliverEvents()
         }
         if (!alive)
             return;
+        events.pop_front();
     }
     delivering = false;
 }
@@ -289,11 +292,10 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
                 qUtf16Printable(xdTransportName(via)));
         return;
     }
-    ListenerEvent event;
+    ListenerEvent &event = events.emplace_back(); // delivered when the transport says (deliverReceived())
     event.channelUtf8 = frame.head.channel;
     event.channelsRevision = channelsRevision;
     event.message = XDMessagePrivate::fromFrame(std::move(frame), *channel, lastSenderName, via);
-    events.push_back(std::move(event)); // delivered when the transport says (deliverReceived())
 }
 
 void XDListenerPrivate::transportStateChanged(XDTransport via, const TransportFailure &failure)
