@@ -2,12 +2,12 @@
 #include "core/listenergenerations_p.h"
 
 #include "core/runtimedir_p.h"
+#include "core/systemerror_p.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QHash>
 
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -18,11 +18,6 @@ namespace XDMessagingPrivate {
 namespace {
 
 constexpr off_t GenerationFileSize = 4096;
-
-QString systemError(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
 
 } // namespace
 
@@ -80,7 +75,7 @@ bool ListenerGenerations::remap(QString *error)
     const int fd = ::open(QFile::encodeName(m_filePath).constData(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     struct stat status;
     if (fd < 0 || ::fstat(fd, &status) != 0) {
-        *error = QStringLiteral("cannot open %1: %2").arg(m_filePath, systemError(errno));
+        *error = QStringLiteral("cannot open %1: %2").arg(m_filePath, systemErrorString(errno));
         if (fd >= 0)
             ::close(fd);
         return false;
@@ -94,10 +89,10 @@ bool ListenerGenerations::remap(QString *error)
         return fail(QStringLiteral("%1 is not a regular file of this user").arg(m_filePath));
     // Growing a file that is already large enough is harmless, so racing creators agree.
     if (status.st_size < GenerationFileSize && ::ftruncate(fd, GenerationFileSize) != 0)
-        return fail(QStringLiteral("cannot size %1: %2").arg(m_filePath, systemError(errno)));
+        return fail(QStringLiteral("cannot size %1: %2").arg(m_filePath, systemErrorString(errno)));
     void *mapping = ::mmap(nullptr, GenerationFileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (mapping == MAP_FAILED)
-        return fail(QStringLiteral("cannot map %1: %2").arg(m_filePath, systemError(errno)));
+        return fail(QStringLiteral("cannot map %1: %2").arg(m_filePath, systemErrorString(errno)));
     ::close(fd);
     std::lock_guard lock(m_mappingMutex);
     m_mappings.push_back(static_cast<quint64 *>(mapping));

@@ -1,23 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "core/runtimedir_p.h"
 
+#include "core/systemerror_p.h"
+
 #include <QtCore/QFile>
 
 #include <cerrno>
-#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace XDMessagingPrivate {
-
-namespace {
-
-QString systemError(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
-
-} // namespace
 
 QString runtimeDirectoryPath()
 {
@@ -34,12 +26,12 @@ bool ensureRuntimeDirectory(const QString &path, QString *error)
 {
     const QByteArray nativePath = QFile::encodeName(path);
     if (::mkdir(nativePath.constData(), 0700) != 0 && errno != EEXIST) {
-        *error = QStringLiteral("cannot create runtime directory %1: %2").arg(path, systemError(errno));
+        *error = QStringLiteral("cannot create runtime directory %1: %2").arg(path, systemErrorString(errno));
         return false;
     }
     struct stat status;
     if (::lstat(nativePath.constData(), &status) != 0) {
-        *error = QStringLiteral("cannot inspect runtime directory %1: %2").arg(path, systemError(errno));
+        *error = QStringLiteral("cannot inspect runtime directory %1: %2").arg(path, systemErrorString(errno));
         return false;
     }
     if (!S_ISDIR(status.st_mode)) {
@@ -63,7 +55,7 @@ bool ensureRuntimeDirectory(const QString &path, QString *error)
         return false;
     }
     if (::access(nativePath.constData(), W_OK | X_OK) != 0) {
-        *error = QStringLiteral("runtime directory %1 is not writable: %2").arg(path, systemError(errno));
+        *error = QStringLiteral("runtime directory %1 is not writable: %2").arg(path, systemErrorString(errno));
         return false;
     }
     return true;

@@ -35,11 +35,6 @@ bool makeAddress(const QString &path, sockaddr_un *address, QString *error)
 
 } // namespace
 
-QString systemErrorString(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
-
 FileDescriptor &FileDescriptor::operator=(FileDescriptor &&other) noexcept
 {
     reset(other.release());

@@ -4,14 +4,14 @@
 // Small POSIX helpers for the local-socket transport: Unix-domain sockets and
 // files in the runtime directory, never following symbolic links.
 
+#include "core/systemerror_p.h"
+
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
 #include <sys/types.h>
 
 namespace XDMessagingPrivate {
-
-QString systemErrorString(int error);
 
 // Closes a file descriptor on destruction.
 class FileDescriptor
