@@ -52,6 +52,7 @@ private Q_SLOTS:
     void twoFramesInOneStream();
     void requestAndReplyCarryTheirReference_data();
     void requestAndReplyCarryTheirReference();
+    void sharedPayloadHeadRoundTrip();
     void acknowledgementRoundTrip();
     void sequenceTrackerDeliversEachNumberOnce();
     void sequenceTrackerIsBounded();
@@ -146,6 +147,45 @@ void tst_Codec::roundTrip()
     QVERIFY(frame.head.meta.id == sampleMeta().id);
     QCOMPARE(frame.head.meta.publisher, sampleMeta().publisher);
     QCOMPARE(frame.head.meta.sequence, sampleMeta().sequence);
+}
+
+// The head of a frame whose payload lies in shared memory: the payload's length and the
+// offset are in the head, nothing follows it in the stream, and only a listener that
+// passed the memory may take it (decodeFrame(), for the other transports, refuses it).
+void tst_Codec::sharedPayloadHeadRoundTrip()
+{
+    FrameMeta meta;
+    meta.payloadType = 0;
+    meta.publisher = 7;
+    meta.sequence = 1;
+    meta.flags = RequestFlag; // with a reference, so the offset comes after it
+    meta.reference[0] = 'r';
+    const EncodedFrame encoded = encodeFrame(meta, "big", "sender", QByteArray(300000, 'p'));
+    QByteArray shared(encoded.head.size() + SharedPayloadOffsetSize, Qt::Uninitialized);
+    encodeSharedPayloadHead(encoded.head, 123456, shared.data());
+    for (qsizetype length = 0; length < shared.size(); ++length) {
+        FrameHead head;
+        QString error;
+        QCOMPARE(decodeFrameHead(shared.first(length), Limit, &head, &error), DecodeStatus::NeedMoreData);
+    }
+    FrameHead head;
+    QString error;
+    QCOMPARE(decodeFrameHead(shared, Limit, &head, &error), DecodeStatus::Complete);
+    QVERIFY(head.hasSharedPayload());
+    QCOMPARE(head.sharedPayloadOffset, quint64(123456));
+    QCOMPARE(head.payloadLength, quint32(300000));
+    QCOMPARE(head.frameSize(), shared.size());
+    QCOMPARE(head.meta.reference, meta.reference);
+    QCOMPARE(head.channel, QByteArray("big"));
+
+    setSharedPayloadOffset(shared.data(), shared.size(), 42);
+    QCOMPARE(decodeFrameHead(shared, Limit, &head, &error), DecodeStatus::Complete);
+    QCOMPARE(head.sharedPayloadOffset, quint64(42));
+
+    Frame frame;
+    QCOMPARE(decodeFrame(shared, Limit, &frame, &error), DecodeStatus::Invalid);
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(frame.head.frameSize(), shared.size()); // what a listener skips
 }
 
 void tst_Codec::acknowledgementRoundTrip()
@@ -330,7 +370,7 @@ void tst_Codec::corruptedHeader_data()
     QTest::newRow("channel length 256") << 6 << QByteArray("\x00\x01", 2) << true << malformed;
     QTest::newRow("channel length 65535") << 6 << QByteArray("\xff\xff") << true << malformed;
     QTest::newRow("sender name length 256") << 12 << QByteArray("\x00\x01", 2) << true << malformed;
-    QTest::newRow("unknown flag 8") << 14 << QByteArray(1, char(8)) << true << malformed;
+    QTest::newRow("unknown flag 16") << 14 << QByteArray(1, char(16)) << true << malformed;
     QTest::newRow("request and reply at once") << 14 << QByteArray(1, char(3)) << true << malformed;
     QTest::newRow("unknown flag, high byte") << 15 << QByteArray(1, char(0x80)) << true << malformed;
     QTest::newRow("publisher 0") << 48 << QByteArray(8, char(0)) << true << invalid;
@@ -529,6 +569,11 @@ void tst_Codec::manifestRoundTrip()
     ListenerManifest decoded;
     QString error;
     QVERIFY2(decodeManifest(encodeManifest(manifest), &decoded, &error), qPrintable(error));
+    QVERIFY(!decoded.sharedPayloads);
+    manifest.sharedPayloads = true;
+    QVERIFY2(decodeManifest(encodeManifest(manifest), &decoded, &error), qPrintable(error));
+    QVERIFY(decoded.sharedPayloads);
+    QCOMPARE(decoded, manifest);
     QCOMPARE(decoded.id, manifest.id);
     QCOMPARE(decoded.pid, manifest.pid);
     QCOMPARE(decoded.name, manifest.name);
@@ -545,6 +590,7 @@ void tst_Codec::manifestAcceptsWhatItMay_data()
     QTest::newRow("unknown key, from a later version") << valid + "colour blue\nchannel c\n"
                                                        << QStringList {QStringLiteral("c")};
     QTest::newRow("unknown transport") << valid + "transport pigeon\n" << QStringList();
+    QTest::newRow("unknown feature") << valid + "feature telepathy\nchannel c\n" << QStringList {QStringLiteral("c")};
     QTest::newRow("channel with spaces") << valid + "channel a b c\n" << QStringList {QStringLiteral("a b c")};
     QByteArray most = valid;
     QStringList mostChannels;

@@ -15,7 +15,9 @@
 
 #include <functional>
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -36,6 +38,26 @@ QByteArray frameBytes(const QByteArray &channel, const QByteArray &payload, quin
     meta.sequence = ++lastSequence;
     const EncodedFrame frame = encodeFrame(meta, channel, "hostile", payload);
     return frame.head + frame.payload;
+}
+
+// The head of a frame whose payload of payloadSize bytes lies at offset in shared memory.
+QByteArray sharedFrameBytes(const QByteArray &channel, qsizetype payloadSize, quint64 offset)
+{
+    const QByteArray full = frameBytes(channel, QByteArray(payloadSize, 's'), 0);
+    const qsizetype headSize = full.size() - payloadSize;
+    QByteArray bytes(headSize + SharedPayloadOffsetSize, Qt::Uninitialized);
+    encodeSharedPayloadHead(QByteArrayView(full).first(headSize), offset, bytes.data());
+    return bytes;
+}
+
+// A memfd of size bytes holding content at its start, with the given seals.
+int sharedMemory(qint64 size, const QByteArray &content, unsigned int seals)
+{
+    const int fd = ::memfd_create("hostile", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0 || ::ftruncate(fd, size) != 0 || ::pwrite(fd, content.constData(), size_t(content.size()), 0) < 0
+        || (seals && ::fcntl(fd, F_ADD_SEALS, seals) != 0))
+        qFatal("cannot make shared memory: %s", std::strerror(errno));
+    return fd;
 }
 
 // A connection to a listener's socket that writes whatever it is given.
@@ -70,6 +92,27 @@ public:
                 QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
         }
         return written == bytes.size();
+    }
+    // Passes descriptors (SCM_RIGHTS) with the first byte of bytes, then writes the rest;
+    // closes the descriptors after.
+    bool writeWithDescriptors(const QByteArray &bytes, const QList<int> &descriptors)
+    {
+        iovec vector {const_cast<char *>(bytes.constData()), 1};
+        std::vector<char> control(CMSG_SPACE(sizeof(int) * size_t(descriptors.size())));
+        msghdr message {};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control.data();
+        message.msg_controllen = control.size();
+        cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * size_t(descriptors.size()));
+        std::memcpy(CMSG_DATA(header), descriptors.constData(), sizeof(int) * size_t(descriptors.size()));
+        const bool sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL) == 1;
+        for (const int fd : descriptors)
+            ::close(fd);
+        return sent && write(bytes.mid(1));
     }
     void close() { ::shutdown(m_fd, SHUT_WR); }
     // True once the listener has closed its end. What it sent before (its
@@ -122,6 +165,9 @@ private Q_SLOTS:
     void slowWriterStillDelivers();
     void validFramesBeforeGarbageAreKept();
     void frameForUnregisteredChannelIsIgnored();
+    void sharedMemoryFromARawSenderIsTaken();
+    void untrustworthySharedMemoryClosesTheConnection_data();
+    void untrustworthySharedMemoryClosesTheConnection();
 
 private:
     void expectStillServing();
@@ -317,6 +363,82 @@ void tst_Hostile::frameForUnregisteredChannelIsIgnored()
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 1, 5000);
     QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("mine"));
     QVERIFY(!client.closedByPeer()); // well-formed: the connection stays
+}
+
+namespace {
+
+constexpr qint64 RingSize = 1024 * 1024;
+constexpr unsigned int Sealed = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
+
+} // namespace
+
+// What the library's sender does, done by hand: a sealed memfd passed once, frames that
+// say where their payloads lie in it. The listener takes them like any other.
+void tst_Hostile::sharedMemoryFromARawSenderIsTaken()
+{
+    const QByteArray channel = m_fixture->channel().toUtf8();
+    const QByteArray first(300 * 1024, 'a');
+    const QByteArray second(200 * 1024, 'b');
+    const int memory = sharedMemory(RingSize, first + second, Sealed);
+    // One after the other: each takes the publisher's next sequence number.
+    QByteArray bytes = frameBytes(channel, "before");
+    bytes += sharedFrameBytes(channel, first.size(), 0);
+    bytes += sharedFrameBytes(channel, second.size(), quint64(first.size()));
+    RawClient client(m_fixture->socketPath());
+    QVERIFY(client.writeWithDescriptors(bytes, {memory}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 3, 5000);
+    QCOMPARE(m_fixture->received().at(1).at(0).value<XDMessage>().payload(), first);
+    QCOMPARE(m_fixture->received().at(2).at(0).value<XDMessage>().payload(), second);
+    QTRY_COMPARE_WITH_TIMEOUT(client.acknowledged(), quint64(3), 5000);
+    QVERIFY(!client.closedByPeer());
+    QVERIFY(LibraryWarnings::captured().isEmpty());
+}
+
+void tst_Hostile::untrustworthySharedMemoryClosesTheConnection_data()
+{
+    // What the raw sender passes, and the frame it sends with it.
+    using Descriptors = std::function<QList<int>()>;
+    QTest::addColumn<Descriptors>("descriptors");
+    QTest::addColumn<quint64>("offset");
+    QTest::addColumn<QString>("logged");
+    const Descriptors sealed = [] { return QList<int> {sharedMemory(RingSize, "x", Sealed)}; };
+    QTest::newRow("a shared payload before any memory")
+            << Descriptors([] { return QList<int>(); }) << quint64(0) << QStringLiteral("before any ring");
+    // It could shrink the memory under the listener, which would then crash reading it.
+    QTest::newRow("memory not sealed against shrinking")
+            << Descriptors([] { return QList<int> {sharedMemory(RingSize, "x", F_SEAL_GROW)}; }) << quint64(0)
+            << QStringLiteral("could still shrink");
+    QTest::newRow("a pipe, not memory") << Descriptors([] {
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0)
+            qFatal("pipe2 failed");
+        ::close(ends[1]);
+        return QList<int> {ends[0]};
+    }) << quint64(0) << QStringLiteral("not shared memory");
+    QTest::newRow("two descriptors at once") << Descriptors([sealed] { return sealed() + sealed(); }) << quint64(0)
+                                             << QStringLiteral("more than one descriptor");
+    QTest::newRow("a payload reaching past the memory")
+            << sealed << quint64(RingSize - 100 * 1024) << QStringLiteral("outside the ring");
+    QTest::newRow("an offset that wraps around") << sealed << ~quint64(0) - 10 << QStringLiteral("outside the ring");
+}
+
+void tst_Hostile::untrustworthySharedMemoryClosesTheConnection()
+{
+    QFETCH(std::function<QList<int>()>, descriptors);
+    QFETCH(quint64, offset);
+    QFETCH(QString, logged);
+    const QByteArray channel = m_fixture->channel().toUtf8();
+    RawClient client(m_fixture->socketPath());
+    const QByteArray shared = sharedFrameBytes(channel, 300 * 1024, offset);
+    const QList<int> passed = descriptors();
+    QVERIFY(passed.isEmpty() ? client.write(shared) : client.writeWithDescriptors(shared, passed));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
+    QVERIFY2(!LibraryWarnings::captured().isEmpty(), "the refusal is logged");
+    QVERIFY2(LibraryWarnings::captured().last().contains(logged), qPrintable(LibraryWarnings::captured().last()));
+    QCOMPARE(m_fixture->received().size(), 0);
+    expectStillServing();
+    reportReliability(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
+                      QStringLiteral("refused and logged, connection closed, listener kept serving"));
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)

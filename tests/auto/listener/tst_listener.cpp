@@ -39,6 +39,7 @@ private Q_SLOTS:
     void registerTwiceIsHarmless();
     void largeMessagesArriveIntact_data();
     void largeMessagesArriveIntact();
+    void largeMessagesGoThroughSharedMemoryInOrder();
     void listenersAreListed();
     void flushWaitsForTheKernel();
     void flushTimesOutWhileNobodyReads();
@@ -293,6 +294,58 @@ void tst_Listener::largeMessagesArriveIntact()
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 20000);
     QVERIFY(received.at(0).at(0).value<XDMessage>().payload() == payload);
     QVERIFY(received.at(1).at(0).value<XDMessage>().payload() == payload.left(7));
+}
+
+namespace {
+
+// Mappings of the shared memory the local socket passes large payloads in: the sender's
+// and, once it got the descriptor, the listener's.
+int sharedPayloadMappings()
+{
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    if (!maps.open(QIODevice::ReadOnly))
+        return -1;
+    return int(maps.readAll().count("memfd:xdmessaging-payloads"));
+}
+
+QByteArray numberedPayload(int number, int size)
+{
+    QByteArray payload(size, Qt::Uninitialized);
+    for (int i = 0; i < size; ++i)
+        payload[i] = char((quint32(i) * 131u + quint32(number)) >> 3);
+    return payload;
+}
+
+} // namespace
+
+// More large messages than the shared memory holds, mixed with small ones and one larger
+// than all of it, sent while the listener does not read: the sends are taken (the queue
+// limit allows them), what finds no room in the shared memory waits for it, and all
+// arrive once, in order, intact. The memory is let go with the listener.
+void tst_Listener::largeMessagesGoThroughSharedMemoryInOrder()
+{
+    const QString channel = randomChannel();
+    auto listener = std::make_unique<XDListener>();
+    QVERIFY(listener->registerChannel(channel));
+    QSignalSpy received(listener.get(), &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    QList<QByteArray> sent;
+    for (int i = 0; i < 30; ++i) {
+        const int size = i == 15 ? 9 * 1024 * 1024 : i % 3 == 0 ? 1024 * 1024 + i : i % 3 == 1 ? 300 * 1024 + i : 100;
+        sent.append(numberedPayload(i, size));
+        QCOMPARE(broadcaster.sendToChannel(channel, sent.last()).listenersReached(), 1);
+    }
+    QCOMPARE(sharedPayloadMappings(), 1); // the sender's; the listener has not read yet
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), sent.size(), 20000);
+    for (int i = 0; i < sent.size(); ++i)
+        QVERIFY2(received.at(i).at(0).value<XDMessage>().payload() == sent.at(i), qPrintable(QString::number(i)));
+    QCOMPARE(sharedPayloadMappings(), 2);
+    QVERIFY(broadcaster.flush(5000));
+    QTest::qWait(100);
+    QCOMPARE(received.size(), sent.size()); // and no more
+
+    listener.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(sharedPayloadMappings(), 0, 5000); // the sender's goes with the connection
 }
 
 void tst_Listener::listenersAreListed()

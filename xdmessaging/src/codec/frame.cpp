@@ -189,6 +189,18 @@ void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArr
     frame.flags = meta.flags;
 }
 
+void encodeSharedPayloadHead(QByteArrayView head, quint64 offset, char *out)
+{
+    std::memcpy(out, head.data(), size_t(head.size()));
+    putLittleEndian<quint16>(out + 14, getLittleEndian<quint16>(out + 14) | SharedPayloadFlag);
+    setSharedPayloadOffset(out, head.size() + SharedPayloadOffsetSize, offset);
+}
+
+void setSharedPayloadOffset(char *sharedHead, qsizetype sharedHeadSize, quint64 offset)
+{
+    putLittleEndian<quint64>(sharedHead + sharedHeadSize - SharedPayloadOffsetSize, offset);
+}
+
 QByteArray encodeAcknowledgement(quint64 framesTaken)
 {
     QByteArray bytes(AcknowledgementSize, '\0');
@@ -241,9 +253,11 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     }
     // From here on the lengths are sound: a frame that is not acceptable can be skipped.
     const qsizetype referenceSize = (flags & (RequestFlag | ReplyFlag)) ? FrameReferenceSize : 0;
-    const qsizetype headSize = FrameHeaderSize + channelLength + nameLength + referenceSize;
+    const qsizetype offsetSize = (flags & SharedPayloadFlag) ? SharedPayloadOffsetSize : 0;
+    const qsizetype headSize = FrameHeaderSize + channelLength + nameLength + referenceSize + offsetSize;
     head->headSize = headSize;
     head->payloadLength = payloadLength;
+    head->meta.flags = flags; // frameSize() depends on it
     if (payloadType > MaximumPayloadType) {
         *error = QStringLiteral("unknown payload type %1").arg(payloadType);
         return DecodeStatus::Invalid;
@@ -283,9 +297,9 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
     std::memcpy(head->meta.id.data(), h + 32, head->meta.id.size());
     head->meta.publisher = getLittleEndian<quint64>(h + 48);
     head->meta.sequence = getLittleEndian<quint64>(h + 56);
-    head->meta.flags = flags;
     if (referenceSize)
         std::memcpy(head->meta.reference.data(), h + FrameHeaderSize + channelLength + nameLength, FrameReferenceSize);
+    head->sharedPayloadOffset = offsetSize ? getLittleEndian<quint64>(h + headSize - offsetSize) : 0;
     if (!knownChannel)
         head->channel = channel.toByteArray();
     if (!knownName)
@@ -298,6 +312,10 @@ DecodeStatus decodeFrame(QByteArrayView data, qint64 maximumPayload, Frame *fram
     const DecodeStatus headStatus = decodeFrameHead(data, maximumPayload, &frame->head, error);
     if (headStatus != DecodeStatus::Complete)
         return headStatus;
+    if (frame->head.hasSharedPayload()) {
+        *error = QStringLiteral("a shared-memory payload where none was passed");
+        return DecodeStatus::Invalid;
+    }
     if (data.size() < frame->head.frameSize())
         return DecodeStatus::NeedMoreData;
     const QByteArrayView payload = data.sliced(frame->head.headSize, frame->head.payloadLength);

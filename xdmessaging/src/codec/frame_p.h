@@ -13,7 +13,8 @@
 //   8     4     payload length in bytes
 //  12     2     sender name length in bytes (0..255)
 //  14     2     flags: 1 request, 2 reply, 4 retained (the message is also its
-//               channel's retained value); other bits zero, request and reply not both
+//               channel's retained value), 8 shared payload (see below); other bits
+//               zero, request and reply not both
 //  16     8     sender pid
 //  24     8     timestamp, ms since the epoch (UTC)
 //  32    16     message id
@@ -22,6 +23,11 @@
 //               counting from 1 (exactly once and loss accounting go by it)
 //  64     ...   channel (UTF-8), sender name (UTF-8), reference (16 bytes, only on a
 //               request or reply), payload
+//
+// A shared payload is not in the frame: in its place the head ends with 8 bytes, the
+// payload's offset in shared memory the sender passed over the same connection (the
+// local socket's large messages). Only that transport's listener reads such frames;
+// decodeFrame() finds them invalid.
 //
 // The reference of a request names where replies go: the asking process's reply inbox,
 // a listener id (its reply channel is replyChannelOf() that id). The reference of a
@@ -56,9 +62,11 @@ enum FrameFlag : quint16 {
     RequestFlag = 1,
     ReplyFlag = 2,
     RetainedFlag = 4,
-    KnownFrameFlags = RequestFlag | ReplyFlag | RetainedFlag,
+    SharedPayloadFlag = 8,
+    KnownFrameFlags = RequestFlag | ReplyFlag | RetainedFlag | SharedPayloadFlag,
 };
 constexpr qsizetype FrameReferenceSize = 16;
+constexpr qsizetype SharedPayloadOffsetSize = 8;
 
 struct FrameMeta
 {
@@ -80,8 +88,11 @@ struct FrameHead
     QByteArray channel; // UTF-8, validated
     QByteArray senderName; // UTF-8, validated
     quint32 payloadLength = 0;
-    qsizetype headSize = 0; // header + channel + sender name + reference
-    qint64 frameSize() const { return qint64(headSize) + payloadLength; }
+    quint64 sharedPayloadOffset = 0; // with SharedPayloadFlag: where the payload lies
+    qsizetype headSize = 0; // header + channel + sender name + reference (+ shared offset)
+    bool hasSharedPayload() const { return meta.flags & SharedPayloadFlag; }
+    // Of the frame in the stream: a shared payload is not in it.
+    qint64 frameSize() const { return qint64(headSize) + (hasSharedPayload() ? 0 : payloadLength); }
 };
 
 struct Frame
@@ -118,6 +129,12 @@ EncodedFrame encodeFrame(const FrameMeta &meta, QByteArrayView channelUtf8, QByt
 // a sender that keeps one EncodedFrame encodes without allocating.
 void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArrayView senderNameUtf8,
                      const QByteArray &payload, EncodedFrame *frame);
+
+// Writes head (an EncodedFrame's) to out as the head of a frame whose payload lies at
+// offset in shared memory: head.size() + SharedPayloadOffsetSize bytes.
+void encodeSharedPayloadHead(QByteArrayView head, quint64 offset, char *out);
+// Sets the offset in such a head, of sharedHeadSize bytes.
+void setSharedPayloadOffset(char *sharedHead, qsizetype sharedHeadSize, quint64 offset);
 
 // Parses the head of the frame at the start of data. Complete means head->headSize bytes
 // were enough; the payload may still be incomplete. Invalid and Malformed set *error;

@@ -8,6 +8,7 @@ namespace XDMessagingPrivate {
 namespace {
 
 constexpr QByteArrayView ManifestFirstLine("xdmessaging-manifest 1");
+constexpr QByteArrayView SharedPayloadsFeature("shared-payloads");
 
 bool parsePid(QByteArrayView value, qint64 *pid)
 {
@@ -48,6 +49,9 @@ bool parseLine(QByteArrayView key, QByteArrayView value, ListenerManifest *manif
             && !manifest->transports.contains(transport)) {
             manifest->transports.append(transport);
         }
+    } else if (key == "feature") {
+        if (value == SharedPayloadsFeature)
+            manifest->sharedPayloads = true;
     } else if (key == "channel") {
         const QString problem = channelNameProblemUtf8(value);
         if (!problem.isEmpty()) {
@@ -85,6 +89,8 @@ QByteArray encodeManifest(const ListenerManifest &manifest)
     out += "name " + manifestName(manifest.name) + '\n';
     for (const XDTransport transport : manifest.transports)
         out += "transport " + xdTransportName(transport).toUtf8() + '\n';
+    if (manifest.sharedPayloads)
+        out += "feature " + SharedPayloadsFeature.toByteArray() + '\n';
     for (const QString &channel : manifest.channels)
         out += "channel " + channel.toUtf8() + '\n';
     return out;

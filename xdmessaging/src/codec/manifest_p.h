@@ -9,10 +9,13 @@
 //   pid 4711
 //   name Messenger
 //   transport localsocket
+//   feature shared-payloads
 //   channel Status
 //
-// Another process wrote it, so parsing treats it as untrusted input. Unknown keys are
-// ignored so that later versions can add some.
+// Another process wrote it, so parsing treats it as untrusted input. Unknown keys and
+// features are ignored so that later versions can add some. A feature is what a sender
+// may use only with a listener that says it understands it: shared-payloads, large
+// payloads in shared memory over the local socket (see SharedPayloadFlag).
 
 #include <XDMessaging/xdglobal.h>
 
@@ -32,12 +35,13 @@ struct ListenerManifest
     qint64 pid = 0;
     QString name;
     QList<XDTransport> transports;
+    bool sharedPayloads = false; // the feature shared-payloads
     QStringList channels;
 
     friend bool operator==(const ListenerManifest &a, const ListenerManifest &b)
     {
         return a.id == b.id && a.pid == b.pid && a.name == b.name && a.transports == b.transports
-               && a.channels == b.channels;
+               && a.sharedPayloads == b.sharedPayloads && a.channels == b.channels;
     }
     friend bool operator!=(const ListenerManifest &a, const ListenerManifest &b) { return !(a == b); }
 };

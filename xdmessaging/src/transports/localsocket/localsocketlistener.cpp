@@ -3,6 +3,7 @@
 
 #include "core/logging_p.h"
 #include "transports/localsocket/localsocketdirectory_p.h"
+#include "transports/localsocket/sharedpayloadring_p.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QPointer>
@@ -55,6 +56,8 @@ struct LocalSocketListener::Peer
     QByteArray lastSenderName;
     quint64 framesAcknowledged = 0;
     QByteArray unsentAcknowledgement; // the rest of one the socket had no room for
+    // The ring the sender passed for large payloads, if it did.
+    std::unique_ptr<SharedPayloadMapping> sharedPayloads;
 
     ~Peer()
     {
@@ -145,7 +148,8 @@ void LocalSocketListener::checkEndpoint()
 bool LocalSocketListener::publish(const ListenerManifest &manifest, QString *error)
 {
     m_published = manifest;
-    return m_directory->publish(manifest, error);
+    m_published.sharedPayloads = true;
+    return m_directory->publish(m_published, error);
 }
 
 void LocalSocketListener::acceptPeers()
@@ -202,6 +206,10 @@ void LocalSocketListener::readPeer(const std::weak_ptr<Peer> &weakPeer)
             return;
         if (status != ReadStatus::MoreBuffered || weakPeer.expired())
             break;
+        // The sender reuses its ring's room once it hears that the payloads in it were
+        // taken: tell it now, not after the whole burst.
+        if (peer->sharedPayloads)
+            acknowledge(peer);
     }
     // After the slots, so that an acknowledgement is no step on the way of their replies.
     acknowledgeAll();
@@ -265,11 +273,15 @@ LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, i
             target = peer->buffer.data() + peer->end;
             space = peer->buffer.size() - peer->end;
         }
-        const ssize_t received = ::read(peer->fd.get(), target, size_t(space));
+        FileDescriptor passed;
+        bool refused = false;
+        const ssize_t received = receiveWithDescriptor(peer->fd.get(), target, size_t(space), &passed, &refused);
         if (received < 0 && errno == EINTR)
             continue;
         if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return ReadStatus::Drained;
+        if ((refused || passed.isValid()) && !adoptSharedPayloads(peer, std::move(passed), refused))
+            return ReadStatus::Dropped;
         if (received <= 0) {
             const bool partial = peer->readingLargePayload || peer->end > peer->start;
             // A sender that exits with acknowledgements unread resets the connection; all
@@ -304,6 +316,32 @@ LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, i
         }
         peer->end += received;
     }
+}
+
+// False when the peer was dropped: it passed more than one ring, or one that is not safe to map.
+bool LocalSocketListener::adoptSharedPayloads(Peer *peer, FileDescriptor passed, bool refused)
+{
+    QString error = QStringLiteral("the sender passed more than one descriptor");
+    if (!refused && !peer->sharedPayloads)
+        peer->sharedPayloads = SharedPayloadMapping::adopt(std::move(passed), &error);
+    else if (!refused)
+        error = QStringLiteral("the sender passed a second ring of shared memory");
+    if (refused || !peer->sharedPayloads) {
+        dropPeer(peer, error);
+        return false;
+    }
+    return true;
+}
+
+// False when the peer was dropped: it pointed outside the ring it passed, or passed none.
+bool LocalSocketListener::takeSharedPayload(Peer *peer, Frame *frame)
+{
+    if (peer->sharedPayloads
+        && peer->sharedPayloads->copyOut(frame->head.sharedPayloadOffset, frame->head.payloadLength, &frame->payload))
+        return true;
+    dropPeer(peer, peer->sharedPayloads ? QStringLiteral("a shared-memory payload outside the ring the sender passed")
+                                        : QStringLiteral("a shared-memory payload before any ring was passed"));
+    return false;
 }
 
 // False when the peer was dropped for broken framing.
@@ -343,6 +381,23 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer, int *room)
             break;
         if (status == DecodeStatus::Invalid) {
             skipFrame(frame.head, error);
+            continue;
+        }
+        if (frame.head.hasSharedPayload()) {
+            if (!takeSharedPayload(peer, &frame))
+                return false;
+            if (!payloadMatchesType(frame.head.meta.payloadType, frame.payload, &error)) {
+                skipFrame(frame.head, error);
+                continue;
+            }
+            peer->start += frame.head.frameSize();
+            frame.head.meta.flags &= ~SharedPayloadFlag; // from here on, an ordinary frame
+            ++peer->framesTaken;
+            // Delivered alone: the allocator then gives the next one the memory this one
+            // frees, still in the cache, where several at a time would grow the heap and
+            // hand it back (fresh pages for every megabyte).
+            *room = 0;
+            m_sink->frameReceived(std::move(frame), XDTransport::LocalSocket);
             continue;
         }
         const qsizetype bufferedPayload = data.size() - frame.head.headSize;

@@ -47,6 +47,9 @@ private:
     // Parses what is buffered, up to *room frames (counted down); false when the peer must
     // be dropped.
     bool takeBufferedFrames(Peer *peer, int *room);
+    // The ring of shared memory a sender passed, or a refusal (see receiveWithDescriptor()).
+    bool adoptSharedPayloads(Peer *peer, FileDescriptor passed, bool refused);
+    bool takeSharedPayload(Peer *peer, Frame *frame);
     // Closes the connection; a non-empty reason is logged as a warning.
     void dropPeer(Peer *peer, const QString &reason);
     bool bindEndpoint(TransportFailure *failure);

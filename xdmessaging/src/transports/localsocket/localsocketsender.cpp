@@ -4,6 +4,7 @@
 #include "core/logging_p.h"
 #include "core/waituntil_p.h"
 #include "transports/localsocket/localsocketdirectory_p.h"
+#include "transports/localsocket/sharedpayloadring_p.h"
 #include "transports/localsocket/socketio_p.h"
 
 #include <QtCore/QScopeGuard>
@@ -71,12 +72,22 @@ void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderT
 {
     const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
-    frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload});
+    frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, QByteArray(),
+                      0, false});
     const qsizetype at = bytes.size();
     bytes.resize(at + copiedSize);
     std::memcpy(bytes.data() + at, frame.head.constData(), size_t(frame.head.size()));
     if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
         std::memcpy(bytes.data() + at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
+}
+
+void LocalSocketSender::Batch::appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken)
+{
+    const qint64 size = frame.head.size() + SharedPayloadOffsetSize;
+    frames.push_back({size, size, senderToken, QByteArray(), frame.payload, frameNumber, false});
+    const qsizetype at = bytes.size();
+    bytes.resize(at + size);
+    encodeSharedPayloadHead(frame.head, 0, bytes.data() + at); // the offset comes when it is placed
 }
 
 void LocalSocketSender::Batch::clear()
@@ -340,19 +351,41 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
         return failed(XDError::ListenerUnreachable,
                       QStringLiteral("%1 closed the connection").arg(connection->description));
     }
-    connection->queued.append(frame, options.senderToken);
-    connection->queuedBytes += size;
+    if (listener.sharedPayloads && sharesPayloadLocked(*connection, frame))
+        connection->queued.appendShared(frame, connection->unwritten.handedOverCount() + 1, options.senderToken);
+    else
+        connection->queued.append(frame, options.senderToken);
+    const qint64 heldSize = connection->queued.frames.back().heldSize();
+    connection->queuedBytes += heldSize;
     connection->unwritten.handedOver(options.senderToken);
     // A frame that comes alone (a reply, a ping-pong) does not wait for the I/O thread
     // to wake up: two thread hops fewer per message.
     const auto now = options.timing.start(); // one clock read for all listeners of a send
     const bool idle = now - m_lastDelivery > IdleInterval;
     m_lastDelivery = now;
-    if (idle && connection->queuedBytes == size && !connection->writerActive && !connection->waitingWritable)
+    if (idle && connection->queuedBytes == heldSize && !connection->writerActive && !connection->waitingWritable)
         writeConnection(connection, lock);
     if (connection->hasQueuedFrames() || connection->waitingWritable)
         wakeIoThreadLocked();
     return outcome;
+}
+
+bool LocalSocketSender::sharesPayloadLocked(Connection &connection, const EncodedFrame &frame)
+{
+    if (frame.payload.size() < SharedPayloadThreshold || frame.payload.size() > SharedPayloadRingSize
+        || connection.sharedPayloadsUnavailable)
+        return false;
+    if (!connection.sharedPayloads) {
+        QString error;
+        connection.sharedPayloads = SharedPayloadRing::create(SharedPayloadRingSize, &error);
+        if (!connection.sharedPayloads) {
+            qCWarning(lcXDLocalSocket, "%ls; large messages to %ls go through the socket", qUtf16Printable(error),
+                      qUtf16Printable(connection.description));
+            connection.sharedPayloadsUnavailable = true;
+            return false;
+        }
+    }
+    return true;
 }
 
 bool LocalSocketSender::flush(quint64 senderToken, QDeadlineTimer deadline)
@@ -451,6 +484,17 @@ bool LocalSocketSender::readAcknowledgementsLocked(const ConnectionPtr &connecti
                                                              "valid acknowledgement"));
             return false;
         }
+        if (any && connection->sharedPayloads)
+            releaseSharedPayloadsLocked(*connection, taken);
+    }
+}
+
+void LocalSocketSender::releaseSharedPayloadsLocked(Connection &connection, quint64 framesTaken)
+{
+    connection.sharedPayloads->release(framesTaken);
+    if (connection.waitingRingRoom) {
+        connection.waitingRingRoom = false;
+        wakeIoThreadLocked(); // to write what waited for the room
     }
 }
 
@@ -471,15 +515,46 @@ void gather(std::vector<iovec> &vectors, const char *data, qint64 size)
     vectors.push_back({const_cast<char *>(data), size_t(size)});
 }
 
+// Passes fd with the message's bytes (SCM_RIGHTS), through control.
+void attachDescriptor(msghdr *message, char *control, size_t controlSize, int fd)
+{
+    message->msg_control = control;
+    message->msg_controllen = controlSize;
+    cmsghdr *header = CMSG_FIRSTHDR(message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof fd);
+    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
+}
+
 } // namespace
 
-void LocalSocketSender::gatherWriting(const Connection &connection, std::vector<iovec> &vectors)
+size_t LocalSocketSender::placeSharedPayloadsLocked(Connection &connection, std::vector<PayloadCopy> &copies)
+{
+    copies.clear();
+    Batch &batch = connection.writing;
+    const size_t end = qMin(batch.frames.size(), connection.writingFrame + MaximumFramesPerWrite);
+    qint64 at = connection.writingByte;
+    for (size_t i = connection.writingFrame; i < end; at += batch.frames[i].copiedSize, ++i) {
+        QueuedFrame &frame = batch.frames[i];
+        if (frame.ringPayload.isNull() || frame.ringPlaced)
+            continue;
+        const qint64 offset = connection.sharedPayloads->reserve(frame.ringPayload.size(), frame.frameNumber);
+        if (offset < 0)
+            return i; // the frames before it go now, the rest once the listener made room
+        setSharedPayloadOffset(batch.bytes.data() + at, frame.copiedSize, quint64(offset));
+        frame.ringPlaced = true;
+        copies.push_back({connection.sharedPayloads->data() + offset, &frame.ringPayload});
+    }
+    return end;
+}
+
+void LocalSocketSender::gatherWriting(const Connection &connection, size_t end, std::vector<iovec> &vectors)
 {
     vectors.clear();
     const Batch &batch = connection.writing;
     qint64 at = connection.writingByte;
     qint64 skip = connection.headOffset;
-    const size_t end = qMin(batch.frames.size(), connection.writingFrame + MaximumFramesPerWrite);
     for (size_t i = connection.writingFrame; i < end; ++i) {
         const QueuedFrame &frame = batch.frames[i];
         const qint64 copiedSkip = qMin(skip, frame.copiedSize);
@@ -504,7 +579,9 @@ void LocalSocketSender::writeConnection(const ConnectionPtr &connection, std::un
     // this thread is awake anyway, and never wake it. Not after every write: a ping-pong
     // would pay a recv() per message. A few dozen unread ones fit in the listener's
     // send buffer many times over, so it never has to hold one back.
-    if (!connection->closed && connection->written.unacknowledgedCount() >= AcknowledgementsReadAfter)
+    // A ring in use is made room in as soon as possible: its payloads are large and few.
+    const bool ringInUse = connection->sharedPayloads && connection->sharedPayloads->holdsFrames();
+    if (!connection->closed && (ringInUse || connection->written.unacknowledgedCount() >= AcknowledgementsReadAfter))
         readAcknowledgementsLocked(connection);
 }
 
@@ -512,6 +589,7 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
 {
     std::vector<iovec> &vectors = connection->vectors;
     vectors.reserve(2 * MaximumFramesPerWrite);
+    std::vector<PayloadCopy> copies; // allocates only for a ring in use
     while (connection->hasQueuedFrames() && !connection->closed) {
         if (connection->writingFrame == connection->writing.frames.size()) {
             connection->writing.clear();
@@ -520,15 +598,30 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
             connection->writingByte = 0;
         }
         // Gathered while locked; writing stays valid unlocked because only the writer
-        // touches it (others append to queued).
-        gatherWriting(*connection, vectors);
+        // touches it (others append to queued). So does the room reserved in the ring: the
+        // listener cannot take it back before it read the frame.
+        const size_t end = placeSharedPayloadsLocked(*connection, copies);
+        if (end == connection->writingFrame) {
+            connection->waitingRingRoom = true;
+            break;
+        }
+        gatherWriting(*connection, end, vectors);
         msghdr message {};
         message.msg_iov = vectors.data();
         message.msg_iovlen = vectors.size();
+        // The ring goes out before, or with, the first frame that points into it.
+        const bool passRing = connection->sharedPayloads && !connection->sharedPayloadsPassed;
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+        if (passRing)
+            attachDescriptor(&message, control, sizeof control, connection->sharedPayloads->fd());
         lock.unlock();
+        for (const PayloadCopy &copy : copies)
+            std::memcpy(copy.target, copy.payload->constData(), size_t(copy.payload->size()));
         const ssize_t written = ::sendmsg(connection->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         const int writeError = errno;
         lock.lock();
+        if (written > 0 && passRing)
+            connection->sharedPayloadsPassed = true;
         if (written < 0) {
             if (writeError == EINTR)
                 continue;
@@ -564,11 +657,12 @@ quint64 LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 wr
             break;
         }
         remaining -= frameLeft;
-        connection.queuedBytes -= front.size;
+        connection.queuedBytes -= front.heldSize();
         connection.headOffset = 0;
         connection.writingByte += front.copiedSize;
         ++connection.writingFrame;
         front.largePayload = QByteArray(); // the caller may have it back unshared
+        front.ringPayload = QByteArray();
         connection.written.handedOver(front.senderToken);
         ++framesDone;
     }
@@ -585,14 +679,16 @@ void LocalSocketSender::ioThreadMain()
         m_wakePending = false;
         polled = m_connectionList;
         for (const ConnectionPtr &connection : polled) {
-            if (!connection->waitingWritable)
+            if (!connection->waitingWritable && !connection->waitingRingRoom)
                 writeConnection(connection, lock);
         }
         // Writing may have closed connections; poll only the open ones.
         polled = m_connectionList;
         pollSet.assign(1, pollfd {m_wakeFd, POLLIN, 0});
         for (const ConnectionPtr &connection : polled) {
-            const short events = connection->waitingWritable ? POLLOUT : 0;
+            // The acknowledgements of a ring in use are read as they come: they make room.
+            const bool ringInUse = connection->sharedPayloads && connection->sharedPayloads->holdsFrames();
+            const short events = short((connection->waitingWritable ? POLLOUT : 0) | (ringInUse ? POLLIN : 0));
             pollSet.push_back({connection->fd, events, 0});
         }
         lock.unlock();
@@ -613,7 +709,7 @@ void LocalSocketSender::ioThreadMain()
             // Not while a caller writes to it: its acknowledgements may already count frames
             // that writer has not yet recorded as written. It reads them itself after its
             // write, or the next poll() reports the hangup again.
-            if ((revents & (POLLHUP | POLLERR)) && !connection->writerActive)
+            if ((revents & (POLLHUP | POLLERR | POLLIN)) && !connection->writerActive)
                 readAcknowledgementsLocked(connection);
         }
     }

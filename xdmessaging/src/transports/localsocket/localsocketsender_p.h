@@ -18,6 +18,7 @@ struct iovec;
 namespace XDMessagingPrivate {
 
 class LocalSocketDirectory;
+class SharedPayloadRing;
 
 // The sending side of the local-socket transport, one per process and runtime
 // directory. Callers (any thread) append frames to a per-listener queue; a library
@@ -47,6 +48,18 @@ private:
         qint64 copiedSize = 0; // of its start, copied into the batch's bytes
         quint64 senderToken = 0;
         QByteArray largePayload; // written from the caller's buffer; null when copied
+        // A payload for the connection's ring: copied there just before the frame's head,
+        // which says where, is written.
+        QByteArray ringPayload;
+        quint64 frameNumber = 0; // of the connection, counting from 1, for the ring
+        bool ringPlaced = false;
+        // What it holds of the queue limit.
+        qint64 heldSize() const { return size + ringPayload.size(); }
+    };
+    struct PayloadCopy
+    {
+        char *target; // in the ring
+        const QByteArray *payload;
     };
     // Frames in order. A frame's head, and its payload unless large, are copied into
     // bytes: a send then allocates nothing and keeps nothing of the caller's, and
@@ -56,6 +69,9 @@ private:
         QByteArray bytes; // grown by resize(), which leaves the new bytes uninitialized
         std::vector<QueuedFrame> frames;
         void append(const EncodedFrame &frame, quint64 senderToken);
+        // A frame whose payload goes through the connection's ring: its head is copied, the
+        // payload shared until the writer copies it into the ring.
+        void appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken);
         bool isEmpty() const { return frames.empty(); }
         void clear();
     };
@@ -82,6 +98,11 @@ private:
         // The writer's pieces for sendmsg(), kept: allocating them for every write is a
         // malloc() of kilobytes for each message of a ping-pong.
         std::vector<iovec> vectors;
+        // Large payloads go through it when the listener has the feature; made for the first.
+        std::unique_ptr<SharedPayloadRing> sharedPayloads;
+        bool sharedPayloadsPassed = false; // its descriptor went out with a write
+        bool sharedPayloadsUnavailable = false; // the system refused one; not tried again
+        bool waitingRingRoom = false; // the next frame waits for the listener to free room
         bool waitingWritable = false;
         bool stalled = false; // timed out once; fail at once until it drains
         bool closed = false;
@@ -98,6 +119,11 @@ private:
     void addConnectionLocked(const ConnectionPtr &connection);
     void removeConnectionLocked(const QUuid &id);
     void wakeIoThreadLocked();
+    // Whether frame's payload goes through the connection's ring (made for the first):
+    // large enough, and the system gave a ring.
+    static bool sharesPayloadLocked(Connection &connection, const EncodedFrame &frame);
+    // The listener took framesTaken frames of connection: their room in its ring is free.
+    void releaseSharedPayloadsLocked(Connection &connection, quint64 framesTaken);
 
     void ioThreadMain();
     // Whether a frame of senderToken (any, when 0) waits to be written.
@@ -107,8 +133,11 @@ private:
     // unless another thread is writing it.
     void writeConnection(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
     void writeQueuedFrames(const ConnectionPtr &connection, std::unique_lock<std::mutex> &lock);
-    // What of connection's writing batch goes into the next sendmsg().
-    static void gatherWriting(const Connection &connection, std::vector<iovec> &vectors);
+    // Reserves room in the ring for the payloads of the frames the next sendmsg() may
+    // take, and returns where those frames end: at the first that finds no room.
+    static size_t placeSharedPayloadsLocked(Connection &connection, std::vector<PayloadCopy> &copies);
+    // What of connection's writing batch, up to frame end, goes into the next sendmsg().
+    static void gatherWriting(const Connection &connection, size_t end, std::vector<iovec> &vectors);
     // Moves past the frames written bytes completed, into the connection's ledger, and
     // returns how many.
     quint64 framesWrittenLocked(Connection &connection, qint64 written);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -53,6 +54,40 @@ void FileDescriptor::reset(int fd)
     if (m_fd >= 0)
         ::close(m_fd);
     m_fd = fd;
+}
+
+ssize_t receiveWithDescriptor(int fd, char *target, size_t size, FileDescriptor *passed, bool *refused)
+{
+    iovec vector {target, size};
+    // Room for a few: a sender that passes more is refused, and they must not stay open.
+    alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+    msghdr message {};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    const ssize_t received = ::recvmsg(fd, &message, MSG_CMSG_CLOEXEC);
+    if (received < 0)
+        return received;
+    *refused = (message.msg_flags & MSG_CTRUNC) != 0;
+    for (cmsghdr *header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS)
+            continue;
+        const size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; ++i) {
+            int descriptor;
+            std::memcpy(&descriptor, CMSG_DATA(header) + i * sizeof(int), sizeof descriptor);
+            if (passed->isValid() || *refused) {
+                ::close(descriptor);
+                *refused = true;
+            } else {
+                passed->reset(descriptor);
+            }
+        }
+    }
+    if (*refused)
+        passed->reset();
+    return received;
 }
 
 FileDescriptor listenUnix(const QString &path, QString *error)

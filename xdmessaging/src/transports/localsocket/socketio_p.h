@@ -42,6 +42,11 @@ enum class ConnectResult { Connected, Refused, Busy, Failed };
 // endpoint). Busy: the listener's backlog is full (alive but not accepting).
 ConnectResult connectUnix(const QString &path, FileDescriptor *socket, QString *error);
 
+// Reads like read() from a connected Unix socket, and takes a descriptor the sender passed
+// with the bytes (SCM_RIGHTS) into *passed. More than one descriptor at a time, or more
+// than fit, is refused: they are closed and *refused is set.
+ssize_t receiveWithDescriptor(int fd, char *target, size_t size, FileDescriptor *passed, bool *refused);
+
 // The uid of the process at the other end of a connected Unix socket, or -1.
 qint64 peerUid(int fd);
 
