@@ -534,6 +534,8 @@ size_t LocalSocketSender::placeSharedPayloadsLocked(Connection &connection, std:
     copies.clear();
     Batch &batch = connection.writing;
     const size_t end = qMin(batch.frames.size(), connection.writingFrame + MaximumFramesPerWrite);
+    if (!connection.sharedPayloads)
+        return end; // no frame of this connection goes through a ring
     qint64 at = connection.writingByte;
     for (size_t i = connection.writingFrame; i < end; at += batch.frames[i].copiedSize, ++i) {
         QueuedFrame &frame = batch.frames[i];

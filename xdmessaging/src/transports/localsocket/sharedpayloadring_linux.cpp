@@ -24,7 +24,7 @@ std::unique_ptr<SharedPayloadRing> SharedPayloadRing::create(qint64 size, QStrin
         *error = QStringLiteral("cannot create shared memory for large messages: %1").arg(systemErrorString(errno));
         return {};
     }
-    void *memory = ::mmap(nullptr, size_t(size), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd.get(), 0);
+    void *memory = ::mmap(nullptr, size_t(size), PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
     if (memory == MAP_FAILED) {
         *error = QStringLiteral("cannot map shared memory for large messages: %1").arg(systemErrorString(errno));
         return {};
@@ -87,7 +87,7 @@ std::unique_ptr<SharedPayloadMapping> SharedPayloadMapping::adopt(FileDescriptor
         *error = QStringLiteral("the sender passed shared memory of %1 bytes").arg(qint64(status.st_size));
         return {};
     }
-    void *memory = ::mmap(nullptr, size_t(status.st_size), PROT_READ, MAP_SHARED | MAP_POPULATE, fd.get(), 0);
+    void *memory = ::mmap(nullptr, size_t(status.st_size), PROT_READ, MAP_SHARED, fd.get(), 0);
     if (memory == MAP_FAILED) {
         *error = QStringLiteral("cannot map the sender's shared memory: %1").arg(systemErrorString(errno));
         return {};
