@@ -321,7 +321,10 @@ LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, i
 // False when the peer was dropped: it passed more than one ring, or one that is not safe to map.
 bool LocalSocketListener::adoptSharedPayloads(Peer *peer, FileDescriptor passed, bool refused)
 {
-    QString error = QStringLiteral("the sender passed more than one descriptor");
+    // Truncated control data looks the same from here: this process may be at its limit
+    // of open files.
+    QString error = QStringLiteral("the sender passed more than one descriptor, or this process could not take "
+                                   "it (at its limit of open files?)");
     if (!refused && !peer->sharedPayloads)
         peer->sharedPayloads = SharedPayloadMapping::adopt(std::move(passed), &error);
     else if (!refused)
