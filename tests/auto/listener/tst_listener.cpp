@@ -44,6 +44,7 @@ private Q_SLOTS:
     void flushWaitsForTheKernel();
     void flushTimesOutWhileNobodyReads();
     void deliveryFailedWhenListenerGoesAway();
+    void deliveryFailedPromptlyForASingleMessage();
     void messagesRefusedToAStalledListenerAreLossesToIt();
     void unavailableTransportsAreClearErrors();
     void bogusTransportVariable();
@@ -419,6 +420,27 @@ void tst_Listener::flushTimesOutWhileNobodyReads()
 
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), Count, 20000);
     QVERIFY(broadcaster.flush(5000));
+}
+
+// One message, written at once by the sending thread (the sender was idle), so that the
+// library's I/O thread had nothing to write: it still watches the connection, and the
+// loss is reported when the listener goes, not at some later wake-up.
+void tst_Listener::deliveryFailedPromptlyForASingleMessage()
+{
+    // The sending side exists, and its I/O thread sleeps with no connection to watch.
+    QCOMPARE(XDBroadcaster().sendToChannel(randomChannel(), QStringLiteral("nobody")).listenersReached(), 0);
+    QTest::qWait(50);
+    const QString channel = randomChannel();
+    auto listener = std::make_unique<XDListener>();
+    QVERIFY(listener->registerChannel(channel));
+    XDBroadcaster broadcaster;
+    QSignalSpy failed(&broadcaster, &XDBroadcaster::deliveryFailed);
+    QCOMPARE(broadcaster.sendToChannel(channel, QStringLiteral("only")).listenersReached(), 1);
+    QVERIFY(broadcaster.flush(5000));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("1 messages lost")));
+    listener.reset(); // goes away without reading it
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 5000);
+    QCOMPARE(failed.first().at(1).toInt(), 1);
 }
 
 // A listener that does not read makes sends fail (queue limit, no wait); once it reads

@@ -256,6 +256,10 @@ void LocalSocketSender::addConnectionLocked(const ConnectionPtr &connection)
 {
     m_connections.insert(connection->id, connection);
     m_connectionList.push_back(connection);
+    // The I/O thread watches every connection for its listener's hangup, even one whose
+    // frames all went out from the caller's thread: what it had not acknowledged is
+    // reported lost then, and its socket and ring let go, not at some later wake-up.
+    wakeIoThreadLocked();
 }
 
 void LocalSocketSender::removeConnectionLocked(const QUuid &id)
