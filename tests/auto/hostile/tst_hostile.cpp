@@ -168,6 +168,7 @@ private Q_SLOTS:
     void sharedMemoryFromARawSenderIsTaken();
     void untrustworthySharedMemoryClosesTheConnection_data();
     void untrustworthySharedMemoryClosesTheConnection();
+    void aSecondRingClosesTheConnection();
 
 private:
     void expectStillServing();
@@ -439,6 +440,22 @@ void tst_Hostile::untrustworthySharedMemoryClosesTheConnection()
     expectStillServing();
     reportReliability(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
                       QStringLiteral("refused and logged, connection closed, listener kept serving"));
+}
+
+// A connection has one ring for its lifetime: frames already read keep pointing into it.
+void tst_Hostile::aSecondRingClosesTheConnection()
+{
+    const QByteArray channel = m_fixture->channel().toUtf8();
+    RawClient client(m_fixture->socketPath());
+    QVERIFY(client.writeWithDescriptors(frameBytes(channel, "first"), {sharedMemory(RingSize, "x", Sealed)}));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 1, 5000);
+    QVERIFY(client.writeWithDescriptors(frameBytes(channel, "second"), {sharedMemory(RingSize, "y", Sealed)}));
+    QTRY_VERIFY_WITH_TIMEOUT(client.closedByPeer(), 5000);
+    QVERIFY2(!LibraryWarnings::captured().isEmpty(), "the refusal is logged");
+    QVERIFY2(LibraryWarnings::captured().last().contains(QStringLiteral("a second ring")),
+             qPrintable(LibraryWarnings::captured().last()));
+    QCOMPARE(m_fixture->received().size(), 1);
+    expectStillServing();
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)

@@ -321,19 +321,20 @@ LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, i
 // False when the peer was dropped: it passed more than one ring, or one that is not safe to map.
 bool LocalSocketListener::adoptSharedPayloads(Peer *peer, FileDescriptor passed, bool refused)
 {
-    // Truncated control data looks the same from here: this process may be at its limit
-    // of open files.
-    QString error = QStringLiteral("the sender passed more than one descriptor, or this process could not take "
-                                   "it (at its limit of open files?)");
-    if (!refused && !peer->sharedPayloads)
-        peer->sharedPayloads = SharedPayloadMapping::adopt(std::move(passed), &error);
-    else if (!refused)
+    QString error;
+    if (refused) {
+        // Truncated control data looks the same from here: this process may be at its
+        // limit of open files.
+        error = QStringLiteral("the sender passed more than one descriptor, or this process could not take it "
+                               "(at its limit of open files?)");
+    } else if (peer->sharedPayloads) {
+        // Frames already read may point into the first one.
         error = QStringLiteral("the sender passed a second ring of shared memory");
-    if (refused || !peer->sharedPayloads) {
-        dropPeer(peer, error);
-        return false;
+    } else if ((peer->sharedPayloads = SharedPayloadMapping::adopt(std::move(passed), &error))) {
+        return true;
     }
-    return true;
+    dropPeer(peer, error);
+    return false;
 }
 
 // False when the peer was dropped: it pointed outside the ring it passed, or passed none.
