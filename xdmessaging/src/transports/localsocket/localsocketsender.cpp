@@ -519,18 +519,6 @@ void gather(std::vector<iovec> &vectors, const char *data, qint64 size)
     vectors.push_back({const_cast<char *>(data), size_t(size)});
 }
 
-// Passes fd with the message's bytes (SCM_RIGHTS), through control.
-void attachDescriptor(msghdr *message, char *control, size_t controlSize, int fd)
-{
-    message->msg_control = control;
-    message->msg_controllen = controlSize;
-    cmsghdr *header = CMSG_FIRSTHDR(message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof fd);
-    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
-}
-
 } // namespace
 
 size_t LocalSocketSender::placeSharedPayloadsLocked(Connection &connection, std::vector<PayloadCopy> &copies)

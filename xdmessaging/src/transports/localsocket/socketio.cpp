@@ -56,6 +56,17 @@ void FileDescriptor::reset(int fd)
     m_fd = fd;
 }
 
+void attachDescriptor(msghdr *message, char *control, size_t controlSize, int fd)
+{
+    message->msg_control = control;
+    message->msg_controllen = controlSize;
+    cmsghdr *header = CMSG_FIRSTHDR(message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof fd);
+    std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
+}
+
 ssize_t receiveWithDescriptor(int fd, char *target, size_t size, FileDescriptor *passed, bool *refused)
 {
     iovec vector {target, size};

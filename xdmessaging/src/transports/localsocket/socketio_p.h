@@ -11,6 +11,8 @@
 
 #include <sys/types.h>
 
+struct msghdr;
+
 namespace XDMessagingPrivate {
 
 // Closes a file descriptor on destruction.
@@ -41,6 +43,10 @@ enum class ConnectResult { Connected, Refused, Busy, Failed };
 // Connects a non-blocking socket to path. Refused: nobody listens there (a stale
 // endpoint). Busy: the listener's backlog is full (alive but not accepting).
 ConnectResult connectUnix(const QString &path, FileDescriptor *socket, QString *error);
+
+// Passes fd (SCM_RIGHTS) with message's bytes, through control: at least
+// CMSG_SPACE(sizeof(int)) bytes, aligned for cmsghdr, that live until sendmsg().
+void attachDescriptor(msghdr *message, char *control, size_t controlSize, int fd);
 
 // Reads like read() from a connected Unix socket, and takes a descriptor the sender passed
 // with the bytes (SCM_RIGHTS) into *passed. More than one descriptor at a time, or more
