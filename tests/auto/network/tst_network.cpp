@@ -8,6 +8,7 @@
 
 #include "codec/frame_p.h"
 #include "transports/redis/rediskeys_p.h"
+#include "transports/redis/redissender_p.h"
 
 #include <XDMessaging/xdmessaging.h>
 
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void redisRestartMidStreamLosesNothing();
     void droppedConnectionsLoseNothing();
     void stoppedRedisIsNoticedAndLosesNothing();
+    void backlogFromAStopGoesOutOnTheNextConnection();
     void channelRegisteredWhileReadingMissesNothing();
     void channelRegisteredAgainGetsNothingFromTheGap();
     void fullQueueWhileRedisIsDownRefusesAndKeepsWhatItAccepted();
@@ -270,6 +272,48 @@ void tst_Network::stoppedRedisIsNoticedAndLosesNothing()
                       QStringLiteral("both ends noticed within %1 s; the listener got all %2 once, in order")
                               .arg((noticedMs + 999) / 1000)
                               .arg(Before + During));
+}
+
+// A backlog as long as the queue allows, built up while Redis is stopped, goes out on
+// the connection made once it resumes. The sender goes on reading replies and checking
+// liveness while it writes the backlog, so it does not give that connection up as stuck
+// (its own thread, not the server, would have been the one not answering).
+void tst_Network::backlogFromAStopGoesOutOnTheNextConnection()
+{
+    constexpr int Backlog = 90000; // under the stream's length bound: nothing is trimmed
+    const QString channel = randomName(QStringLiteral("backlog-"));
+    XDListener listener(XDTransport::Network);
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    QVERIFY(listener.registerChannel(channel));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
+    XDBroadcaster broadcaster(XDTransport::Network);
+    QVERIFY(broadcaster.sendToChannel(channel, QStringLiteral("before")).propagatedToNetwork());
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 10000);
+
+    const pid_t redis = pid_t(m_redis->pid());
+    QCOMPARE(::kill(redis, SIGSTOP), 0);
+    const auto resume = qScopeGuard([redis] { ::kill(redis, SIGCONT); });
+    for (int i = 0; i < Backlog; ++i) {
+        const XDSendResult result = broadcaster.sendToChannel(channel, QString::number(i));
+        QVERIFY2(result.propagatedToNetwork(), qPrintable(result.errorString()));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Disconnected, 30000);
+    QCOMPARE(::kill(redis, SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Connected, 30000);
+    QSignalSpy states(&broadcaster, &XDBroadcaster::networkStateChanged);
+    QVERIFY(broadcaster.flush(120000));
+    QVERIFY2(states.isEmpty(), qPrintable(states.value(0).value(1).toString()));
+    // Whether a connection is given up depends on how loaded the machine is; that the
+    // backlog went in pieces does not.
+    const size_t mostInFlight = XDMessagingPrivate::RedisSender::mostMessagesInFlight();
+    QVERIFY2(mostInFlight <= Backlog / 4, qPrintable(QString::number(mostInFlight)));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1 + Backlog, 120000);
+    QTest::qWait(1500); // nothing more comes: no message twice
+    QCOMPARE(received.size(), 1 + Backlog);
+    for (int i = 0; i < Backlog; ++i) {
+        if (received.at(1 + i).at(0).value<XDMessage>().text() != QString::number(i))
+            QFAIL(qPrintable(QStringLiteral("message %1 is out of order").arg(i)));
+    }
 }
 
 // A channel registered while the listener's blocking read of its other channels is out:
@@ -690,7 +734,9 @@ void tst_Network::unreachableRedisIsReportedAndLocalDeliveryGoesOn()
     QSignalSpy errors(&networkListener, &XDListener::errorOccurred);
     QVERIFY(networkListener.registerChannel(channel));
     QTRY_COMPARE_WITH_TIMEOUT(networkListener.networkState(), XDNetworkState::Disconnected, 10000);
-    QVERIFY(!errors.isEmpty());
+    // The state is set at once, and errorOccurred() comes through the listener's event
+    // queue: a loaded machine can show the one before the other.
+    QTRY_VERIFY(!errors.isEmpty());
     QVERIFY2(networkListener.errorString().contains(QStringLiteral("Connection refused")),
              qPrintable(networkListener.errorString()));
 }

@@ -52,13 +52,18 @@ public:
         QByteArray retainedKey; // empty for other messages
         bool clearsRetainedValue = false;
     };
-    // For the sender thread: what to XADD next, in order; they count as in flight.
+    // For the sender thread: what to XADD next, in order, as many as the window of
+    // unanswered messages has room for; they count as in flight.
     QList<OutgoingMessage> takeUnsent();
-    // Redis answered the XADD of sequence (error empty: stored).
-    void acknowledged(quint64 sequence, const QString &error);
+    // Redis answered the XADD of sequence (error empty: stored). True when the window
+    // emptied by half and more waits: time to take the next ones.
+    bool acknowledged(quint64 sequence, const QString &error);
     void connectionReady(const QByteArray &runId);
     void connectionLost(const QString &error);
     void attachWorker(RedisSenderWorker *worker);
+    // The most messages this process's senders had sent to Redis and not yet seen
+    // answered, at any time. For tests: a backlog goes out in pieces.
+    static size_t mostMessagesInFlight();
 
 private:
     explicit RedisSender(const RedisEndpoint &endpoint);
