@@ -11,7 +11,6 @@
 #include <QtCore/QThread>
 
 #include <algorithm>
-#include <atomic>
 
 namespace XDMessagingPrivate {
 
@@ -35,8 +34,6 @@ constexpr size_t MaximumQueuedMessages = 100000;
 constexpr size_t MaximumMessagesInFlight = 16384;
 // How long the destructor (at process exit) waits for Redis to take the queue.
 constexpr std::chrono::milliseconds ExitFlushTimeout(1000);
-
-std::atomic<size_t> mostMessagesInFlightSeen {0};
 
 DeliveryOutcome failed(XDError error, const QString &reason)
 {
@@ -245,14 +242,14 @@ QList<RedisSender::OutgoingMessage> RedisSender::takeUnsent()
     for (size_t i = m_inFlight; i < end; ++i)
         unsent.append(m_queue[i]);
     m_inFlight = std::max(m_inFlight, end);
-    if (m_inFlight > mostMessagesInFlightSeen.load(std::memory_order_relaxed))
-        mostMessagesInFlightSeen.store(m_inFlight, std::memory_order_relaxed); // under the lock
+    m_mostInFlight = std::max(m_mostInFlight, m_inFlight);
     return unsent;
 }
 
-size_t RedisSender::mostMessagesInFlight()
+size_t RedisSender::mostMessagesInFlight() const
 {
-    return mostMessagesInFlightSeen.load(std::memory_order_relaxed);
+    std::lock_guard lock(m_mutex);
+    return m_mostInFlight;
 }
 
 bool RedisSender::acknowledged(quint64 sequence, const QString &error)

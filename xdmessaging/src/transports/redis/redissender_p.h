@@ -61,9 +61,9 @@ public:
     void connectionReady(const QByteArray &runId);
     void connectionLost(const QString &error);
     void attachWorker(RedisSenderWorker *worker);
-    // The most messages this process's senders had sent to Redis and not yet seen
-    // answered, at any time. For tests: a backlog goes out in pieces.
-    static size_t mostMessagesInFlight();
+    // The most messages sent to Redis and not yet answered at any one time. For tests:
+    // a backlog goes out in pieces.
+    size_t mostMessagesInFlight() const;
 
 private:
     explicit RedisSender(const RedisEndpoint &endpoint);
@@ -85,6 +85,7 @@ private:
     std::condition_variable m_progress;
     std::deque<OutgoingMessage> m_queue; // front: oldest not yet acknowledged
     size_t m_inFlight = 0; // the first m_inFlight of m_queue were sent
+    size_t m_mostInFlight = 0;
     qint64 m_queuedBytes = 0;
     bool m_queueStalled = false; // a send timed out waiting for room in the queue
     quint64 m_nextSequence = 1;
