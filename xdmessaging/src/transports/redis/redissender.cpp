@@ -78,10 +78,9 @@ public:
                                   QByteArrayLiteral("~"), QByteArray::number(streamLengthBound(message.frame.size())),
                                   QByteArrayLiteral("*"), streamFrameField(), message.frame, streamSequenceField(),
                                   message.streamSequence},
-                                 [this, sender, sequence](const redisReply *reply) {
-                                     // null: the connection dropped; it is sent again
-                                     if (reply && sender->acknowledged(sequence, replyError(reply)))
-                                         pump();
+                                 [sender, sequence](const redisReply *reply) {
+                                     if (reply) // null: the connection dropped; it is sent again
+                                         sender->acknowledged(sequence, replyError(reply));
                                  });
             if (isReplyStreamKey(message.key)) {
                 m_connection.command(
@@ -224,7 +223,7 @@ DeliveryOutcome RedisSender::deliver(const ListenerRecord &listener, const Encod
 
 void RedisSender::wakeWorkerLocked()
 {
-    // A full window is refilled by the answers (acknowledged()).
+    // A full window is refilled as the answers come (acknowledged()).
     if (!m_worker || m_wakePending || m_inFlight >= MaximumMessagesInFlight)
         return;
     m_wakePending = true;
@@ -252,12 +251,12 @@ size_t RedisSender::mostMessagesInFlight() const
     return m_mostInFlight;
 }
 
-bool RedisSender::acknowledged(quint64 sequence, const QString &error)
+void RedisSender::acknowledged(quint64 sequence, const QString &error)
 {
     std::unique_lock lock(m_mutex);
     if (m_inFlight == 0 || m_queue.empty() || m_queue.front().sequence != sequence) {
         qCWarning(lcXDNetwork, "an answer from Redis matched no message sent; ignored");
-        return false;
+        return;
     }
     OutgoingMessage message = std::move(m_queue.front());
     m_queue.pop_front();
@@ -268,7 +267,8 @@ bool RedisSender::acknowledged(quint64 sequence, const QString &error)
     if (error.isEmpty())
         retainLocked(std::move(message));
     messageDoneLocked(token);
-    const bool refill = m_inFlight <= MaximumMessagesInFlight / 2 && m_inFlight < m_queue.size();
+    if (m_inFlight <= MaximumMessagesInFlight / 2 && m_inFlight < m_queue.size())
+        wakeWorkerLocked(); // half the window is answered: the next ones go
     lock.unlock();
     if (!error.isEmpty()) {
         // Redis refused this one message (the key holds something else, out of memory):
@@ -276,7 +276,6 @@ bool RedisSender::acknowledged(quint64 sequence, const QString &error)
         qCWarning(lcXDNetwork, "Redis refused a message for %s: %ls", key.constData(), qUtf16Printable(error));
         reportLostMessages(token, QStringLiteral("the network stream %1").arg(QString::fromUtf8(key)), 1, error);
     }
-    return refill;
 }
 
 void RedisSender::messageDoneLocked(quint64 senderToken)

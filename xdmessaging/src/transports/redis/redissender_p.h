@@ -55,9 +55,9 @@ public:
     // For the sender thread: what to XADD next, in order, as many as the window of
     // unanswered messages has room for; they count as in flight.
     QList<OutgoingMessage> takeUnsent();
-    // Redis answered the XADD of sequence (error empty: stored). True when the window
-    // emptied by half and more waits: time to take the next ones.
-    bool acknowledged(quint64 sequence, const QString &error);
+    // Redis answered the XADD of sequence (error empty: stored). Once half the window is
+    // answered, the sender thread is woken to take the next ones.
+    void acknowledged(quint64 sequence, const QString &error);
     void connectionReady(const QByteArray &runId);
     void connectionLost(const QString &error);
     void attachWorker(RedisSenderWorker *worker);
