@@ -24,21 +24,36 @@ QString randomChannel()
     return QStringLiteral("presence-") + QUuid::createUuid().toString(QUuid::Id128);
 }
 
-// What a watcher said, one line per signal: "JOIN <name>", "LEAVE <name> <how>".
+bool isShown(const XDPresence *presence, const XDListenerInfo &listener)
+{
+    const QList<XDListenerInfo> shown = presence->listeners();
+    return std::any_of(shown.cbegin(), shown.cend(),
+                       [&listener](const XDListenerInfo &info) { return info.id() == listener.id(); });
+}
+
+// What a watcher said, one line per signal: "JOIN <name>", "LEAVE <name> <how>". Each
+// time, listeners() must already show what the signal tells, and between signals it
+// must not change: settle() compares it with what it was at the last listenersChanged().
 class PresenceLog : public QObject
 {
 public:
-    explicit PresenceLog(XDPresence *presence)
+    explicit PresenceLog(XDPresence *presence) : m_presence(presence), m_lastTold(presence->listeners())
     {
-        connect(presence, &XDPresence::listenerJoined, this,
-                [this](const XDListenerInfo &info) { lines.append(QStringLiteral("JOIN ") + info.name()); });
+        connect(presence, &XDPresence::listenerJoined, this, [this](const XDListenerInfo &info) {
+            lines.append(QStringLiteral("JOIN ") + info.name());
+            if (!isShown(m_presence, info))
+                lines.append(QStringLiteral("NOT SHOWN ") + info.name());
+        });
         connect(presence, &XDPresence::listenerLeft, this,
                 [this](const XDListenerInfo &info, XDPresence::Departure how) {
                     lines.append(QStringLiteral("LEAVE %1 %2")
                                          .arg(info.name(), how == XDPresence::Vanished
                                                                    ? QStringLiteral("vanished")
                                                                    : QStringLiteral("unregistered")));
+                    if (isShown(m_presence, info))
+                        lines.append(QStringLiteral("STILL SHOWN ") + info.name());
                 });
+        connect(presence, &XDPresence::listenersChanged, this, [this] { m_lastTold = m_presence->listeners(); });
     }
     // Waits up to NoticeWithinMs for the log to reach count lines, then QuietMs more for
     // any line too many; returns the lines.
@@ -50,10 +65,16 @@ public:
             QTest::qWait(10);
         latencyMs = timer.elapsed();
         QTest::qWait(QuietMs);
+        if (m_presence->listeners() != m_lastTold)
+            lines.append(QStringLiteral("CHANGED UNTOLD"));
         return lines;
     }
     QStringList lines;
     qint64 latencyMs = 0;
+
+private:
+    const XDPresence *m_presence;
+    QList<XDListenerInfo> m_lastTold;
 };
 
 } // namespace
@@ -215,9 +236,12 @@ void tst_Presence::watchingEveryChannel()
     local.setName(QStringLiteral("local"));
     QVERIFY(local.registerChannel(QStringLiteral("c")));
     QCOMPARE(log.settle(3).mid(2), QStringList {QStringLiteral("JOIN local")});
+    const int toldBefore = changed.count();
     presence.setChannel(QStringLiteral("b"));
     QCOMPARE(presence.count(), 0);
+    QCOMPARE(changed.count(), toldBefore + 1); // before setChannel() returned
     QCOMPARE(log.settle(4).mid(3), QStringList {QStringLiteral("LEAVE local unregistered")});
+    QCOMPARE(changed.count(), toldBefore + 1); // the leave told, listeners() as it was
     presence.setChannel(QStringLiteral("c"));
     QCOMPARE(log.settle(5).mid(4), QStringList {QStringLiteral("JOIN local")});
 }

@@ -94,7 +94,12 @@ public:
     */
     void setTransport(XDTransport transport);
 
-    /*! The listeners present now. Complete as soon as the watcher is constructed. */
+    /*!
+        The listeners present now. Complete as soon as the watcher is constructed, and
+        as soon as setChannel() or setTransport() returns; otherwise it changes only
+        just before the signal that tells the change (listenerJoined(), listenerLeft()
+        or listenersChanged()), never ahead of it.
+    */
     QList<XDListenerInfo> listeners() const;
     /*! How many listeners are present now. */
     int count() const;
@@ -109,7 +114,10 @@ Q_SIGNALS:
     void listenerJoined(const XDListenerInfo &listener);
     /*! \a listener is no longer present; \a how says whether it said so. */
     void listenerLeft(const XDListenerInfo &listener, XDPresence::Departure how);
-    /*! listeners() changed: a join, a leave, or a present listener's channels or name. */
+    /*!
+        listeners() changed: a join, a leave, or a present listener's channels or name.
+        After a setter, emitted before it returns.
+    */
     void listenersChanged();
     /*! setChannel() changed the channel. */
     void channelChanged();

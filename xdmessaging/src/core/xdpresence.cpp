@@ -10,6 +10,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <vector>
@@ -56,6 +57,8 @@ public:
     bool isPresentOnChannel(const TrackedListener &listener) const;
     void post(PresenceEvent &&event);
     void deliver();
+    bool show(const PresenceEvent &event);
+    bool showCurrent();
     void fail(XDError code, const QString &message);
 
     XDPresence *const q;
@@ -64,6 +67,10 @@ public:
     std::vector<std::unique_ptr<PresenceSource>> sources;
     QHash<QUuid, TrackedListener> tracked;
     QList<QUuid> order; // of the present listeners, as they joined
+    // What listeners() returns. It follows order through the events, each applied just
+    // before its signal, so that a slot, a binding or a test never sees a join or leave
+    // whose signal is still to come; the constructor and the setters show at once.
+    QList<XDListenerInfo> shown;
     // Listeners seen to die: another transport may still show them for a while (a
     // Redis key until it expires), which is no return.
     QSet<QUuid> dead;
@@ -225,15 +232,15 @@ void XDPresencePrivate::deliver()
         pending.pop_front();
         switch (event.kind) {
         case PresenceEvent::Kind::Joined:
-            listenersChanged = true;
+            listenersChanged |= show(event);
             Q_EMIT q->listenerJoined(event.listener);
             break;
         case PresenceEvent::Kind::Left:
-            listenersChanged = true;
+            listenersChanged |= show(event);
             Q_EMIT q->listenerLeft(event.listener, event.how);
             break;
         case PresenceEvent::Kind::Changed:
-            listenersChanged = true;
+            listenersChanged |= show(event);
             break;
         case PresenceEvent::Kind::Error:
             Q_EMIT q->errorStringChanged();
@@ -244,6 +251,42 @@ void XDPresencePrivate::deliver()
     }
     if (alive && listenersChanged)
         Q_EMIT q->listenersChanged();
+}
+
+// Applies one event to what listeners() returns; returns whether that changed. An event
+// a setter already showed changes nothing.
+bool XDPresencePrivate::show(const PresenceEvent &event)
+{
+    const QUuid id = event.listener.id();
+    const auto at =
+            std::find_if(shown.begin(), shown.end(), [&id](const XDListenerInfo &info) { return info.id() == id; });
+    if (event.kind == PresenceEvent::Kind::Left) {
+        if (at == shown.end())
+            return false;
+        shown.erase(at);
+        return true;
+    }
+    if (at == shown.end()) {
+        shown.append(event.listener);
+        return true;
+    }
+    if (*at == event.listener)
+        return false;
+    *at = event.listener;
+    return true;
+}
+
+// Shows what the sources tell now; returns whether that changed listeners().
+bool XDPresencePrivate::showCurrent()
+{
+    QList<XDListenerInfo> current;
+    current.reserve(order.size());
+    for (const QUuid &id : std::as_const(order))
+        current.append(tracked.value(id).info);
+    if (current == shown)
+        return false;
+    shown = std::move(current);
+    return true;
 }
 
 XDPresence::XDPresence(const QString &channel, QObject *parent) : XDPresence(channel, XDTransport::Auto, parent) {}
@@ -258,6 +301,7 @@ XDPresence::XDPresence(const QString &channel, XDTransport transport, QObject *p
         return;
     }
     d->restart(false);
+    d->showCurrent();
 }
 
 // Sources go first: they must not report to a half-destroyed watcher.
@@ -285,7 +329,11 @@ void XDPresence::setChannel(const QString &channel)
     const QList<QUuid> ids = d->tracked.keys();
     for (const QUuid &id : ids)
         d->evaluate(id, XDPresence::Unregistered);
+    const bool listenersChanged = d->showCurrent();
+    const QPointer<XDPresence> alive(this);
     Q_EMIT channelChanged();
+    if (alive && listenersChanged)
+        Q_EMIT this->listenersChanged();
 }
 
 XDTransport XDPresence::transport() const
@@ -300,21 +348,21 @@ void XDPresence::setTransport(XDTransport transport)
         return;
     d->requested = transport;
     d->restart(true);
+    const bool listenersChanged = d->showCurrent();
+    const QPointer<XDPresence> alive(this);
     Q_EMIT transportChanged();
+    if (alive && listenersChanged)
+        Q_EMIT this->listenersChanged();
 }
 
 QList<XDListenerInfo> XDPresence::listeners() const
 {
-    QList<XDListenerInfo> infos;
-    infos.reserve(d->order.size());
-    for (const QUuid &id : std::as_const(d->order))
-        infos.append(d->tracked.value(id).info);
-    return infos;
+    return d->shown;
 }
 
 int XDPresence::count() const
 {
-    return int(d->order.size());
+    return int(d->shown.size());
 }
 
 XDError XDPresence::error() const
