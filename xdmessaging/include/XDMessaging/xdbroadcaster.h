@@ -152,7 +152,11 @@ public:
     /*! Turns propagation through Redis on or off, as \a propagate says. */
     void setPropagateToNetwork(bool propagate);
 
-    /*! How this broadcaster's connection to Redis is doing; Off when it does not propagate. */
+    /*!
+        How this broadcaster's connection to Redis is doing; Off when it does not
+        propagate. It changes just before networkStateChanged(), from the event loop
+        (or in setPropagateToNetwork()).
+    */
     XDNetworkState networkState() const;
 
     /*!

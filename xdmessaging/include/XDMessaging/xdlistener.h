@@ -161,7 +161,10 @@ public:
     /*! Sets the largest payload accepted to \a bytes (0 to 4 GiB - 1). */
     void setMaximumMessageSize(qint64 bytes);
 
-    /*! How the listener's connection to Redis is doing; Off when it does not listen on the network. */
+    /*!
+        How the listener's connection to Redis is doing; Off when it does not listen on
+        the network. It changes from the event loop, just before networkStateChanged().
+    */
     XDNetworkState networkState() const;
 
     /*! The last error; XDError::NoError when the last operation succeeded. */

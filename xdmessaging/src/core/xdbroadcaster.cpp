@@ -101,21 +101,6 @@ void reportLostMessages(quint64 senderToken, const QString &listenerDescription,
             Qt::QueuedConnection);
 }
 
-void reportNetworkState(const SenderTransport *sender, const NetworkStatus &status)
-{
-    BroadcasterRegistry &r = registry();
-    std::lock_guard lock(r.mutex);
-    for (const RegisteredBroadcaster &registered : std::as_const(r.broadcasters)) {
-        XDBroadcaster *broadcaster = registered.broadcaster;
-        if (!broadcaster || registered.networkSender != sender)
-            continue;
-        QMetaObject::invokeMethod(
-                broadcaster,
-                [broadcaster, status] { Q_EMIT broadcaster->networkStateChanged(status.state, status.error); },
-                Qt::QueuedConnection);
-    }
-}
-
 } // namespace XDMessagingPrivate
 
 // What makes a frame a request or a reply (frame_p.h); nothing for a plain message.
@@ -188,6 +173,15 @@ public:
         numbering.clear();
         lastNumbering = nullptr;
     }
+    // From the event loop: networkState() becomes what the signal tells.
+    static void tellNetworkState(XDBroadcaster *q, const NetworkStatus &status)
+    {
+        {
+            std::lock_guard lock(q->d->sendersMutex);
+            q->d->toldNetworkState = status.state;
+        }
+        Q_EMIT q->networkStateChanged(status.state, status.error);
+    }
     // propagateToNetwork() changed, and with it networkState().
     void propagationChanged(XDBroadcaster *q)
     {
@@ -211,6 +205,10 @@ public:
     // Senders of the transports used before setTransport(): flush() still waits for them.
     QList<std::shared_ptr<SenderTransport>> retiredSenders;
     std::shared_ptr<SenderTransport> resolvedNetworkSender; // kept once resolved
+    // Its state as the signals so far told it (or as it was when resolved): what
+    // networkState() returns, so that a reader never sees a state whose
+    // networkStateChanged() is still to come.
+    XDNetworkState toldNetworkState = XDNetworkState::Disconnected;
     QByteArray senderNameUtf8;
     std::atomic<quint64> sendersRevision {0};
 
@@ -304,6 +302,24 @@ const QList<std::shared_ptr<SenderTransport>> &XDBroadcasterPrivate::sendingTran
     return sendingThrough;
 }
 
+namespace XDMessagingPrivate {
+
+void reportNetworkState(const SenderTransport *sender, const NetworkStatus &status)
+{
+    BroadcasterRegistry &r = registry();
+    std::lock_guard lock(r.mutex);
+    for (const RegisteredBroadcaster &registered : std::as_const(r.broadcasters)) {
+        XDBroadcaster *broadcaster = registered.broadcaster;
+        if (!broadcaster || registered.networkSender != sender)
+            continue;
+        QMetaObject::invokeMethod(
+                broadcaster, [broadcaster, status] { XDBroadcasterPrivate::tellNetworkState(broadcaster, status); },
+                Qt::QueuedConnection);
+    }
+}
+
+} // namespace XDMessagingPrivate
+
 std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFailure *failure)
 {
     {
@@ -315,17 +331,20 @@ std::shared_ptr<SenderTransport> XDBroadcasterPrivate::networkSender(TransportFa
     std::shared_ptr<SenderTransport> sender = senderTransport(XDTransport::Network, failure);
     if (!sender)
         return {};
+    // Registered first, so that every state change after the one read below is told;
+    // one told before and read here again changes nothing.
     {
-        std::lock_guard lock(sendersMutex);
-        resolvedNetworkSender = sender;
-        sendersChanged();
-        // On XDTransport::Network this is the only sender resolved.
-        if (senderNameUtf8.isEmpty())
-            senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
+        BroadcasterRegistry &r = registry();
+        std::lock_guard lock(r.mutex);
+        r.broadcasters[token].networkSender = sender.get();
     }
-    BroadcasterRegistry &r = registry();
-    std::lock_guard lock(r.mutex);
-    r.broadcasters[token].networkSender = sender.get();
+    std::lock_guard lock(sendersMutex);
+    resolvedNetworkSender = sender;
+    toldNetworkState = sender->networkStatus().state;
+    sendersChanged();
+    // On XDTransport::Network this is the only sender resolved.
+    if (senderNameUtf8.isEmpty())
+        senderNameUtf8 = QCoreApplication::applicationName().toUtf8();
     return sender;
 }
 
@@ -747,12 +766,8 @@ XDNetworkState XDBroadcaster::networkState() const
 {
     if (!propagateToNetwork())
         return XDNetworkState::Off;
-    std::shared_ptr<SenderTransport> sender;
-    {
-        std::lock_guard lock(d->sendersMutex);
-        sender = d->resolvedNetworkSender;
-    }
-    return sender ? sender->networkStatus().state : XDNetworkState::Disconnected;
+    std::lock_guard lock(d->sendersMutex);
+    return d->resolvedNetworkSender ? d->toldNetworkState : XDNetworkState::Disconnected;
 }
 
 int XDBroadcaster::sendTimeout() const

@@ -120,7 +120,10 @@ public:
     QByteArray lastSenderNameUtf8; // senders repeat: decode each name once
     QString lastSenderName;
     SequenceTracker sequences; // exactly once, and gaps are losses, whatever the transport
-    XDNetworkState networkState = XDNetworkState::Off;
+    XDNetworkState networkState = XDNetworkState::Off; // as the transport last said
+    // What networkState() returns: the state as the signals so far told it, so that a
+    // reader never sees a state whose networkStateChanged() is still to come.
+    XDNetworkState toldNetworkState = XDNetworkState::Off;
     std::deque<ListenerEvent> events;
     bool deliveryScheduled = false;
     bool delivering = false; // a slot is running: deliveries wait for it to return
@@ -183,6 +186,7 @@ void XDListenerPrivate::deliverEvents()
             Q_EMIT q->messagesLost(event.text, event.count);
             break;
         case ListenerEvent::Kind::NetworkState:
+            toldNetworkState = event.state;
             Q_EMIT q->networkStateChanged(event.state, event.text);
             break;
         case ListenerEvent::Kind::Readiness:
@@ -682,7 +686,7 @@ void XDListener::setMaximumMessageSize(qint64 bytes)
 
 XDNetworkState XDListener::networkState() const
 {
-    return d->networkState;
+    return d->toldNetworkState;
 }
 
 XDError XDListener::error() const
