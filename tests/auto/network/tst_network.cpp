@@ -727,8 +727,20 @@ void tst_Network::propagatedStreamIsDeliveredExactlyOnce()
                       QStringLiteral("each delivered exactly once, in order; no loss reported"));
 }
 
-// Redis not there at start: a network broadcaster says why; a propagating one still
-// delivers locally and reports the network part; a network listener reports it too.
+// Appends to *disagreements each networkStateChanged() of watched (an XDListener or an
+// XDBroadcaster) whose state its networkState() does not show.
+template<typename Watched>
+void noteStatesShownUntold(Watched *watched, const QString &name, QStringList *disagreements)
+{
+    QObject::connect(watched, &Watched::networkStateChanged, watched, [=](XDNetworkState state) {
+        if (watched->networkState() != state)
+            disagreements->append(QStringLiteral("%1: told %2, shows %3")
+                                          .arg(name)
+                                          .arg(int(state))
+                                          .arg(int(watched->networkState())));
+    });
+}
+
 // networkState() is what the last networkStateChanged() told: a state the connection is
 // already in, whose signal is still queued, does not show before it is told.
 void tst_Network::networkStateChangesWithItsSignal()
@@ -741,17 +753,8 @@ void tst_Network::networkStateChangesWithItsSignal()
     QTRY_COMPARE_WITH_TIMEOUT(listener.networkState(), XDNetworkState::Connected, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(broadcaster.networkState(), XDNetworkState::Connected, 10000);
     QStringList disagreements;
-    connect(&listener, &XDListener::networkStateChanged, &listener, [&](XDNetworkState state) {
-        if (listener.networkState() != state)
-            disagreements.append(
-                    QStringLiteral("listener: told %1, shows %2").arg(int(state)).arg(int(listener.networkState())));
-    });
-    connect(&broadcaster, &XDBroadcaster::networkStateChanged, &broadcaster, [&](XDNetworkState state) {
-        if (broadcaster.networkState() != state)
-            disagreements.append(QStringLiteral("broadcaster: told %1, shows %2")
-                                         .arg(int(state))
-                                         .arg(int(broadcaster.networkState())));
-    });
+    noteStatesShownUntold(&listener, QStringLiteral("listener"), &disagreements);
+    noteStatesShownUntold(&broadcaster, QStringLiteral("broadcaster"), &disagreements);
 
     m_redis->kill();
     // The broadcaster's connection has a thread of its own, which sees Redis go at once;
@@ -767,6 +770,8 @@ void tst_Network::networkStateChangesWithItsSignal()
     QCOMPARE(disagreements, QStringList());
 }
 
+// Redis not there at start: a network broadcaster says why; a propagating one still
+// delivers locally and reports the network part; a network listener reports it too.
 void tst_Network::unreachableRedisIsReportedAndLocalDeliveryGoesOn()
 {
     m_redis->kill(); // its port is now free, nothing listens there

@@ -59,6 +59,7 @@ public:
     void deliver();
     bool show(const PresenceEvent &event);
     bool showCurrent();
+    void showAfterSetter(void (XDPresence::*changed)());
     void fail(XDError code, const QString &message);
 
     XDPresence *const q;
@@ -289,6 +290,17 @@ bool XDPresencePrivate::showCurrent()
     return true;
 }
 
+// A setter's last step: what it changed shows at once, and is announced (changed, then
+// listenersChanged() when listeners() moved); a slot may delete the watcher.
+void XDPresencePrivate::showAfterSetter(void (XDPresence::*changed)())
+{
+    const bool listenersChanged = showCurrent();
+    const QPointer<XDPresence> alive(q);
+    Q_EMIT(q->*changed)();
+    if (alive && listenersChanged)
+        Q_EMIT q->listenersChanged();
+}
+
 XDPresence::XDPresence(const QString &channel, QObject *parent) : XDPresence(channel, XDTransport::Auto, parent) {}
 
 XDPresence::XDPresence(const QString &channel, XDTransport transport, QObject *parent)
@@ -329,11 +341,7 @@ void XDPresence::setChannel(const QString &channel)
     const QList<QUuid> ids = d->tracked.keys();
     for (const QUuid &id : ids)
         d->evaluate(id, XDPresence::Unregistered);
-    const bool listenersChanged = d->showCurrent();
-    const QPointer<XDPresence> alive(this);
-    Q_EMIT channelChanged();
-    if (alive && listenersChanged)
-        Q_EMIT this->listenersChanged();
+    d->showAfterSetter(&XDPresence::channelChanged);
 }
 
 XDTransport XDPresence::transport() const
@@ -348,11 +356,7 @@ void XDPresence::setTransport(XDTransport transport)
         return;
     d->requested = transport;
     d->restart(true);
-    const bool listenersChanged = d->showCurrent();
-    const QPointer<XDPresence> alive(this);
-    Q_EMIT transportChanged();
-    if (alive && listenersChanged)
-        Q_EMIT this->listenersChanged();
+    d->showAfterSetter(&XDPresence::transportChanged);
 }
 
 QList<XDListenerInfo> XDPresence::listeners() const
