@@ -36,6 +36,7 @@ private Q_SLOTS:
     void orderKeptAndIdsUnique();
     void unregisterStopsDelivery();
     void unregisterDropsMessagesInFlight();
+    void unregisterFromASlotDropsWhatIsQueued();
     void registerTwiceIsHarmless();
     void largeMessagesArriveIntact_data();
     void largeMessagesArriveIntact();
@@ -252,6 +253,36 @@ void tst_Listener::unregisterDropsMessagesInFlight()
     QVERIFY(broadcaster.sendToChannel(kept, QStringLiteral("marker")));
     QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, 5000);
     QCOMPARE(texts.first(), kept + QStringLiteral(":marker"));
+}
+
+// Frames are taken from the socket several at a time and queued for the slots: a slot that
+// unregisters a channel gets none of its messages queued behind the one it is handling,
+// while those of the listener's other channels still come.
+void tst_Listener::unregisterFromASlotDropsWhatIsQueued()
+{
+    const QString dropped = randomChannel();
+    const QString kept = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(dropped));
+    QVERIFY(listener.registerChannel(kept));
+    QStringList texts;
+    connect(&listener, &XDListener::messageReceived, this, [&](const XDMessage &message) {
+        texts.append(message.channel() + QLatin1Char(':') + message.text());
+        if (message.channel() == dropped)
+            QVERIFY(listener.unregisterChannel(dropped));
+    });
+    XDBroadcaster broadcaster;
+    constexpr int Sent = 40;
+    for (int i = 0; i < Sent; ++i) {
+        QCOMPARE(broadcaster.sendToChannel(dropped, QString::number(i)).listenersReached(), 1);
+        QCOMPARE(broadcaster.sendToChannel(kept, QString::number(i)).listenersReached(), 1);
+    }
+    QVERIFY(broadcaster.flush(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1 + Sent, 10000);
+    QCOMPARE(texts.first(), dropped + QStringLiteral(":0"));
+    for (int i = 0; i < Sent; ++i)
+        QCOMPARE(texts.at(1 + i), kept + QLatin1Char(':') + QString::number(i));
+    QCOMPARE(listener.channels(), QStringList {kept});
 }
 
 void tst_Listener::registerTwiceIsHarmless()

@@ -276,7 +276,7 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         return DecodeStatus::NeedMoreData;
 
     const QByteArrayView channel = data.sliced(FrameHeaderSize, channelLength);
-    const bool knownChannel = !head->channel.isEmpty() && QByteArrayView(head->channel) == channel;
+    const bool knownChannel = !head->channel.isEmpty() && equalBytes(head->channel, channel);
     if (!knownChannel) {
         const QString channelProblem = channelNameProblemUtf8(channel);
         if (!channelProblem.isEmpty()) {
@@ -285,7 +285,7 @@ DecodeStatus decodeFrameHead(QByteArrayView data, qint64 maximumPayload, FrameHe
         }
     }
     const QByteArrayView name = data.sliced(FrameHeaderSize + channelLength, nameLength);
-    const bool knownName = QByteArrayView(head->senderName) == name; // an empty one needs no check
+    const bool knownName = equalBytes(head->senderName, name); // an empty one needs no check
     if (!knownName && !isValidUtf8(name)) {
         *error = QStringLiteral("sender name is not valid UTF-8");
         return DecodeStatus::Invalid;

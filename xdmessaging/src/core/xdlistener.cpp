@@ -30,7 +30,6 @@ struct ListenerEvent
     enum class Kind : quint8 { Message, Error, MessagesLost, NetworkState, Readiness };
     Kind kind = Kind::Message;
     XDMessage message; // Message
-    QByteArray channelUtf8; // Message: filtered again when delivered
     quint64 channelsRevision = 0; // Message: of the filter that let it in
     XDError error = XDError::NoError; // Error
     bool errorStringChanged = false; // Error: error() and errorString() are new
@@ -172,8 +171,9 @@ void XDListenerPrivate::deliverEvents()
         switch (event.kind) {
         case ListenerEvent::Kind::Message:
             // Once unregisterChannel() returned, nothing of that channel arrives; a filter
-            // unchanged since it let the message in needs no second look.
-            if (event.channelsRevision == channelsRevision || channelsByUtf8.contains(event.channelUtf8))
+            // unchanged since it let the message in needs no second look. The message's
+            // channel is the filter's own name for it, so its UTF-8 is the filter's key.
+            if (event.channelsRevision == channelsRevision || channelsByUtf8.contains(event.message.channel().toUtf8()))
                 Q_EMIT q->messageReceived(event.message);
             break;
         case ListenerEvent::Kind::Error:
@@ -297,7 +297,6 @@ void XDListenerPrivate::frameReceived(Frame &&frame, XDTransport via)
         return;
     }
     ListenerEvent &event = events.emplace_back(); // delivered when the transport says (deliverReceived())
-    event.channelUtf8 = frame.head.channel;
     event.channelsRevision = channelsRevision;
     event.message = XDMessagePrivate::fromFrame(std::move(frame), *channel, lastSenderName, via);
 }
@@ -359,12 +358,10 @@ void XDListenerPrivate::retainedValueReceived(Frame &&frame, XDTransport via)
     if (sequences.hasDelivered(meta.publisher, frame.head.channel, meta.sequence))
         return; // it came live already
     retainedShown.insert(frame.head.channel, {meta.publisher, meta.sequence});
-    const QByteArray channelUtf8 = frame.head.channel;
     XDMessage message =
             XDMessagePrivate::fromFrame(std::move(frame), *channel, QString::fromUtf8(frame.head.senderName), via);
     XDMessagePrivate::markRetained(message);
     ListenerEvent event;
-    event.channelUtf8 = channelUtf8;
     event.channelsRevision = channelsRevision;
     event.message = std::move(message);
     events.push_back(std::move(event));
