@@ -275,11 +275,14 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
                                                                      std::unique_lock<std::mutex> &lock,
                                                                      DeliveryOutcome *outcome)
 {
-    if (m_lastConnection && m_lastConnection->id == listener.id)
-        return m_lastConnection; // never closed: closing forgets it
+    if (const ConnectionPtr *recent = recentConnectionLocked(listener.id))
+        return *recent;
     if (const ConnectionPtr existing = m_connections.value(listener.id)) {
-        if (!existing->closed)
-            return m_lastConnection = existing;
+        if (!existing->closed) {
+            m_lastConnectionIndex = size_t(std::find(m_connectionList.cbegin(), m_connectionList.cend(), existing)
+                                           - m_connectionList.cbegin());
+            return existing;
+        }
         removeConnectionLocked(listener.id);
     }
     const QString path = m_directory->socketPath(listener.id);
@@ -301,7 +304,8 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             connection->description = describe(listener);
             connection->fd = socket.release();
             addConnectionLocked(connection);
-            return m_lastConnection = connection;
+            m_lastConnectionIndex = m_connectionList.size() - 1;
+            return connection;
         }
         case ConnectResult::Refused:
             removeStaleLocked(listener.id);
@@ -323,6 +327,25 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             return {};
         }
     }
+}
+
+const LocalSocketSender::ConnectionPtr *LocalSocketSender::recentConnectionLocked(const QUuid &id)
+{
+    // Two 8-byte comparisons, where QUuid's operator== compares its 11 fields one by one.
+    static_assert(sizeof(QUuid) == 16);
+    const auto sameId = [&id](const ConnectionPtr &connection) {
+        return std::memcmp(&connection->id, &id, sizeof id) == 0;
+    };
+    const size_t count = m_connectionList.size();
+    for (size_t index : {m_lastConnectionIndex, m_lastConnectionIndex + 1}) {
+        if (index >= count)
+            index -= count; // the first listener follows the last
+        if (index < count && sameId(m_connectionList[index]) && !m_connectionList[index]->closed) {
+            m_lastConnectionIndex = index;
+            return &m_connectionList[index];
+        }
+    }
+    return nullptr;
 }
 
 DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
@@ -440,8 +463,6 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     connection->queuedBytes = 0;
     if (m_connections.value(connection->id) == connection)
         removeConnectionLocked(connection->id);
-    if (m_lastConnection == connection)
-        m_lastConnection.reset();
     for (auto it = lostBySender.cbegin(); it != lostBySender.cend(); ++it) {
         qCWarning(lcXDLocalSocket, "%lld messages lost: %ls %ls", it.value(), qUtf16Printable(connection->description),
                   qUtf16Printable(reason));

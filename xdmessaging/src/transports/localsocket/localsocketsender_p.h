@@ -115,6 +115,9 @@ private:
     void checkDirectoryLocked();
     ConnectionPtr connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
                                    std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
+    // The open connection to id if it is the last one delivered to or the one after it:
+    // a stream to one listener, or a fan-out, looks up no hash. Null otherwise.
+    const ConnectionPtr *recentConnectionLocked(const QUuid &id);
     void removeStaleLocked(const QUuid &id);
     void addConnectionLocked(const ConnectionPtr &connection);
     void removeConnectionLocked(const QUuid &id);
@@ -161,8 +164,10 @@ private:
     // The same connections as a list: the I/O thread copies it on every wake-up, and
     // copying a hash walks all its buckets.
     std::vector<ConnectionPtr> m_connectionList;
-    // The last connection delivered to: a stream to one listener looks up no hash.
-    ConnectionPtr m_lastConnection;
+    // Where in m_connectionList the last connection delivered to is. A send goes to a
+    // channel's listeners in the same order every time, the order their connections were
+    // made in: that one and the next are tried before the hash (see recentConnectionLocked()).
+    size_t m_lastConnectionIndex = 0;
     int m_wakeFd = -1;
     bool m_wakePending = false;
     std::chrono::steady_clock::time_point m_lastDelivery; // of the last frame handed over
