@@ -8,12 +8,12 @@
 #include "core/messageid_p.h"
 #include "core/replyinbox_p.h"
 #include "core/transport_p.h"
+#include "core/wallclock_p.h"
 #include "core/xdmessage_p.h"
 #include "core/xdrequest_p.h"
 #include "core/xdsendresult_p.h"
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QPointer>
@@ -430,10 +430,16 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     if (transports.isEmpty())
         return XDSendResult::failure(failure.error, QStringLiteral("cannot send: %1").arg(failure.message));
 
+    DeliveryOptions options;
+    options.queueLimit = queueLimit.load();
+    options.timing = SendTiming(sendTimeout.load());
+    options.senderToken = token;
+
     FrameMeta meta;
     meta.payloadType = quint8(type);
     meta.senderPid = pid;
-    meta.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    // The send's one clock read: its timeout and the transports' idle checks start from it.
+    meta.timestampMs = wallClockMs(options.timing.start());
     meta.id = nextMessageId();
     meta.publisher = publisher;
     // Numbered even when it reaches nobody: a listener it should have reached sees the gap.
@@ -450,11 +456,6 @@ XDSendResult XDBroadcasterPrivate::send(const QString &channel, const QByteArray
     QString retainedProblem;
     if (frame.isRetainedValue() && !networkOnly)
         storeLocalRetainedValue(channelNumbering->utf8, frame, &retainedProblem);
-
-    DeliveryOptions options;
-    options.queueLimit = queueLimit.load();
-    options.timing = SendTiming(sendTimeout.load());
-    options.senderToken = token;
 
     TransportFailure lookupFailure;
     const QList<Target> &targets = targetsOf(channelNumbering, channel, transports, &lookupFailure);

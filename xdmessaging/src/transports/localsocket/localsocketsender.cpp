@@ -351,7 +351,8 @@ const LocalSocketSender::ConnectionPtr *LocalSocketSender::recentConnectionLocke
 DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const EncodedFrame &frame,
                                            const DeliveryOptions &options)
 {
-    std::unique_lock lock(m_mutex);
+    std::unique_lock lock(m_mutex, std::defer_lock);
+    lockSoon(lock);
     DeliveryOutcome outcome;
     const ConnectionPtr connection = connectionLocked(listener, options, lock, &outcome);
     if (!connection)
@@ -634,7 +635,7 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
             std::memcpy(copy.target, copy.payload->constData(), size_t(copy.payload->size()));
         const ssize_t written = ::sendmsg(connection->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         const int writeError = errno;
-        lock.lock();
+        lockSoon(lock);
         if (written > 0 && passRing)
             connection->sharedPayloadsPassed = true;
         if (written < 0) {
@@ -708,7 +709,7 @@ void LocalSocketSender::ioThreadMain()
         }
         lock.unlock();
         const int ready = ::poll(pollSet.data(), pollSet.size(), -1);
-        lock.lock();
+        lockSoon(lock);
         if (ready <= 0)
             continue;
         if (pollSet[0].revents & POLLIN) {
