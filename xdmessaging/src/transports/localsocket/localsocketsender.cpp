@@ -613,28 +613,32 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
             connection->writingFrame = 0;
             connection->writingByte = 0;
         }
-        // Gathered while locked; writing stays valid unlocked because only the writer
-        // touches it (others append to queued). So does the room reserved in the ring: the
+        // Room in the ring is reserved under the lock: acknowledgements free it. The rest
+        // of a write is the writer's alone, done unlocked: others only append to queued,
+        // and read where the writer stands in writing (writingFrame) under the lock, which
+        // it moves only under the lock. So does the room reserved in the ring: the
         // listener cannot take it back before it read the frame.
         const size_t end = placeSharedPayloadsLocked(*connection, copies);
         if (end == connection->writingFrame) {
             connection->waitingRingRoom = true;
             break;
         }
+        // The ring goes out before, or with, the first frame that points into it.
+        const bool passRing = connection->sharedPayloads && !connection->sharedPayloadsPassed;
+        const int ringFd = passRing ? connection->sharedPayloads->fd() : -1;
+        lock.unlock();
         gatherWriting(*connection, end, vectors);
         msghdr message {};
         message.msg_iov = vectors.data();
         message.msg_iovlen = vectors.size();
-        // The ring goes out before, or with, the first frame that points into it.
-        const bool passRing = connection->sharedPayloads && !connection->sharedPayloadsPassed;
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
         if (passRing)
-            attachDescriptor(&message, control, sizeof control, connection->sharedPayloads->fd());
-        lock.unlock();
+            attachDescriptor(&message, control, sizeof control, ringFd);
         for (const PayloadCopy &copy : copies)
             std::memcpy(copy.target, copy.payload->constData(), size_t(copy.payload->size()));
         const ssize_t written = ::sendmsg(connection->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         const int writeError = errno;
+        const WriteProgress progress = written > 0 ? measureWrite(*connection, written) : WriteProgress();
         lockSoon(lock);
         if (written > 0 && passRing)
             connection->sharedPayloadsPassed = true;
@@ -653,7 +657,7 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
         // Room and flush() change only when a frame is written in full: a large frame
         // goes out in many writes, and waking its waiting caller for each is a futex
         // round trip for nothing.
-        if (framesWrittenLocked(*connection, written) == 0)
+        if (recordWriteLocked(*connection, progress) == 0)
             continue;
         if (!connection->hasQueuedFrames())
             connection->stalled = false;
@@ -661,29 +665,40 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
     }
 }
 
-quint64 LocalSocketSender::framesWrittenLocked(Connection &connection, qint64 written)
+LocalSocketSender::WriteProgress LocalSocketSender::measureWrite(Connection &connection, qint64 written)
 {
-    quint64 framesDone = 0;
+    WriteProgress progress;
+    progress.headOffset = connection.headOffset;
+    progress.writingByte = connection.writingByte;
     qint64 remaining = written;
     while (remaining > 0) {
-        QueuedFrame &front = connection.writing.frames[connection.writingFrame];
-        const qint64 frameLeft = front.size - connection.headOffset;
+        QueuedFrame &frame = connection.writing.frames[connection.writingFrame + progress.framesDone];
+        const qint64 frameLeft = frame.size - progress.headOffset;
         if (remaining < frameLeft) {
-            connection.headOffset += remaining;
+            progress.headOffset += remaining;
             break;
         }
         remaining -= frameLeft;
-        connection.queuedBytes -= front.heldSize();
-        connection.headOffset = 0;
-        connection.writingByte += front.copiedSize;
-        ++connection.writingFrame;
-        front.largePayload = QByteArray(); // the caller may have it back unshared
-        front.ringPayload = QByteArray();
-        connection.written.handedOver(front.senderToken);
-        ++framesDone;
+        progress.heldSize += frame.heldSize();
+        progress.headOffset = 0;
+        progress.writingByte += frame.copiedSize;
+        ++progress.framesDone;
+        frame.largePayload = QByteArray(); // the caller may have it back unshared
+        frame.ringPayload = QByteArray(); // counted in heldSize above, before it goes
     }
-    connection.unwritten.acknowledge(connection.unwritten.acknowledgedCount() + framesDone);
-    return framesDone;
+    return progress;
+}
+
+quint64 LocalSocketSender::recordWriteLocked(Connection &connection, const WriteProgress &progress)
+{
+    for (size_t i = 0; i < progress.framesDone; ++i)
+        connection.written.handedOver(connection.writing.frames[connection.writingFrame + i].senderToken);
+    connection.writingFrame += progress.framesDone;
+    connection.headOffset = progress.headOffset;
+    connection.writingByte = progress.writingByte;
+    connection.queuedBytes -= progress.heldSize;
+    connection.unwritten.acknowledge(connection.unwritten.acknowledgedCount() + progress.framesDone);
+    return progress.framesDone;
 }
 
 void LocalSocketSender::ioThreadMain()

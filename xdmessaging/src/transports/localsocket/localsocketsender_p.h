@@ -141,9 +141,19 @@ private:
     static size_t placeSharedPayloadsLocked(Connection &connection, std::vector<PayloadCopy> &copies);
     // What of connection's writing batch, up to frame end, goes into the next sendmsg().
     static void gatherWriting(const Connection &connection, size_t end, std::vector<iovec> &vectors);
-    // Moves past the frames written bytes completed, into the connection's ledger, and
-    // returns how many.
-    quint64 framesWrittenLocked(Connection &connection, qint64 written);
+    // What one sendmsg() of the writing batch completed.
+    struct WriteProgress
+    {
+        size_t framesDone = 0; // written in full
+        qint64 heldSize = 0; // what those held of the queue limit
+        qint64 headOffset = 0; // the next values of the connection's
+        qint64 writingByte = 0;
+    };
+    // The frames written bytes completed; lets go of their payloads. Without the lock: it
+    // reads only the writer's own state (see writeQueuedFrames()).
+    static WriteProgress measureWrite(Connection &connection, qint64 written);
+    // Moves past those frames, into the connection's ledgers, and returns how many.
+    static quint64 recordWriteLocked(Connection &connection, const WriteProgress &progress);
     // Reads what the listener sent back; false when the connection was closed.
     bool readAcknowledgementsLocked(const ConnectionPtr &connection);
     void closeConnectionLocked(const ConnectionPtr &connection, const QString &reason);
