@@ -20,6 +20,20 @@ QString randomChannel()
     return QStringLiteral("test-") + QUuid::createUuid().toString(QUuid::Id128);
 }
 
+// A listener on two fresh channels: one that a test unregisters, one that it keeps.
+struct TwoChannelListener
+{
+    const QString dropped = randomChannel();
+    const QString kept = randomChannel();
+    XDListener listener;
+    bool registerBoth() { return listener.registerChannel(dropped) && listener.registerChannel(kept); }
+};
+
+QString channelAndText(const XDMessage &message)
+{
+    return message.channel() + QLatin1Char(':') + message.text();
+}
+
 } // namespace
 
 class tst_Listener : public QObject
@@ -207,52 +221,46 @@ void tst_Listener::orderKeptAndIdsUnique()
 
 void tst_Listener::unregisterStopsDelivery()
 {
-    const QString dropped = randomChannel();
-    const QString kept = randomChannel();
-    XDListener listener;
-    QVERIFY(listener.registerChannel(dropped));
-    QVERIFY(listener.registerChannel(kept));
-    QSignalSpy received(&listener, &XDListener::messageReceived);
+    TwoChannelListener two;
+    QVERIFY(two.registerBoth());
+    QSignalSpy received(&two.listener, &XDListener::messageReceived);
     XDBroadcaster broadcaster;
-    QVERIFY(broadcaster.sendToChannel(dropped, QStringLiteral("before")));
+    QVERIFY(broadcaster.sendToChannel(two.dropped, QStringLiteral("before")));
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, 5000);
 
-    QVERIFY(listener.unregisterChannel(dropped));
-    QCOMPARE(listener.channels(), QStringList {kept});
-    QCOMPARE(broadcaster.sendToChannel(dropped, QStringLiteral("after")).listenersReached(), 0);
-    QVERIFY(broadcaster.sendToChannel(kept, QStringLiteral("marker")));
+    QVERIFY(two.listener.unregisterChannel(two.dropped));
+    QCOMPARE(two.listener.channels(), QStringList {two.kept});
+    QCOMPARE(broadcaster.sendToChannel(two.dropped, QStringLiteral("after")).listenersReached(), 0);
+    QVERIFY(broadcaster.sendToChannel(two.kept, QStringLiteral("marker")));
     // The marker travels behind anything sent before it, on the same connection.
     QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, 5000);
     QCOMPARE(received.at(1).at(0).value<XDMessage>().text(), QStringLiteral("marker"));
 
-    QVERIFY(!listener.unregisterChannel(dropped));
-    QVERIFY(listener.errorString().contains(dropped));
+    QVERIFY(!two.listener.unregisterChannel(two.dropped));
+    QVERIFY(two.listener.errorString().contains(two.dropped));
 }
 
 // Messages already sent, even already in this process's socket buffer, are not delivered
 // once unregisterChannel() has returned.
 void tst_Listener::unregisterDropsMessagesInFlight()
 {
-    const QString dropped = randomChannel();
-    const QString kept = randomChannel();
-    XDListener listener;
-    QVERIFY(listener.registerChannel(dropped));
-    QVERIFY(listener.registerChannel(kept));
+    TwoChannelListener two;
+    QVERIFY(two.registerBoth());
     QStringList texts;
-    connect(&listener, &XDListener::messageReceived, this,
-            [&](const XDMessage &message) { texts.append(message.channel() + QLatin1Char(':') + message.text()); });
+    connect(&two.listener, &XDListener::messageReceived, this,
+            [&](const XDMessage &message) { texts.append(channelAndText(message)); });
     XDBroadcaster broadcaster;
     constexpr int InFlight = 100;
     for (int i = 0; i < InFlight; ++i)
-        QCOMPARE(broadcaster.sendToChannel(dropped, QString::number(i)).listenersReached(), 1);
+        QCOMPARE(broadcaster.sendToChannel(two.dropped, QString::number(i)).listenersReached(), 1);
     // Handed to the kernel, but not read: this thread has not returned to its event loop.
     QVERIFY(broadcaster.flush(5000));
     QVERIFY(texts.isEmpty());
 
-    QVERIFY(listener.unregisterChannel(dropped));
-    QVERIFY(broadcaster.sendToChannel(kept, QStringLiteral("marker")));
+    QVERIFY(two.listener.unregisterChannel(two.dropped));
+    QVERIFY(broadcaster.sendToChannel(two.kept, QStringLiteral("marker")));
     QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, 5000);
-    QCOMPARE(texts.first(), kept + QStringLiteral(":marker"));
+    QCOMPARE(texts.first(), two.kept + QStringLiteral(":marker"));
 }
 
 // Frames are taken from the socket several at a time and queued for the slots: a slot that
@@ -260,29 +268,26 @@ void tst_Listener::unregisterDropsMessagesInFlight()
 // while those of the listener's other channels still come.
 void tst_Listener::unregisterFromASlotDropsWhatIsQueued()
 {
-    const QString dropped = randomChannel();
-    const QString kept = randomChannel();
-    XDListener listener;
-    QVERIFY(listener.registerChannel(dropped));
-    QVERIFY(listener.registerChannel(kept));
+    TwoChannelListener two;
+    QVERIFY(two.registerBoth());
     QStringList texts;
-    connect(&listener, &XDListener::messageReceived, this, [&](const XDMessage &message) {
-        texts.append(message.channel() + QLatin1Char(':') + message.text());
-        if (message.channel() == dropped)
-            QVERIFY(listener.unregisterChannel(dropped));
+    connect(&two.listener, &XDListener::messageReceived, this, [&](const XDMessage &message) {
+        texts.append(channelAndText(message));
+        if (message.channel() == two.dropped)
+            QVERIFY(two.listener.unregisterChannel(two.dropped));
     });
     XDBroadcaster broadcaster;
     constexpr int Sent = 40;
     for (int i = 0; i < Sent; ++i) {
-        QCOMPARE(broadcaster.sendToChannel(dropped, QString::number(i)).listenersReached(), 1);
-        QCOMPARE(broadcaster.sendToChannel(kept, QString::number(i)).listenersReached(), 1);
+        QCOMPARE(broadcaster.sendToChannel(two.dropped, QString::number(i)).listenersReached(), 1);
+        QCOMPARE(broadcaster.sendToChannel(two.kept, QString::number(i)).listenersReached(), 1);
     }
     QVERIFY(broadcaster.flush(5000));
     QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1 + Sent, 10000);
-    QCOMPARE(texts.first(), dropped + QStringLiteral(":0"));
+    QCOMPARE(texts.first(), two.dropped + QStringLiteral(":0"));
     for (int i = 0; i < Sent; ++i)
-        QCOMPARE(texts.at(1 + i), kept + QLatin1Char(':') + QString::number(i));
-    QCOMPARE(listener.channels(), QStringList {kept});
+        QCOMPARE(texts.at(1 + i), two.kept + QLatin1Char(':') + QString::number(i));
+    QCOMPARE(two.listener.channels(), QStringList {two.kept});
 }
 
 void tst_Listener::registerTwiceIsHarmless()
