@@ -111,7 +111,8 @@ public:
     qint64 senderPid() const;
     /*! The sender's application name (QCoreApplication::applicationName()). */
     QString senderName() const;
-    /*! When the sender sent the message (sender's clock, millisecond precision, UTC). */
+    /*! When the sender sent the message (sender's clock, millisecond precision, UTC). A
+        change of the sender's system clock shows in its timestamps within 100 ms. */
     QDateTime timestamp() const;
     /*! A unique id per message: a random per-sender prefix and a counter. */
     QUuid id() const;
