@@ -373,11 +373,13 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer, int *room)
         frame.head.senderName = peer->lastSenderName;
         QString error;
         const DecodeStatus status = decodeFrameHead(data, m_sink->maximumMessageSize(), &frame.head, &error);
-        // Kept unless they changed: assigning the same data is still two atomic operations.
-        if (status == DecodeStatus::Complete && !frame.head.channel.isSharedWith(peer->lastChannel))
-            peer->lastChannel = frame.head.channel;
-        if (status == DecodeStatus::Complete && !frame.head.senderName.isSharedWith(peer->lastSenderName))
-            peer->lastSenderName = frame.head.senderName;
+        if (status == DecodeStatus::Complete) {
+            // Kept unless they changed: assigning the same data is still two atomic operations.
+            if (!frame.head.channel.isSharedWith(peer->lastChannel))
+                peer->lastChannel = frame.head.channel;
+            if (!frame.head.senderName.isSharedWith(peer->lastSenderName))
+                peer->lastSenderName = frame.head.senderName;
+        }
         if (status == DecodeStatus::Malformed) {
             dropPeer(peer, QStringLiteral("malformed frame: %1").arg(error));
             return false;

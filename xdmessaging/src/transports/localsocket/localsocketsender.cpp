@@ -613,11 +613,11 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
             connection->writingFrame = 0;
             connection->writingByte = 0;
         }
-        // Room in the ring is reserved under the lock: acknowledgements free it. The rest
-        // of a write is the writer's alone, done unlocked: others only append to queued,
-        // and read where the writer stands in writing (writingFrame) under the lock, which
-        // it moves only under the lock. So does the room reserved in the ring: the
-        // listener cannot take it back before it read the frame.
+        // Room in the ring is reserved under the lock, which acknowledgements free it
+        // under; once reserved, the listener cannot take it back before it read the frame.
+        // The rest of a write is the writer's alone and done unlocked: others only append
+        // to queued, and read where the writer stands in writing (writingFrame) under the
+        // lock, which it moves only under the lock (recordWriteLocked()).
         const size_t end = placeSharedPayloadsLocked(*connection, copies);
         if (end == connection->writingFrame) {
             connection->waitingRingRoom = true;
@@ -691,6 +691,8 @@ LocalSocketSender::WriteProgress LocalSocketSender::measureWrite(Connection &con
 
 quint64 LocalSocketSender::recordWriteLocked(Connection &connection, const WriteProgress &progress)
 {
+    // The ledger is read by others under the lock: its senders are taken here, not by
+    // measureWrite(), which would have to keep them somewhere in between.
     for (size_t i = 0; i < progress.framesDone; ++i)
         connection.written.handedOver(connection.writing.frames[connection.writingFrame + i].senderToken);
     connection.writingFrame += progress.framesDone;
