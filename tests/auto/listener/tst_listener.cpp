@@ -43,6 +43,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void ownBroadcastArrives();
+    void timestampIsWhenItWasSent();
     void readyAsSoonAsALocalChannelIsRegistered();
     void staticSendFireAndForget();
     void binaryAndJsonPayloads();
@@ -113,6 +114,36 @@ void tst_Listener::ownBroadcastArrives()
 
 // Locally a channel is live when registerChannel() returns: ready at once, and the
 // notification comes before the call returns, like channelsChanged().
+// The timestamp comes from the send's steady-clock reading and an offset to the wall
+// clock: it must still be the wall-clock time of the send, to the millisecond.
+void tst_Listener::timestampIsWhenItWasSent()
+{
+    const QString channel = randomChannel();
+    XDListener listener;
+    QVERIFY(listener.registerChannel(channel));
+    QSignalSpy received(&listener, &XDListener::messageReceived);
+    XDBroadcaster broadcaster;
+    constexpr int Sent = 5;
+    QList<std::pair<qint64, qint64>> sendTimes; // wall clock just before and just after
+    for (int i = 0; i < Sent; ++i) {
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)));
+        sendTimes.append({before, QDateTime::currentMSecsSinceEpoch()});
+        QTest::qSleep(60); // across the offset's 100 ms, read again on the way
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), Sent, 5000);
+    for (int i = 0; i < Sent; ++i) {
+        const qint64 stamped = received.at(i).at(0).value<XDMessage>().timestamp().toMSecsSinceEpoch();
+        // One millisecond either side: the two clocks' offset is read a moment apart.
+        QVERIFY2(stamped >= sendTimes.at(i).first - 1 && stamped <= sendTimes.at(i).second + 1,
+                 qPrintable(QStringLiteral("message %1 stamped %2, sent between %3 and %4")
+                                    .arg(i)
+                                    .arg(stamped)
+                                    .arg(sendTimes.at(i).first)
+                                    .arg(sendTimes.at(i).second)));
+    }
+}
+
 void tst_Listener::readyAsSoonAsALocalChannelIsRegistered()
 {
     XDListener listener(XDTransport::LocalSocket);
