@@ -112,22 +112,19 @@ void tst_Listener::ownBroadcastArrives()
     QVERIFY(qAbs(message.timestamp().msecsTo(QDateTime::currentDateTimeUtc())) < 60000);
 }
 
-// Locally a channel is live when registerChannel() returns: ready at once, and the
-// notification comes before the call returns, like channelsChanged().
 // The timestamp comes from the send's steady-clock reading and an offset to the wall
 // clock: it must still be the wall-clock time of the send, to the millisecond.
 void tst_Listener::timestampIsWhenItWasSent()
 {
-    const QString channel = randomChannel();
-    XDListener listener;
-    QVERIFY(listener.registerChannel(channel));
-    QSignalSpy received(&listener, &XDListener::messageReceived);
+    TwoChannelListener two;
+    QVERIFY(two.registerBoth());
+    QSignalSpy received(&two.listener, &XDListener::messageReceived);
     XDBroadcaster broadcaster;
     constexpr int Sent = 5;
     QList<std::pair<qint64, qint64>> sendTimes; // wall clock just before and just after
     for (int i = 0; i < Sent; ++i) {
         const qint64 before = QDateTime::currentMSecsSinceEpoch();
-        QVERIFY(broadcaster.sendToChannel(channel, QString::number(i)));
+        QVERIFY(broadcaster.sendToChannel(two.kept, QString::number(i)));
         sendTimes.append({before, QDateTime::currentMSecsSinceEpoch()});
         QTest::qSleep(60); // across the offset's 100 ms, read again on the way
     }
@@ -144,6 +141,8 @@ void tst_Listener::timestampIsWhenItWasSent()
     }
 }
 
+// Locally a channel is live when registerChannel() returns: ready at once, and the
+// notification comes before the call returns, like channelsChanged().
 void tst_Listener::readyAsSoonAsALocalChannelIsRegistered()
 {
     XDListener listener(XDTransport::LocalSocket);
