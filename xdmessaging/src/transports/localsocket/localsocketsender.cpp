@@ -270,18 +270,18 @@ void LocalSocketSender::removeConnectionLocked(const QUuid &id)
                            m_connectionList.end());
 }
 
-LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const ListenerRecord &listener,
-                                                                     const DeliveryOptions &options,
-                                                                     std::unique_lock<std::mutex> &lock,
-                                                                     DeliveryOutcome *outcome)
+const LocalSocketSender::ConnectionPtr *LocalSocketSender::connectionLocked(const ListenerRecord &listener,
+                                                                            const DeliveryOptions &options,
+                                                                            std::unique_lock<std::mutex> &lock,
+                                                                            DeliveryOutcome *outcome)
 {
     if (const ConnectionPtr *recent = recentConnectionLocked(listener.id))
-        return *recent;
+        return recent;
     if (const ConnectionPtr existing = m_connections.value(listener.id)) {
         if (!existing->closed) {
             m_lastConnectionIndex = size_t(std::find(m_connectionList.cbegin(), m_connectionList.cend(), existing)
                                            - m_connectionList.cbegin());
-            return existing;
+            return &m_connectionList[m_lastConnectionIndex];
         }
         removeConnectionLocked(listener.id);
     }
@@ -305,7 +305,7 @@ LocalSocketSender::ConnectionPtr LocalSocketSender::connectionLocked(const Liste
             connection->fd = socket.release();
             addConnectionLocked(connection);
             m_lastConnectionIndex = m_connectionList.size() - 1;
-            return connection;
+            return &m_connectionList.back();
         }
         case ConnectResult::Refused:
             removeStaleLocked(listener.id);
@@ -354,9 +354,13 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
     std::unique_lock lock(m_mutex, std::defer_lock);
     lockSoon(lock);
     DeliveryOutcome outcome;
-    const ConnectionPtr connection = connectionLocked(listener, options, lock, &outcome);
-    if (!connection)
+    const ConnectionPtr *found = connectionLocked(listener, options, lock, &outcome);
+    if (!found)
         return outcome;
+    // Borrowed from the connection list while the lock is held: a fan-out copies no
+    // shared pointer per listener, whose count the I/O thread's copies of the list keep
+    // moving from the other core. Owned only where the lock is let go.
+    Connection *connection = found->get();
 
     const qint64 size = frame.size();
     const auto hasRoom = [&] {
@@ -364,7 +368,9 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
         return connection->closed || connection->queuedBytes == 0
                || connection->queuedBytes + size <= options.queueLimit;
     };
+    ConnectionPtr owned;
     if (!hasRoom()) {
+        owned = *found; // waiting lets go of the lock: the connection may be closed and dropped meanwhile
         if (connection->stalled || !waitUntil(m_progress, lock, options.timing, hasRoom)) {
             connection->stalled = true;
             return failed(XDError::ListenerNotReading,
@@ -391,8 +397,11 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
     const auto now = options.timing.start(); // one clock read for all listeners of a send
     const bool idle = now - m_lastDelivery > IdleInterval;
     m_lastDelivery = now;
-    if (idle && connection->queuedBytes == heldSize && !connection->writerActive && !connection->waitingWritable)
-        writeConnection(connection, lock);
+    if (idle && connection->queuedBytes == heldSize && !connection->writerActive && !connection->waitingWritable) {
+        if (!owned)
+            owned = *found; // the write lets go of the lock too
+        writeConnection(owned, lock);
+    }
     if (connection->hasQueuedFrames() || connection->waitingWritable)
         wakeIoThreadLocked();
     return outcome;

@@ -113,8 +113,10 @@ private:
     explicit LocalSocketSender(std::shared_ptr<LocalSocketDirectory> directory);
     void refreshListenersLocked();
     void checkDirectoryLocked();
-    ConnectionPtr connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
-                                   std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
+    // The connection to listener, made if need be: an entry of m_connectionList, valid
+    // while the lock is held and the list unchanged. Null, with outcome set, when none.
+    const ConnectionPtr *connectionLocked(const ListenerRecord &listener, const DeliveryOptions &options,
+                                          std::unique_lock<std::mutex> &lock, DeliveryOutcome *outcome);
     // The open connection to id if it is the last one delivered to or the one after it:
     // a stream to one listener, or a fan-out, looks up no hash. Null otherwise.
     const ConnectionPtr *recentConnectionLocked(const QUuid &id);
