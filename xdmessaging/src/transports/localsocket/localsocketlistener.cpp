@@ -367,6 +367,9 @@ bool LocalSocketListener::takeBufferedFrames(Peer *peer, int *room)
             if (peer->skipping > 0)
                 break;
         }
+        // Every read ends on a short rest, mostly none: that needs no frame built to tell.
+        if (peer->end - peer->start < FrameHeaderSize)
+            break;
         const QByteArrayView data(peer->buffer.constData() + peer->start, peer->end - peer->start);
         Frame frame;
         frame.head.channel = peer->lastChannel;
