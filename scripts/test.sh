@@ -43,27 +43,45 @@ echo "== formatting (clang-format-14)"
 git ls-files -z '*.cpp' '*.h' | xargs -0 clang-format-14 --dry-run -Werror
 end_phase format
 
+# Runs one libFuzzer target for fuzz_seconds from its corpus; fails on a crash. New
+# inputs go to a scratch directory; a crash input is written next to it, so it can be
+# kept in the corpus as a regression test.
+run_fuzzer() {
+    local name work corpus
+    name=$(basename "$1")
+    corpus=tests/fuzz/corpus/${name#fuzz_}
+    work=$(mktemp -d)
+    if ! "$1" -max_total_time="$fuzz_seconds" -max_len=65536 -artifact_prefix="$work/" \
+            "$work" "$corpus" < /dev/null > "$work/log" 2>&1; then
+        tail -40 "$work/log"
+        echo "fuzzer $name found a crash; inputs in $work" >&2
+        return 1
+    fi
+    echo "$name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log" || echo done)"
+    rm -rf "$work"
+}
+
 if [ "$fuzz_seconds" -gt 0 ]; then
     echo "== fuzzing (${fuzz_seconds} s per target)"
     CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
         -DXDMESSAGING_BUILD_TOOLS=OFF -DXDMESSAGING_BUILD_MESSENGER=OFF -DXDMESSAGING_BUILD_BENCH=OFF \
         -DXDMESSAGING_BUILD_FUZZERS=ON < /dev/null > /dev/null
     cmake --build build-fuzz -j"$jobs" < /dev/null > /dev/null
+    # One fuzzer per core at a time: each still runs its whole time, the phase is shorter.
+    # A batch is waited for whole even when one of it failed: the others end by their own
+    # time bound, and none is left running behind the script.
+    fuzzers=()
     for fuzzer in build-fuzz/tests/fuzz/fuzz_*; do
-        [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
-        name=$(basename "$fuzzer")
-        corpus=tests/fuzz/corpus/${name#fuzz_}
-        work=$(mktemp -d)
-        # New inputs go to a scratch directory; a crash input is written next to it and
-        # the script fails, so it can be kept in the corpus as a regression test.
-        if ! "$fuzzer" -max_total_time="$fuzz_seconds" -max_len=65536 -artifact_prefix="$work/" \
-                "$work" "$corpus" < /dev/null > "$work/log" 2>&1; then
-            tail -40 "$work/log"
-            echo "fuzzer $name found a crash; inputs in $work" >&2
-            exit 1
-        fi
-        echo "$name: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log" || echo done)"
-        rm -rf "$work"
+        [ -f "$fuzzer" ] && [ -x "$fuzzer" ] && fuzzers+=("$fuzzer")
+    done
+    fuzz_status=0
+    for ((first = 0; first < ${#fuzzers[@]}; first += jobs)); do
+        batch=()
+        for fuzzer in "${fuzzers[@]:first:jobs}"; do
+            run_fuzzer "$fuzzer" & batch+=($!)
+        done
+        for pid in "${batch[@]}"; do wait "$pid" || fuzz_status=1; done
+        [ "$fuzz_status" = 0 ] || exit 1
     done
     end_phase fuzzing
 fi
