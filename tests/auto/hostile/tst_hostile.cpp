@@ -163,6 +163,7 @@ private Q_SLOTS:
     void hugeLengthIsSkippedNotBuffered();
     void partialFrameFromADyingSenderIsNeverDelivered();
     void slowWriterStillDelivers();
+    void largeFrameInPiecesStillDelivers();
     void validFramesBeforeGarbageAreKept();
     void frameForUnregisteredChannelIsIgnored();
     void sharedMemoryFromARawSenderIsTaken();
@@ -339,6 +340,34 @@ void tst_Hostile::slowWriterStillDelivers()
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 1, 5000);
     QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().text(), QStringLiteral("one byte at a time"));
     QVERIFY(LibraryWarnings::captured().isEmpty());
+}
+
+// A payload large enough to be read straight into its own buffer, written in uneven
+// pieces with the event loop run between them, and a small frame in the same write as the
+// last piece: each read that empties the socket returns to the event loop, and the next
+// piece wakes the listener again.
+void tst_Hostile::largeFrameInPiecesStillDelivers()
+{
+    QByteArray payload(300 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        payload[i] = char('a' + i % 26);
+    const QByteArray large = frameBytes(m_fixture->channel().toUtf8(), payload, 0);
+    const QByteArray small = frameBytes(m_fixture->channel().toUtf8(), "right behind it");
+    RawClient client(m_fixture->socketPath());
+    qsizetype written = 0;
+    for (const qsizetype piece :
+         {qsizetype(40), qsizetype(100), qsizetype(70 * 1024), qsizetype(1), qsizetype(90 * 1024)}) {
+        QVERIFY(client.write(large.mid(written, piece)));
+        written += piece;
+        QCoreApplication::processEvents();
+        QCOMPARE(m_fixture->received().size(), 0);
+    }
+    QVERIFY(client.write(large.sliced(written) + small));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->received().size(), 2, 5000);
+    QCOMPARE(m_fixture->received().at(0).at(0).value<XDMessage>().payload(), payload);
+    QCOMPARE(m_fixture->received().at(1).at(0).value<XDMessage>().text(), QStringLiteral("right behind it"));
+    QVERIFY(LibraryWarnings::captured().isEmpty());
+    QVERIFY(!client.closedByPeer());
 }
 
 void tst_Hostile::validFramesBeforeGarbageAreKept()

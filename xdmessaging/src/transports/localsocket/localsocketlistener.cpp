@@ -250,13 +250,17 @@ void LocalSocketListener::acknowledge(Peer *peer, Acknowledgement when)
 LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, int frameLimit, qint64 *budget)
 {
     int room = frameLimit;
+    // A read that filled less than the room it was given took all the socket had: asking
+    // again would be one more system call per wake-up for EAGAIN (in a ping-pong, one per
+    // message). What arrives later wakes the notifier again.
+    bool socketEmptied = false;
     for (;;) {
         // What an earlier call left buffered goes first.
         if (!peer->readingLargePayload && !takeBufferedFrames(peer, &room))
             return ReadStatus::Dropped;
         if (room == 0)
             return ReadStatus::MoreBuffered;
-        if (*budget <= 0)
+        if (*budget <= 0 || socketEmptied)
             return ReadStatus::Drained;
         char *target;
         qsizetype space;
@@ -298,6 +302,7 @@ LocalSocketListener::ReadStatus LocalSocketListener::readAvailable(Peer *peer, i
             return ReadStatus::Dropped;
         }
         *budget -= received;
+        socketEmptied = received < space;
         if (peer->readingLargePayload) {
             peer->largeFilled += received;
             if (peer->largeFilled < peer->largeFrame.payload.size())
