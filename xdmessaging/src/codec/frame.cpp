@@ -162,7 +162,11 @@ void encodeFrameInto(const FrameMeta &meta, QByteArrayView channelUtf8, QByteArr
     const QByteArrayView name = truncatedUtf8(senderNameUtf8, MaximumSenderNameBytes);
     EncodedFrame &frame = *encoded;
     const qsizetype referenceSize = meta.hasReference() ? FrameReferenceSize : 0;
-    frame.head.resize(FrameHeaderSize + channelUtf8.size() + name.size() + referenceSize);
+    const qsizetype headSize = FrameHeaderSize + channelUtf8.size() + name.size() + referenceSize;
+    // resize() is a call into Qt Core even when the size stays, as it does from one send
+    // to the next on a channel.
+    if (frame.head.size() != headSize)
+        frame.head.resize(headSize);
     char *h = frame.head.data(); // detaches a head a transport still holds
     std::memcpy(h, FrameMagic, sizeof FrameMagic);
     h[4] = char(FrameVersion);

@@ -74,27 +74,41 @@ void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderT
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
     frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, QByteArray(),
                       0, false});
-    const qsizetype at = bytes.size();
-    bytes.resize(at + copiedSize);
-    std::memcpy(bytes.data() + at, frame.head.constData(), size_t(frame.head.size()));
+    char *const at = extend(copiedSize);
+    std::memcpy(at, frame.head.constData(), size_t(frame.head.size()));
     if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
-        std::memcpy(bytes.data() + at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
+        std::memcpy(at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
 }
 
 void LocalSocketSender::Batch::appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken)
 {
     const qint64 size = frame.head.size() + SharedPayloadOffsetSize;
     frames.push_back({size, size, senderToken, QByteArray(), frame.payload, frameNumber, false});
-    const qsizetype at = bytes.size();
-    bytes.resize(at + size);
-    encodeSharedPayloadHead(frame.head, 0, bytes.data() + at); // the offset comes when it is placed
+    encodeSharedPayloadHead(frame.head, 0, extend(size)); // the offset comes when it is placed
+}
+
+char *LocalSocketSender::Batch::extend(qsizetype size)
+{
+    if (used + size > capacity) {
+        const qsizetype grown = qMax(qMax(2 * capacity, used + size), qsizetype(4096));
+        std::unique_ptr<char[]> larger(new char[size_t(grown)]);
+        if (used > 0)
+            std::memcpy(larger.get(), bytes.get(), size_t(used));
+        bytes = std::move(larger);
+        capacity = grown;
+    }
+    char *const at = bytes.get() + used;
+    used += size;
+    return at;
 }
 
 void LocalSocketSender::Batch::clear()
 {
-    if (bytes.capacity() > KeptBatchCapacity)
-        bytes = QByteArray();
-    bytes.resize(0); // clear() would let go of the capacity
+    if (capacity > KeptBatchCapacity) {
+        bytes.reset();
+        capacity = 0;
+    }
+    used = 0;
     frames.clear();
 }
 
@@ -567,7 +581,7 @@ size_t LocalSocketSender::placeSharedPayloadsLocked(Connection &connection, std:
         const qint64 offset = connection.sharedPayloads->reserve(frame.ringPayload.size(), frame.frameNumber);
         if (offset < 0)
             return i; // the frames before it go now, the rest once the listener made room
-        setSharedPayloadOffset(batch.bytes.data() + at, frame.copiedSize, quint64(offset));
+        setSharedPayloadOffset(batch.bytes.get() + at, frame.copiedSize, quint64(offset));
         frame.ringPlaced = true;
         copies.push_back({connection.sharedPayloads->data() + offset, &frame.ringPayload});
     }
@@ -583,7 +597,7 @@ void LocalSocketSender::gatherWriting(const Connection &connection, size_t end, 
     for (size_t i = connection.writingFrame; i < end; ++i) {
         const QueuedFrame &frame = batch.frames[i];
         const qint64 copiedSkip = qMin(skip, frame.copiedSize);
-        gather(vectors, batch.bytes.constData() + at + copiedSkip, frame.copiedSize - copiedSkip);
+        gather(vectors, batch.bytes.get() + at + copiedSkip, frame.copiedSize - copiedSkip);
         gather(vectors, frame.largePayload.constData() + (skip - copiedSkip),
                frame.largePayload.size() - (skip - copiedSkip));
         at += frame.copiedSize;
