@@ -97,8 +97,8 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
             m_retainedToFetch.insert(it.value());
         if (isReplyStreamKey(it.key()))
             m_positionByKey.insert(it.key(), StreamStart); // all of it is for this listener
-        else if (m_serverClockKnown && m_connection && m_connection->isReady())
-            m_positionByKey.insert(it.key(), serverTimeStreamId());
+        else if (m_serverClock && m_connection && m_connection->isReady())
+            m_positionByKey.insert(it.key(), m_serverClock->streamIdBefore(ServerClockBound::localMicroseconds()));
     }
     m_channelByKey = channelByKey;
     readNext();
@@ -194,28 +194,17 @@ void RedisListener::connectionReady(const QByteArray &runId)
 
 void RedisListener::learnServerClock()
 {
-    m_serverClockKnown = false;
-    const qint64 sentMs = QDateTime::currentMSecsSinceEpoch();
-    m_connection->command({QByteArrayLiteral("TIME")}, [this, sentMs](const redisReply *reply) {
-        const qint64 receivedMs = QDateTime::currentMSecsSinceEpoch();
+    m_serverClock.reset();
+    m_connection->command({QByteArrayLiteral("TIME")}, [this](const redisReply *reply) {
+        const qint64 answeredUs = ServerClockBound::localMicroseconds();
         const QByteArray seconds = replyBytes(replyElement(reply, 0));
         const QByteArray microseconds = replyBytes(replyElement(reply, 1));
         bool secondsOk = false, microsecondsOk = false;
-        const qint64 serverMs = seconds.toLongLong(&secondsOk) * 1000 + microseconds.toLongLong(&microsecondsOk) / 1000;
+        const qint64 serverUs = seconds.toLongLong(&secondsOk) * 1000000 + microseconds.toLongLong(&microsecondsOk);
         if (!secondsOk || !microsecondsOk)
             return; // not known: new channels start at the newest entry, as before a connect
-        m_serverClockOffsetMs = serverMs - (sentMs + receivedMs) / 2;
-        m_serverClockUncertaintyMs = (receivedMs - sentMs) / 2 + 1;
-        m_serverClockKnown = true;
+        m_serverClock.emplace(serverUs, answeredUs);
     });
-}
-
-// An id just below every entry the server adds from now on: its clock now, less what
-// our estimate of it may be off by. Entries the server adds later have higher ids.
-QByteArray RedisListener::serverTimeStreamId() const
-{
-    const qint64 serverNowMs = QDateTime::currentMSecsSinceEpoch() + m_serverClockOffsetMs - m_serverClockUncertaintyMs;
-    return QByteArray::number(qMax<qint64>(0, serverNowMs)) + "-0";
 }
 
 void RedisListener::connectionLost(const QString &error)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/transport_p.h"
+#include "transports/redis/serverclock_p.h"
 #include "transports/redis/streamsequence_p.h"
 
 #include <QtCore/QHash>
@@ -9,6 +10,7 @@
 #include <QtCore/QSet>
 
 #include <memory>
+#include <optional>
 
 struct redisReply;
 class QTimer;
@@ -41,7 +43,6 @@ private:
     void retainedValueFetched(const QByteArray &channelUtf8, const redisReply *reply);
     void connectionReady(const QByteArray &runId);
     void learnServerClock();
-    QByteArray serverTimeStreamId() const;
     void connectionLost(const QString &error);
     void readNext();
     void findStartPositions(const QList<QByteArray> &keys);
@@ -70,10 +71,8 @@ private:
     QHash<QByteArray, quint64> m_generationByKey;
     quint64 m_nextGeneration = 0;
     // The server's clock, learnt at each connect (TIME): a channel registered while
-    // connected starts at the server's "now", less what the estimate may be off by.
-    bool m_serverClockKnown = false;
-    qint64 m_serverClockOffsetMs = 0; // server time minus local time
-    qint64 m_serverClockUncertaintyMs = 0;
+    // connected starts at the earliest the server's "now" can be.
+    std::optional<ServerClockBound> m_serverClock;
     QSet<QByteArray> m_positionsToCheck; // kept from a server that was replaced
     int m_entriesPerRead; // XREAD COUNT, from the last entries' size
     bool m_reading = false; // a command of the read loop is out
