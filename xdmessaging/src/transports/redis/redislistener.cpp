@@ -9,7 +9,6 @@
 #include "transports/redis/redisreply_p.h"
 #include "transports/redis/streamsequence_p.h"
 
-#include <QtCore/QDateTime>
 #include <QtCore/QTimer>
 
 #include <hiredis/hiredis.h>
@@ -35,7 +34,6 @@ constexpr int RetryAfterErrorMs = 1000;
 // A key found holding something else than a stream is left out of reads this long, then
 // tried again (someone may have deleted it).
 constexpr int UnreadableKeyRetryMs = 10000;
-const QByteArray StreamStart = QByteArrayLiteral("0-0");
 
 } // namespace
 
@@ -96,7 +94,7 @@ bool RedisListener::publish(const ListenerManifest &manifest, QString *)
         if (!isReplyStreamKey(it.key()))
             m_retainedToFetch.insert(it.value());
         if (isReplyStreamKey(it.key()))
-            m_positionByKey.insert(it.key(), StreamStart); // all of it is for this listener
+            m_positionByKey.insert(it.key(), streamStartId()); // all of it is for this listener
         else if (m_serverClock && m_connection && m_connection->isReady())
             m_positionByKey.insert(it.key(), m_serverClock->streamIdBefore(ServerClockBound::localMicroseconds()));
     }
@@ -292,9 +290,9 @@ void RedisListener::startPositionFound(const QByteArray &key, const redisReply *
     } else if (m_positionsToCheck.contains(key)) {
         const QByteArray ours = m_positionByKey.value(key);
         if (newest.isEmpty() || streamIdLess(newest, ours))
-            m_positionByKey.insert(key, StreamStart);
+            m_positionByKey.insert(key, streamStartId());
     } else {
-        m_positionByKey.insert(key, newest.isEmpty() ? StreamStart : newest);
+        m_positionByKey.insert(key, newest.isEmpty() ? streamStartId() : newest);
     }
     m_positionsToCheck.remove(key);
     if (--m_positionLookups > 0)

@@ -66,4 +66,15 @@ bool streamIdLess(const QByteArray &left, const QByteArray &right)
     return leftMs < rightMs || (leftMs == rightMs && leftSeq < rightSeq);
 }
 
+QByteArray formatStreamId(quint64 milliseconds, quint64 sequence)
+{
+    QByteArray id = QByteArray::number(milliseconds);
+    return id.append('-').append(QByteArray::number(sequence));
+}
+
+QByteArray streamStartId()
+{
+    return QByteArrayLiteral("0-0");
+}
+
 } // namespace XDMessagingPrivate

@@ -26,5 +26,8 @@ QByteArray runIdFromInfo(const QByteArray &info);
 // Stream entry ids "<ms>-<seq>" compare as two numbers; false when id is malformed.
 bool parseStreamId(const QByteArray &id, quint64 *milliseconds, quint64 *sequence);
 bool streamIdLess(const QByteArray &left, const QByteArray &right);
+QByteArray formatStreamId(quint64 milliseconds, quint64 sequence);
+// "0-0", below every entry: a read from it gets the whole stream.
+QByteArray streamStartId();
 
 } // namespace XDMessagingPrivate

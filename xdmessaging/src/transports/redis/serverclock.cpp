@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "transports/redis/serverclock_p.h"
 
+#include "transports/redis/redisreply_p.h"
+
 #include <QtCore/QtGlobal>
 
 #include <chrono>
@@ -23,9 +25,8 @@ QByteArray ServerClockBound::streamIdBefore(qint64 nowMicroseconds) const
     // Redis numbers an entry by its clock's millisecond (or the last entry's, if later).
     const qint64 earliestMs = (nowMicroseconds + m_leadMicroseconds) / 1000;
     if (earliestMs <= 0)
-        return QByteArrayLiteral("0-0");
-    QByteArray id = QByteArray::number(earliestMs - 1);
-    return id.append('-').append(QByteArray::number(std::numeric_limits<quint64>::max()));
+        return streamStartId();
+    return formatStreamId(quint64(earliestMs - 1), std::numeric_limits<quint64>::max());
 }
 
 } // namespace XDMessagingPrivate
