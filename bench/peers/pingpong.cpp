@@ -1,6 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "pingpong.h"
 
+namespace {
+
+constexpr int EchoTimeoutMs = 10000;
+
+QString roundTripFailed(qint64 index, const QString &error)
+{
+    return QStringLiteral("round trip %1 failed: %2").arg(index).arg(error);
+}
+
+} // namespace
+
 int runPingPong(const PeerConfig &config, SendTally &tally, const RoundTrip &roundTrip, quint32 replyTo)
 {
     QByteArray message = makeBenchMessage(config.size);
@@ -9,7 +20,7 @@ int runPingPong(const PeerConfig &config, SendTally &tally, const RoundTrip &rou
         writeBenchHeader(message.data(), {quint64(i), sentNs, quint32(config.senderId), replyTo});
         QString error;
         if (!roundTrip(message, &error))
-            return reportUnsupported(QStringLiteral("round trip %1 failed: %2").arg(i).arg(error));
+            return reportUnsupported(roundTripFailed(i, error));
         if (i >= config.warmup) {
             tally.roundTrip(monotonicNs() - sentNs);
             tally.sent();
@@ -17,4 +28,67 @@ int runPingPong(const PeerConfig &config, SendTally &tally, const RoundTrip &rou
     }
     tally.finish();
     return 0;
+}
+
+QtPingPong::QtPingPong(const PeerConfig &config, SendTally &tally, Send send)
+    : m_config(config), m_tally(tally), m_send(std::move(send)), m_message(makeBenchMessage(config.size))
+{
+    // One timer for the whole run: starting one per round trip would be a cost of its own.
+    QObject::connect(&m_watchdog, &QTimer::timeout, &m_loop, [this] { checkProgress(); });
+}
+
+void QtPingPong::echoArrived()
+{
+    if (m_index >= m_config.messagesPerSender() || !m_error.isEmpty())
+        return; // an echo after the last, or after a failure: nothing is waiting for it
+    const qint64 nowNs = monotonicNs();
+    if (m_index >= m_config.warmup) {
+        m_tally.roundTrip(nowNs - m_sentNs);
+        m_tally.sent();
+    }
+    ++m_index;
+    if (m_index == m_config.messagesPerSender())
+        m_loop.quit();
+    else
+        sendNext();
+}
+
+void QtPingPong::fail(const QString &error)
+{
+    // After the last echo, a receiver that has all it expected may leave at once.
+    if (!m_error.isEmpty() || m_index >= m_config.messagesPerSender())
+        return;
+    m_error = roundTripFailed(m_index, error);
+    m_loop.quit();
+}
+
+int QtPingPong::exec()
+{
+    if (m_config.messagesPerSender() > 0) {
+        m_watchdog.start(EchoTimeoutMs);
+        sendNext();
+        if (m_error.isEmpty())
+            m_loop.exec();
+    }
+    if (!m_error.isEmpty())
+        return reportUnsupported(m_error);
+    m_tally.finish();
+    return 0;
+}
+
+void QtPingPong::sendNext()
+{
+    m_sentNs = monotonicNs();
+    writeBenchHeader(m_message.data(), {quint64(m_index), m_sentNs, quint32(m_config.senderId), 0});
+    QString error;
+    if (!m_send(m_message, &error))
+        fail(error);
+}
+
+// Every EchoTimeoutMs: a run that made no round trip since the last look has lost an echo.
+void QtPingPong::checkProgress()
+{
+    if (m_index == m_indexAtLastCheck)
+        fail(QStringLiteral("no echo within %1 s").arg(EchoTimeoutMs / 1000));
+    m_indexAtLastCheck = m_index;
 }

@@ -8,8 +8,6 @@
 #include "receiveclock.h"
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QEventLoop>
-#include <QtCore/QTimer>
 #include <QtDBus/QDBusConnection>
 #include <QtDBus/QDBusConnectionInterface>
 #include <QtDBus/QDBusMessage>
@@ -75,27 +73,18 @@ namespace {
 
 int pingPong(QDBusConnection &bus, const PeerConfig &config, SendTally &tally)
 {
-    QEventLoop echoLoop;
-    bool echoed = false;
+    QtPingPong rounds(config, tally, [&](const QByteArray &message, QString *error) {
+        if (bus.send(benchSignal(config, QStringLiteral("message"), message)))
+            return true;
+        *error = bus.lastError().message();
+        return false;
+    });
     DBusBenchSlot slot;
-    slot.handler = [&](const QByteArray &) {
-        echoed = true;
-        echoLoop.quit();
-    };
+    slot.handler = [&](const QByteArray &) { rounds.echoArrived(); };
     if (!bus.connect(QString(), pathOf(config), Interface, QStringLiteral("pong"), &slot, SLOT(onSignal(QByteArray)))
         || !syncWithBus(bus))
         return reportUnsupported(QStringLiteral("cannot subscribe to pong"));
-    QTimer timeout; // an echo that never comes ends the run, not the benchmark
-    QObject::connect(&timeout, &QTimer::timeout, &echoLoop, &QEventLoop::quit);
-    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
-        echoed = false;
-        bus.send(benchSignal(config, QStringLiteral("message"), message));
-        timeout.start(10000);
-        echoLoop.exec();
-        if (!echoed)
-            *error = QStringLiteral("no echo within 10 s");
-        return echoed;
-    });
+    return rounds.exec();
 }
 
 } // namespace

@@ -33,7 +33,6 @@ namespace {
 
 constexpr int SendTimeoutMs = 1000;
 constexpr int ConnectTimeoutMs = 5000;
-constexpr int EchoTimeoutMs = 10000;
 constexpr qint64 CheckpointBytes = 1024 * 1024;
 constexpr qint64 CheckpointMessages = 256;
 constexpr size_t MaxUnansweredCheckpoints = 4;
@@ -158,15 +157,26 @@ void awaitAllHandled(std::vector<RemoteSink> &sinks)
     }
 }
 
+// Each echo() is answered through a watcher, and the next is called from the slot that
+// took the answer. The watcher that is emitting is kept until the next answer.
 int pingPong(RemoteSink &sink, const PeerConfig &config, SendTally &tally)
 {
-    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
-        QRemoteObjectPendingReply<QByteArray> echo = sink.replica->echo(message);
-        if (awaitAnswer(echo, *sink.replica, EchoTimeoutMs) && echo.returnValue().size() == message.size())
-            return true;
-        *error = QStringLiteral("no echo within %1 s").arg(EchoTimeoutMs / 1000);
-        return false;
+    std::unique_ptr<QRemoteObjectPendingCallWatcher> answering, answered;
+    QtPingPong rounds(config, tally, [&](const QByteArray &message, QString *) {
+        answered = std::move(answering);
+        answering = std::make_unique<QRemoteObjectPendingCallWatcher>(sink.replica->echo(message));
+        QObject::connect(answering.get(), &QRemoteObjectPendingCallWatcher::finished,
+                         [&](QRemoteObjectPendingCallWatcher *watcher) {
+                             if (watcher->returnValue().toByteArray().size() == config.size)
+                                 rounds.echoArrived();
+                             else
+                                 rounds.fail(QStringLiteral("the echo came back with another size"));
+                         });
+        return true;
     });
+    QObject::connect(sink.replica.get(), &QRemoteObjectReplica::stateChanged,
+                     [&] { rounds.fail(QStringLiteral("the receiver's source went away")); });
+    return rounds.exec();
 }
 
 } // namespace

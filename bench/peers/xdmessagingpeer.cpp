@@ -112,27 +112,14 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
     QString error;
     if (!echoes.registerChannel(echoChannel(config)) || !waitUntilListening(echoes, &error))
         return reportUnsupported(error.isEmpty() ? echoes.errorString() : error);
-    QEventLoop echoLoop;
-    bool echoed = false;
-    QObject::connect(&echoes, &XDListener::messageReceived, &echoLoop, [&] {
-        echoed = true;
-        echoLoop.quit();
-    });
-    QTimer timeout; // an echo that never comes ends the run, not the benchmark
-    QObject::connect(&timeout, &QTimer::timeout, &echoLoop, &QEventLoop::quit);
-    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
+    QtPingPong rounds(config, tally, [&](const QByteArray &message, QString *error) {
         const XDSendResult result = broadcaster.sendToChannel(config.channel, message);
-        if (!delivered(result)) {
+        if (!delivered(result))
             *error = result.errorString();
-            return false;
-        }
-        echoed = false;
-        timeout.start(10000);
-        echoLoop.exec();
-        if (!echoed)
-            *error = QStringLiteral("no echo within 10 s");
-        return echoed;
+        return delivered(result);
     });
+    QObject::connect(&echoes, &XDListener::messageReceived, [&] { rounds.echoArrived(); });
+    return rounds.exec();
 }
 
 // A request answered by the one receiver: its reply, not an echo on a channel of its own.
@@ -140,20 +127,27 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
 // the request itself would wait for its timeout.
 int requestPingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally)
 {
-    return runPingPong(config, tally, [&](const QByteArray &message, QString *error) {
-        const std::unique_ptr<XDRequest> request(broadcaster.request(config.channel, message, 10000));
-        if (request->replies().isEmpty() && !request->isFinished()) {
-            QEventLoop loop;
-            QObject::connect(request.get(), &XDRequest::replyReceived, &loop, &QEventLoop::quit);
-            QObject::connect(request.get(), &XDRequest::finished, &loop, &QEventLoop::quit);
-            loop.exec();
+    // The request whose reply is being delivered is kept until the next one is answered.
+    std::unique_ptr<XDRequest> answering, answered;
+    QtPingPong rounds(config, tally, [&](const QByteArray &message, QString *error) {
+        answered = std::move(answering);
+        answering.reset(broadcaster.request(config.channel, message, 10000));
+        XDRequest *const request = answering.get();
+        if (!request->sendResult()) {
+            *error = request->sendResult().errorString();
+            return false;
         }
-        const bool answered = request->replies().size() == 1;
-        if (!answered)
-            *error = request->sendResult() ? QStringLiteral("no reply within 10 s")
-                                           : request->sendResult().errorString();
-        return answered;
+        QObject::connect(request, &XDRequest::replyReceived, [&rounds, request] {
+            if (request->replies().size() == 1) // a second is a duplicate, which finished() reports
+                rounds.echoArrived();
+        });
+        QObject::connect(request, &XDRequest::finished, [&rounds, request] {
+            if (request->replies().size() != 1)
+                rounds.fail(QStringLiteral("%1 replies within 10 s, not one").arg(request->replies().size()));
+        });
+        return true;
     });
+    return rounds.exec();
 }
 
 } // namespace
