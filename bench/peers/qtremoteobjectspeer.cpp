@@ -158,7 +158,8 @@ void awaitAllHandled(std::vector<RemoteSink> &sinks)
 }
 
 // Each echo() is answered through a watcher, and the next is called from the slot that
-// took the answer. The watcher that is emitting is kept until the next answer.
+// took the answer. A watcher is deleted when the call after the next is made: never from
+// its own signal.
 int pingPong(RemoteSink &sink, const PeerConfig &config, SendTally &tally)
 {
     std::unique_ptr<QRemoteObjectPendingCallWatcher> answering, answered;

@@ -114,9 +114,10 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
         return reportUnsupported(error.isEmpty() ? echoes.errorString() : error);
     QtPingPong rounds(config, tally, [&](const QByteArray &message, QString *error) {
         const XDSendResult result = broadcaster.sendToChannel(config.channel, message);
-        if (!delivered(result))
+        const bool sent = delivered(result);
+        if (!sent)
             *error = result.errorString();
-        return delivered(result);
+        return sent;
     });
     QObject::connect(&echoes, &XDListener::messageReceived, [&] { rounds.echoArrived(); });
     return rounds.exec();
@@ -127,7 +128,7 @@ int pingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &ta
 // the request itself would wait for its timeout.
 int requestPingPong(XDBroadcaster &broadcaster, const PeerConfig &config, SendTally &tally)
 {
-    // The request whose reply is being delivered is kept until the next one is answered.
+    // A request is deleted when the one after the next is sent: never from its own signal.
     std::unique_ptr<XDRequest> answering, answered;
     QtPingPong rounds(config, tally, [&](const QByteArray &message, QString *error) {
         answered = std::move(answering);
