@@ -10,21 +10,34 @@ QString roundTripFailed(qint64 index, const QString &error)
     return QStringLiteral("round trip %1 failed: %2").arg(index).arg(error);
 }
 
+// Stamps message as round trip index, sent now; returns that time.
+qint64 stamp(QByteArray &message, const PeerConfig &config, qint64 index, quint32 replyTo)
+{
+    const qint64 sentNs = monotonicNs();
+    writeBenchHeader(message.data(), {quint64(index), sentNs, quint32(config.senderId), replyTo});
+    return sentNs;
+}
+
+// Counts the round trip index, sent at sentNs, that ended now; warm-up rounds are not counted.
+void record(const PeerConfig &config, SendTally &tally, qint64 index, qint64 sentNs)
+{
+    if (index < config.warmup)
+        return;
+    tally.roundTrip(monotonicNs() - sentNs);
+    tally.sent();
+}
+
 } // namespace
 
 int runPingPong(const PeerConfig &config, SendTally &tally, const RoundTrip &roundTrip, quint32 replyTo)
 {
     QByteArray message = makeBenchMessage(config.size);
     for (qint64 i = 0; i < config.messagesPerSender(); ++i) {
-        const qint64 sentNs = monotonicNs();
-        writeBenchHeader(message.data(), {quint64(i), sentNs, quint32(config.senderId), replyTo});
+        const qint64 sentNs = stamp(message, config, i, replyTo);
         QString error;
         if (!roundTrip(message, &error))
             return reportUnsupported(roundTripFailed(i, error));
-        if (i >= config.warmup) {
-            tally.roundTrip(monotonicNs() - sentNs);
-            tally.sent();
-        }
+        record(config, tally, i, sentNs);
     }
     tally.finish();
     return 0;
@@ -41,11 +54,7 @@ void QtPingPong::echoArrived()
 {
     if (m_index >= m_config.messagesPerSender() || !m_error.isEmpty())
         return; // an echo after the last, or after a failure: nothing is waiting for it
-    const qint64 nowNs = monotonicNs();
-    if (m_index >= m_config.warmup) {
-        m_tally.roundTrip(nowNs - m_sentNs);
-        m_tally.sent();
-    }
+    record(m_config, m_tally, m_index, m_sentNs);
     ++m_index;
     if (m_index == m_config.messagesPerSender())
         m_loop.quit();
@@ -78,8 +87,7 @@ int QtPingPong::exec()
 
 void QtPingPong::sendNext()
 {
-    m_sentNs = monotonicNs();
-    writeBenchHeader(m_message.data(), {quint64(m_index), m_sentNs, quint32(m_config.senderId), 0});
+    m_sentNs = stamp(m_message, m_config, m_index, 0);
     QString error;
     if (!m_send(m_message, &error))
         fail(error);
