@@ -36,9 +36,13 @@ constexpr std::chrono::milliseconds DirectoryCheckInterval(250);
 // Payloads up to this size are copied into a connection's queue; larger ones are
 // written from the caller's buffer (shared, not copied).
 constexpr qsizetype CopiedPayloadLimit = 4096;
-// A batch keeps the memory it grew to for the next one, up to this much: a burst that
-// filled a queue once does not hold its peak for good.
-constexpr qsizetype KeptBatchCapacity = 1024 * 1024;
+// The size of a batch's blocks (one frame's copied part may take a larger one of its
+// own): below the size from which malloc() maps, and unmaps, each block apart, which
+// would have the kernel fault every new one in again.
+constexpr qsizetype BlockSize = 64 * 1024;
+// Spare blocks kept for the next batches, up to this much: a burst that filled the
+// queues once does not hold its peak for good.
+constexpr size_t KeptSpareBlocks = 64; // 4 MiB
 // A sender that handed over nothing for this long is idle: its next frame is written by
 // the caller at once. A busy one leaves it to the I/O thread, which takes all that piled
 // up meanwhile in one sendmsg() per connection (many listeners, a burst).
@@ -68,47 +72,60 @@ DeliveryOutcome failed(XDError error, const QString &reason)
 
 } // namespace
 
-void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderToken)
+LocalSocketSender::Block LocalSocketSender::SpareBlocks::take(qsizetype size)
+{
+    if (size > BlockSize)
+        return {std::unique_ptr<char[]>(new char[size_t(size)]), size};
+    if (blocks.empty())
+        return {std::unique_ptr<char[]>(new char[size_t(BlockSize)]), BlockSize};
+    Block block = std::move(blocks.back());
+    blocks.pop_back();
+    return block;
+}
+
+void LocalSocketSender::SpareBlocks::give(Block &&block)
+{
+    if (block.size == BlockSize && blocks.size() < KeptSpareBlocks)
+        blocks.push_back(std::move(block));
+}
+
+void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderToken, SpareBlocks &spare)
 {
     const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
-    frames.push_back({frame.size(), copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, QByteArray(),
-                      0, false});
-    char *const at = extend(copiedSize);
+    char *const at = extend(copiedSize, spare);
+    frames.push_back({at, copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, 0, false, false});
     std::memcpy(at, frame.head.constData(), size_t(frame.head.size()));
     if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
         std::memcpy(at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
 }
 
-void LocalSocketSender::Batch::appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken)
+void LocalSocketSender::Batch::appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken,
+                                            SpareBlocks &spare)
 {
     const qint64 size = frame.head.size() + SharedPayloadOffsetSize;
-    frames.push_back({size, size, senderToken, QByteArray(), frame.payload, frameNumber, false});
-    encodeSharedPayloadHead(frame.head, 0, extend(size)); // the offset comes when it is placed
+    char *const at = extend(size, spare);
+    frames.push_back({at, size, senderToken, frame.payload, frameNumber, true, false});
+    encodeSharedPayloadHead(frame.head, 0, at); // the offset comes when it is placed
 }
 
-char *LocalSocketSender::Batch::extend(qsizetype size)
+char *LocalSocketSender::Batch::extend(qsizetype size, SpareBlocks &spare)
 {
-    if (used + size > capacity) {
-        const qsizetype grown = qMax(qMax(2 * capacity, used + size), qsizetype(4096));
-        std::unique_ptr<char[]> larger(new char[size_t(grown)]);
-        if (used > 0)
-            std::memcpy(larger.get(), bytes.get(), size_t(used));
-        bytes = std::move(larger);
-        capacity = grown;
+    if (blocks.empty() || lastBlockUsed + size > blocks.back().size) {
+        blocks.push_back(spare.take(size));
+        lastBlockUsed = 0;
     }
-    char *const at = bytes.get() + used;
-    used += size;
+    char *const at = blocks.back().bytes.get() + lastBlockUsed;
+    lastBlockUsed += size;
     return at;
 }
 
-void LocalSocketSender::Batch::clear()
+void LocalSocketSender::Batch::clear(SpareBlocks &spare)
 {
-    if (capacity > KeptBatchCapacity) {
-        bytes.reset();
-        capacity = 0;
-    }
-    used = 0;
+    for (Block &block : blocks)
+        spare.give(std::move(block));
+    blocks.clear();
+    lastBlockUsed = 0;
     frames.clear();
 }
 
@@ -400,9 +417,10 @@ DeliveryOutcome LocalSocketSender::deliver(const ListenerRecord &listener, const
                       QStringLiteral("%1 closed the connection").arg(connection->description));
     }
     if (listener.sharedPayloads && sharesPayloadLocked(*connection, frame))
-        connection->queued.appendShared(frame, connection->unwritten.handedOverCount() + 1, options.senderToken);
+        connection->queued.appendShared(frame, connection->unwritten.handedOverCount() + 1, options.senderToken,
+                                        m_spareBlocks);
     else
-        connection->queued.append(frame, options.senderToken);
+        connection->queued.append(frame, options.senderToken, m_spareBlocks);
     const qint64 heldSize = connection->queued.frames.back().heldSize();
     connection->queuedBytes += heldSize;
     connection->unwritten.handedOver(options.senderToken);
@@ -479,10 +497,9 @@ void LocalSocketSender::closeConnectionLocked(const ConnectionPtr &connection, c
     const QHash<quint64, qint64> unwritten = connection->unwritten.takeUnacknowledged();
     for (auto it = unwritten.cbegin(); it != unwritten.cend(); ++it)
         lostBySender[it.key()] += it.value();
-    connection->writing.clear();
-    connection->queued.clear();
+    connection->writing.clear(m_spareBlocks);
+    connection->queued.clear(m_spareBlocks);
     connection->writingFrame = 0;
-    connection->writingByte = 0;
     connection->headOffset = 0;
     connection->queuedBytes = 0;
     if (m_connections.value(connection->id) == connection)
@@ -573,17 +590,16 @@ size_t LocalSocketSender::placeSharedPayloadsLocked(Connection &connection, std:
     const size_t end = qMin(batch.frames.size(), connection.writingFrame + MaximumFramesPerWrite);
     if (!connection.sharedPayloads)
         return end; // no frame of this connection goes through a ring
-    qint64 at = connection.writingByte;
-    for (size_t i = connection.writingFrame; i < end; at += batch.frames[i].copiedSize, ++i) {
+    for (size_t i = connection.writingFrame; i < end; ++i) {
         QueuedFrame &frame = batch.frames[i];
-        if (frame.ringPayload.isNull() || frame.ringPlaced)
+        if (!frame.inRing || frame.ringPlaced)
             continue;
-        const qint64 offset = connection.sharedPayloads->reserve(frame.ringPayload.size(), frame.frameNumber);
+        const qint64 offset = connection.sharedPayloads->reserve(frame.payload.size(), frame.frameNumber);
         if (offset < 0)
             return i; // the frames before it go now, the rest once the listener made room
-        setSharedPayloadOffset(batch.bytes.get() + at, frame.copiedSize, quint64(offset));
+        setSharedPayloadOffset(frame.copied, frame.copiedSize, quint64(offset));
         frame.ringPlaced = true;
-        copies.push_back({connection.sharedPayloads->data() + offset, &frame.ringPayload});
+        copies.push_back({connection.sharedPayloads->data() + offset, &frame.payload});
     }
     return end;
 }
@@ -592,15 +608,15 @@ void LocalSocketSender::gatherWriting(const Connection &connection, size_t end, 
 {
     vectors.clear();
     const Batch &batch = connection.writing;
-    qint64 at = connection.writingByte;
     qint64 skip = connection.headOffset;
     for (size_t i = connection.writingFrame; i < end; ++i) {
         const QueuedFrame &frame = batch.frames[i];
         const qint64 copiedSkip = qMin(skip, frame.copiedSize);
-        gather(vectors, batch.bytes.get() + at + copiedSkip, frame.copiedSize - copiedSkip);
-        gather(vectors, frame.largePayload.constData() + (skip - copiedSkip),
-               frame.largePayload.size() - (skip - copiedSkip));
-        at += frame.copiedSize;
+        gather(vectors, frame.copied + copiedSkip, frame.copiedSize - copiedSkip);
+        if (!frame.inRing) {
+            gather(vectors, frame.payload.constData() + (skip - copiedSkip),
+                   frame.payload.size() - (skip - copiedSkip));
+        }
         skip = 0;
     }
 }
@@ -631,10 +647,9 @@ void LocalSocketSender::writeQueuedFrames(const ConnectionPtr &connection, std::
     std::vector<PayloadCopy> copies; // allocates only for a ring in use
     while (connection->hasQueuedFrames() && !connection->closed) {
         if (connection->writingFrame == connection->writing.frames.size()) {
-            connection->writing.clear();
+            connection->writing.clear(m_spareBlocks);
             std::swap(connection->writing, connection->queued);
             connection->writingFrame = 0;
-            connection->writingByte = 0;
         }
         // Room in the ring is reserved under the lock, which acknowledgements free it
         // under; once reserved, the listener cannot take it back before it read the frame.
@@ -692,11 +707,10 @@ LocalSocketSender::WriteProgress LocalSocketSender::measureWrite(Connection &con
 {
     WriteProgress progress;
     progress.headOffset = connection.headOffset;
-    progress.writingByte = connection.writingByte;
     qint64 remaining = written;
     while (remaining > 0) {
         QueuedFrame &frame = connection.writing.frames[connection.writingFrame + progress.framesDone];
-        const qint64 frameLeft = frame.size - progress.headOffset;
+        const qint64 frameLeft = frame.size() - progress.headOffset;
         if (remaining < frameLeft) {
             progress.headOffset += remaining;
             break;
@@ -704,10 +718,8 @@ LocalSocketSender::WriteProgress LocalSocketSender::measureWrite(Connection &con
         remaining -= frameLeft;
         progress.heldSize += frame.heldSize();
         progress.headOffset = 0;
-        progress.writingByte += frame.copiedSize;
         ++progress.framesDone;
-        frame.largePayload = QByteArray(); // the caller may have it back unshared
-        frame.ringPayload = QByteArray(); // counted in heldSize above, before it goes
+        frame.payload = QByteArray(); // the caller may have it back unshared (counted in heldSize above)
     }
     return progress;
 }
@@ -720,7 +732,6 @@ quint64 LocalSocketSender::recordWriteLocked(Connection &connection, const Write
         connection.written.handedOver(connection.writing.frames[connection.writingFrame + i].senderToken);
     connection.writingFrame += progress.framesDone;
     connection.headOffset = progress.headOffset;
-    connection.writingByte = progress.writingByte;
     connection.queuedBytes -= progress.heldSize;
     connection.unwritten.acknowledge(connection.unwritten.acknowledgedCount() + progress.framesDone);
     return progress.framesDone;

@@ -44,43 +44,61 @@ public:
 private:
     struct QueuedFrame
     {
-        qint64 size = 0; // of the whole frame
-        qint64 copiedSize = 0; // of its start, copied into the batch's bytes
+        char *copied = nullptr; // its start, copied into one of the batch's blocks
+        qint64 copiedSize = 0;
         quint64 senderToken = 0;
-        QByteArray largePayload; // written from the caller's buffer; null when copied
-        // A payload for the connection's ring: copied there just before the frame's head,
-        // which says where, is written.
-        QByteArray ringPayload;
+        // The payload when not copied (null when it is): written from the caller's buffer,
+        // or, inRing, copied into the connection's ring just before the frame's head, which
+        // says where, is written.
+        QByteArray payload;
         quint64 frameNumber = 0; // of the connection, counting from 1, for the ring
+        bool inRing = false;
         bool ringPlaced = false;
+        // Of what goes through the socket.
+        qint64 size() const { return copiedSize + (inRing ? 0 : payload.size()); }
         // What it holds of the queue limit.
-        qint64 heldSize() const { return size + ringPayload.size(); }
+        qint64 heldSize() const { return copiedSize + payload.size(); }
     };
     struct PayloadCopy
     {
         char *target; // in the ring
         const QByteArray *payload;
     };
+    // Memory for the frames' copied bytes that never moves: a queue that grows adds a
+    // block and copies nothing it holds. (One buffer that doubled copied all it held at
+    // every doubling, into memory the kernel then faulted in page by page.)
+    struct Block
+    {
+        std::unique_ptr<char[]> bytes;
+        qsizetype size = 0;
+    };
+    // Blocks that batches let go of, for the next to take: a sender that writes as fast as
+    // its listeners read goes round the same few, and allocates, and has the kernel fault
+    // in, only what its queues grow by. Shared by the connections, under the lock.
+    struct SpareBlocks
+    {
+        std::vector<Block> blocks;
+        // A block with room for size bytes: a spare one, unless it is larger than they are.
+        Block take(qsizetype size);
+        // Kept unless enough are, or it is not of the common size.
+        void give(Block &&block);
+    };
     // Frames in order. A frame's head, and its payload unless large, are copied into
-    // bytes: a send then allocates nothing and keeps nothing of the caller's, and
-    // consecutive small frames go out as one piece.
+    // the batch's blocks: a send then allocates nothing and keeps nothing of the caller's,
+    // and consecutive small frames go out as one piece.
     struct Batch
     {
-        // The frames' copied bytes, back to back. Not a QByteArray: its resize() is a call
-        // into Qt Core per frame appended and per batch cleared (with the head's, about 90
-        // instructions a 64-byte send, by callgrind).
-        std::unique_ptr<char[]> bytes;
-        qsizetype used = 0;
-        qsizetype capacity = 0;
+        std::vector<Block> blocks; // the last one is appended to
+        qsizetype lastBlockUsed = 0;
         std::vector<QueuedFrame> frames;
-        // Room for size more bytes at the end, uninitialized; returns where they start.
-        char *extend(qsizetype size);
-        void append(const EncodedFrame &frame, quint64 senderToken);
+        // Room for size more bytes, uninitialized, after those of the frames before.
+        char *extend(qsizetype size, SpareBlocks &spare);
+        void append(const EncodedFrame &frame, quint64 senderToken, SpareBlocks &spare);
         // A frame whose payload goes through the connection's ring: its head is copied, the
         // payload shared until the writer copies it into the ring.
-        void appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken);
+        void appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken, SpareBlocks &spare);
         bool isEmpty() const { return frames.empty(); }
-        void clear();
+        void clear(SpareBlocks &spare);
     };
     struct Connection
     {
@@ -94,7 +112,6 @@ private:
         Batch writing;
         bool writerActive = false;
         size_t writingFrame = 0; // the first frame of writing not written in full
-        qint64 writingByte = 0; // where that frame's copied part starts in writing.bytes
         qint64 headOffset = 0; // bytes of that frame already written
         qint64 queuedBytes = 0; // of both batches, not yet written
         // The frames of both batches by sender, acknowledged as written: what flush() waits for.
@@ -155,8 +172,7 @@ private:
     {
         size_t framesDone = 0; // written in full
         qint64 heldSize = 0; // what those held of the queue limit
-        qint64 headOffset = 0; // the next values of the connection's
-        qint64 writingByte = 0;
+        qint64 headOffset = 0; // the next value of the connection's
     };
     // The frames written bytes completed; lets go of their payloads. Without the lock: it
     // reads only the writer's own state (see writeQueuedFrames()).
@@ -180,6 +196,7 @@ private:
     QList<ListenerRecord> m_listeners;
     QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
     QHash<QUuid, ConnectionPtr> m_connections;
+    SpareBlocks m_spareBlocks;
     // The same connections as a list: the I/O thread copies it on every wake-up, and
     // copying a hash walks all its buckets.
     std::vector<ConnectionPtr> m_connectionList;
