@@ -36,13 +36,6 @@ constexpr std::chrono::milliseconds DirectoryCheckInterval(250);
 // Payloads up to this size are copied into a connection's queue; larger ones are
 // written from the caller's buffer (shared, not copied).
 constexpr qsizetype CopiedPayloadLimit = 4096;
-// The size of a batch's blocks (one frame's copied part may take a larger one of its
-// own): below the size from which malloc() maps, and unmaps, each block apart, which
-// would have the kernel fault every new one in again.
-constexpr qsizetype BlockSize = 64 * 1024;
-// Spare blocks kept for the next batches, up to this much: a burst that filled the
-// queues once does not hold its peak for good.
-constexpr size_t KeptSpareBlocks = 64; // 4 MiB
 // A sender that handed over nothing for this long is idle: its next frame is written by
 // the caller at once. A busy one leaves it to the I/O thread, which takes all that piled
 // up meanwhile in one sendmsg() per connection (many listeners, a burst).
@@ -72,61 +65,42 @@ DeliveryOutcome failed(XDError error, const QString &reason)
 
 } // namespace
 
-LocalSocketSender::Block LocalSocketSender::SpareBlocks::take(qsizetype size)
-{
-    if (size > BlockSize)
-        return {std::unique_ptr<char[]>(new char[size_t(size)]), size};
-    if (blocks.empty())
-        return {std::unique_ptr<char[]>(new char[size_t(BlockSize)]), BlockSize};
-    Block block = std::move(blocks.back());
-    blocks.pop_back();
-    return block;
-}
-
-void LocalSocketSender::SpareBlocks::give(Block &&block)
-{
-    if (block.size == BlockSize && blocks.size() < KeptSpareBlocks)
-        blocks.push_back(std::move(block));
-}
-
-void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderToken, SpareBlocks &spare)
+void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderToken, SpareQueueBlocks &spare)
 {
     const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
     char *const at = extend(copiedSize, spare);
-    frames.push_back({at, copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, 0, false, false});
+    frames.push({at, copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, 0, false, false}, spare);
     std::memcpy(at, frame.head.constData(), size_t(frame.head.size()));
     if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
         std::memcpy(at + frame.head.size(), frame.payload.constData(), size_t(frame.payload.size()));
 }
 
 void LocalSocketSender::Batch::appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken,
-                                            SpareBlocks &spare)
+                                            SpareQueueBlocks &spare)
 {
     const qint64 size = frame.head.size() + SharedPayloadOffsetSize;
     char *const at = extend(size, spare);
-    frames.push_back({at, size, senderToken, frame.payload, frameNumber, true, false});
+    frames.push({at, size, senderToken, frame.payload, frameNumber, true, false}, spare);
     encodeSharedPayloadHead(frame.head, 0, at); // the offset comes when it is placed
 }
 
-char *LocalSocketSender::Batch::extend(qsizetype size, SpareBlocks &spare)
+char *LocalSocketSender::Batch::extend(qsizetype size, SpareQueueBlocks &spare)
 {
-    if (blocks.empty() || lastBlockUsed + size > blocks.back().size) {
+    if (blocks.empty() || lastBlockUsed + size > blocks.back().size()) {
         blocks.push_back(spare.take(size));
         lastBlockUsed = 0;
     }
-    char *const at = blocks.back().bytes.get() + lastBlockUsed;
+    char *const at = blocks.back().data() + lastBlockUsed;
     lastBlockUsed += size;
     return at;
 }
 
-void LocalSocketSender::Batch::clear(SpareBlocks &spare)
+void LocalSocketSender::Batch::clear(SpareQueueBlocks &spare)
 {
-    for (Block &block : blocks)
-        spare.give(std::move(block));
-    blocks.clear();
+    keepFirstBlock(blocks, spare);
     lastBlockUsed = 0;
-    frames.clear();
+    frames.clear(spare);
 }
 
 LocalSocketSender::Connection::~Connection()

@@ -3,6 +3,7 @@
 
 #include "core/deliveryledger_p.h"
 #include "core/transport_p.h"
+#include "transports/localsocket/queueblocks_p.h"
 
 #include <QtCore/QHash>
 
@@ -64,41 +65,22 @@ private:
         char *target; // in the ring
         const QByteArray *payload;
     };
-    // Memory for the frames' copied bytes that never moves: a queue that grows adds a
-    // block and copies nothing it holds. (One buffer that doubled copied all it held at
-    // every doubling, into memory the kernel then faulted in page by page.)
-    struct Block
-    {
-        std::unique_ptr<char[]> bytes;
-        qsizetype size = 0;
-    };
-    // Blocks that batches let go of, for the next to take: a sender that writes as fast as
-    // its listeners read goes round the same few, and allocates, and has the kernel fault
-    // in, only what its queues grow by. Shared by the connections, under the lock.
-    struct SpareBlocks
-    {
-        std::vector<Block> blocks;
-        // A block with room for size bytes: a spare one, unless it is larger than they are.
-        Block take(qsizetype size);
-        // Kept unless enough are, or it is not of the common size.
-        void give(Block &&block);
-    };
     // Frames in order. A frame's head, and its payload unless large, are copied into
     // the batch's blocks: a send then allocates nothing and keeps nothing of the caller's,
     // and consecutive small frames go out as one piece.
     struct Batch
     {
-        std::vector<Block> blocks; // the last one is appended to
+        std::vector<QueueBlock> blocks; // of the copied bytes; the last one is appended to
         qsizetype lastBlockUsed = 0;
-        std::vector<QueuedFrame> frames;
+        QueueBlockList<QueuedFrame> frames;
         // Room for size more bytes, uninitialized, after those of the frames before.
-        char *extend(qsizetype size, SpareBlocks &spare);
-        void append(const EncodedFrame &frame, quint64 senderToken, SpareBlocks &spare);
+        char *extend(qsizetype size, SpareQueueBlocks &spare);
+        void append(const EncodedFrame &frame, quint64 senderToken, SpareQueueBlocks &spare);
         // A frame whose payload goes through the connection's ring: its head is copied, the
         // payload shared until the writer copies it into the ring.
-        void appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken, SpareBlocks &spare);
+        void appendShared(const EncodedFrame &frame, quint64 frameNumber, quint64 senderToken, SpareQueueBlocks &spare);
         bool isEmpty() const { return frames.empty(); }
-        void clear(SpareBlocks &spare);
+        void clear(SpareQueueBlocks &spare);
     };
     struct Connection
     {
@@ -196,7 +178,7 @@ private:
     QList<ListenerRecord> m_listeners;
     QHash<QString, QList<ListenerRecord>> m_listenersByChannel; // filled on demand
     QHash<QUuid, ConnectionPtr> m_connections;
-    SpareBlocks m_spareBlocks;
+    SpareQueueBlocks m_spareBlocks; // of all connections' batches, under m_mutex
     // The same connections as a list: the I/O thread copies it on every wake-up, and
     // copying a hash walks all its buckets.
     std::vector<ConnectionPtr> m_connectionList;
