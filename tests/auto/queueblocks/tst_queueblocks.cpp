@@ -6,6 +6,7 @@
 #include <QtCore/QByteArray>
 #include <QtTest/QtTest>
 
+#include <cstring>
 #include <set>
 
 using namespace XDMessagingPrivate;
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void onlyAFewSpareBlocksAreKept();
     void aLargerBlockIsMappedAndNotKept();
     void movedListsKeepTheirItems();
+    void bytePiecesFollowEachOtherInABlock();
 };
 
 void tst_QueueBlocks::itemsStayWhereTheyWerePut()
@@ -177,6 +179,31 @@ void tst_QueueBlocks::movedListsKeepTheirItems()
     QCOMPARE(b[size_t(ManyItems - 1)].payload, QByteArray::number(ManyItems - 1));
     a.clear(spare);
     b.clear(spare);
+}
+
+void tst_QueueBlocks::bytePiecesFollowEachOtherInABlock()
+{
+    SpareQueueBlocks spare;
+    QueueBlockBytes bytes;
+    char *const first = bytes.extend(100, spare);
+    std::memset(first, 'a', 100);
+    char *const second = bytes.extend(200, spare);
+    QCOMPARE(static_cast<const void *>(second), static_cast<const void *>(first + 100)); // one piece for sendmsg()
+    std::memset(second, 'b', 200);
+    // What does not fit in the rest of the block starts a new one; a piece larger than a
+    // block gets one of its own.
+    char *const third = bytes.extend(QueueBlock::CommonSize - 200, spare);
+    QVERIFY(static_cast<const void *>(third) != static_cast<const void *>(second + 200));
+    std::memset(third, 'c', size_t(QueueBlock::CommonSize - 200));
+    char *const large = bytes.extend(QueueBlock::CommonSize + 10, spare);
+    std::memset(large, 'd', size_t(QueueBlock::CommonSize + 10));
+    QCOMPARE(first[99], 'a'); // nothing written over
+    QCOMPARE(second[199], 'b');
+    QCOMPARE(third[QueueBlock::CommonSize - 201], 'c');
+    // Cleared, it starts again at its first block.
+    bytes.clear(spare);
+    QCOMPARE(static_cast<const void *>(bytes.extend(10, spare)), static_cast<const void *>(first));
+    bytes.clear(spare);
 }
 
 QTEST_APPLESS_MAIN(tst_QueueBlocks)

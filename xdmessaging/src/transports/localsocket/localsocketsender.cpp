@@ -69,7 +69,7 @@ void LocalSocketSender::Batch::append(const EncodedFrame &frame, quint64 senderT
 {
     const bool copyPayload = frame.payload.size() <= CopiedPayloadLimit;
     const qint64 copiedSize = frame.head.size() + (copyPayload ? frame.payload.size() : 0);
-    char *const at = extend(copiedSize, spare);
+    char *const at = bytes.extend(copiedSize, spare);
     frames.push({at, copiedSize, senderToken, copyPayload ? QByteArray() : frame.payload, 0, false, false}, spare);
     std::memcpy(at, frame.head.constData(), size_t(frame.head.size()));
     if (copyPayload && !frame.payload.isEmpty()) // memcpy must not see a null payload's data()
@@ -80,26 +80,14 @@ void LocalSocketSender::Batch::appendShared(const EncodedFrame &frame, quint64 f
                                             SpareQueueBlocks &spare)
 {
     const qint64 size = frame.head.size() + SharedPayloadOffsetSize;
-    char *const at = extend(size, spare);
+    char *const at = bytes.extend(size, spare);
     frames.push({at, size, senderToken, frame.payload, frameNumber, true, false}, spare);
     encodeSharedPayloadHead(frame.head, 0, at); // the offset comes when it is placed
 }
 
-char *LocalSocketSender::Batch::extend(qsizetype size, SpareQueueBlocks &spare)
-{
-    if (blocks.empty() || lastBlockUsed + size > blocks.back().size()) {
-        blocks.push_back(spare.take(size));
-        lastBlockUsed = 0;
-    }
-    char *const at = blocks.back().data() + lastBlockUsed;
-    lastBlockUsed += size;
-    return at;
-}
-
 void LocalSocketSender::Batch::clear(SpareQueueBlocks &spare)
 {
-    keepFirstBlock(blocks, spare);
-    lastBlockUsed = 0;
+    bytes.clear(spare);
     frames.clear(spare);
 }
 

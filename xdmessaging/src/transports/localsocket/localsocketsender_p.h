@@ -70,11 +70,8 @@ private:
     // and consecutive small frames go out as one piece.
     struct Batch
     {
-        std::vector<QueueBlock> blocks; // of the copied bytes; the last one is appended to
-        qsizetype lastBlockUsed = 0;
+        QueueBlockBytes bytes; // the frames' copied parts
         QueueBlockList<QueuedFrame> frames;
-        // Room for size more bytes, uninitialized, after those of the frames before.
-        char *extend(qsizetype size, SpareQueueBlocks &spare);
         void append(const EncodedFrame &frame, quint64 senderToken, SpareQueueBlocks &spare);
         // A frame whose payload goes through the connection's ring: its head is copied, the
         // payload shared until the writer copies it into the ring.

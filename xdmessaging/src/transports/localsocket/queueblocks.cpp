@@ -63,4 +63,21 @@ void keepFirstBlock(std::vector<QueueBlock> &blocks, SpareQueueBlocks &spare)
     blocks.resize(qMin<size_t>(blocks.size(), 1));
 }
 
+char *QueueBlockBytes::extend(qsizetype size, SpareQueueBlocks &spare)
+{
+    if (m_blocks.empty() || m_lastBlockUsed + size > m_blocks.back().size()) {
+        m_blocks.push_back(spare.take(size));
+        m_lastBlockUsed = 0;
+    }
+    char *const at = m_blocks.back().data() + m_lastBlockUsed;
+    m_lastBlockUsed += size;
+    return at;
+}
+
+void QueueBlockBytes::clear(SpareQueueBlocks &spare)
+{
+    keepFirstBlock(m_blocks, spare);
+    m_lastBlockUsed = 0;
+}
+
 } // namespace XDMessagingPrivate

@@ -58,6 +58,21 @@ private:
 // of a connection stays with it (mapped, its pages in use as far as they were used).
 void keepFirstBlock(std::vector<QueueBlock> &blocks, SpareQueueBlocks &spare);
 
+// Pieces of bytes back to back, in blocks: one of the common size unless a piece needs
+// more. Appending moves none of them.
+class QueueBlockBytes
+{
+public:
+    // Room for size more bytes, uninitialized, after the pieces before.
+    char *extend(qsizetype size, SpareQueueBlocks &spare);
+    // Keeps the first block (see keepFirstBlock()).
+    void clear(SpareQueueBlocks &spare);
+
+private:
+    std::vector<QueueBlock> m_blocks; // the last one is appended to
+    qsizetype m_lastBlockUsed = 0;
+};
+
 // Items in order, in blocks of the common size: appending moves none of them.
 template<typename T>
 class QueueBlockList
